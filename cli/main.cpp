@@ -1,0 +1,72 @@
+// dotakv — command-line front end of the dotakv engine. See `dotakv --help`.
+#include <H5Cpp.h>
+
+#include <iostream>
+
+#include "command.hpp"
+#include "dotakv/build_info.hpp"
+#include "dotakv/error.hpp"
+
+namespace dotakv::cli {
+
+std::vector<CommandSetup>& command_registry() {
+  static std::vector<CommandSetup> registry;
+  return registry;
+}
+
+std::vector<int> parse_int_list(const std::string& text, const std::string& option) {
+  std::vector<int> out;
+  for (const auto& item : parse_string_list(text)) {
+    try {
+      size_t used = 0;
+      int v = std::stoi(item, &used);
+      if (used != item.size()) throw std::invalid_argument(item);
+      out.push_back(v);
+    } catch (const std::exception&) {
+      throw ValueError(option + ": expected a comma-separated list of integers, found '" + item + "'");
+    }
+  }
+  if (out.empty()) throw ValueError(option + ": empty list");
+  return out;
+}
+
+std::vector<std::string> parse_string_list(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) out.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+}  // namespace dotakv::cli
+
+int main(int argc, char** argv) {
+  H5::Exception::dontPrint();
+  CLI::App app{"dotakv — DoTA proton dose transformer with KV caching"};
+  app.set_version_flag("--version", dotakv::build_info().version + " (" +
+                                        dotakv::build_info().git_revision + ")");
+  app.require_subcommand(1);
+  for (auto& setup : dotakv::cli::command_registry()) setup(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  } catch (const dotakv::Cancelled&) {
+    std::cerr << "dotakv: cancelled\n";
+    return 130;
+  } catch (const dotakv::Error& e) {
+    std::cerr << "dotakv: error: " << e.what() << "\n";
+    return 1;
+  } catch (const H5::Exception& e) {
+    std::cerr << "dotakv: error: HDF5: " << e.getDetailMsg() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "dotakv: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}
