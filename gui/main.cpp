@@ -1,10 +1,4 @@
-#include <QApplication>
+// dotakv-studio: everything lives in dotakv_studio_lib (see src/studio_app.hpp).
+#include "studio_app.hpp"
 
-#include "main_window.hpp"
-
-int main(int argc, char** argv) {
-  QApplication app(argc, argv);
-  dotakv::gui::MainWindow w;
-  w.show();
-  return app.exec();
-}
+int main(int argc, char** argv) { return dotakv::gui::run_studio(argc, argv); }

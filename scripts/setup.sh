@@ -3,7 +3,7 @@
 # Idempotent: when everything is present it prints nothing and exits 0.
 set -euo pipefail
 packages=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git ccache
   qt6-base-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools linguist-qt6
   qt6-svg-dev libqt6opengl6-dev qt6-translations-l10n
   libvtk9-dev libopenmpi-dev

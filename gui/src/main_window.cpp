@@ -1,10 +1,718 @@
 #include "main_window.hpp"
 
-#include <QLabel>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDockWidget>
+#include <QDragEnterEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QInputDialog>
+#include <QLibraryInfo>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QScreen>
+#include <QSettings>
+#include <QStatusBar>
+#include <QStyleFactory>
+#include <QThread>
+#include <QToolBar>
+#include <QUndoStack>
+
+#include "compare_panel.hpp"
+#include "dotakv/error.hpp"
+#include "dotakv/pba.hpp"
+#include "dotakv/phantom.hpp"
+#include "edit_panel.hpp"
+#include "projections_panel.hpp"
+#include "reference_panel.hpp"
+#include "slices_panel.hpp"
+#include "vtk_view.hpp"
+#if __has_include("bench_panel.hpp")
+#include "bench_panel.hpp"
+#define DOTAKV_HAVE_BENCH_PANEL 1
+#endif
 
 namespace dotakv::gui {
-MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
-  setWindowTitle(tr("dotakv studio"));
-  setCentralWidget(new QLabel(tr("dotakv studio"), this));
+
+namespace {
+constexpr int kMaxRecent = 8;
+QString fmt_seconds(double s) {
+  return s < 1.0 ? QStringLiteral("%1 ms").arg(s * 1000, 0, 'f', 1) : QStringLiteral("%1 s").arg(s, 0, 'f', 2);
 }
+QString fmt_bytes(double b) {
+  if (b >= 1 << 20) return QStringLiteral("%1 MiB").arg(b / (1 << 20), 0, 'f', 2);
+  return QStringLiteral("%1 KiB").arg(b / 1024, 0, 'f', 1);
+}
+}  // namespace
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
+  setObjectName(QStringLiteral("MainWindow"));
+  setAcceptDrops(true);
+  model_ = new CaseModel(this);
+  engine_ = new InferenceController(this);
+  undo_ = new QUndoStack(this);
+  error_sink_ = [this](const QString& title, const QString& msg) {
+    auto* box = new QMessageBox(QMessageBox::Warning, title, msg, QMessageBox::Ok, this);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
+  };
+
+  tabs_ = new QTabWidget;
+  slices_ = new SlicesPanel(model_);
+  projections_ = new ProjectionsPanel(model_);
+  compare_ = new ComparePanel(model_);
+  view3d_ = new View3DPanel(model_);
+  tabs_->addTab(slices_, QString());
+  tabs_->addTab(projections_, QString());
+  tabs_->addTab(compare_, QString());
+  tabs_->addTab(view3d_, QString());
+#ifdef DOTAKV_HAVE_BENCH_PANEL
+  bench_ = new BenchPanel(this);
+  tabs_->addTab(bench_, QString());
+#endif
+  setCentralWidget(tabs_);
+
+  edit_ = new EditPanel(model_, undo_);
+  edit_dock_ = new QDockWidget(this);
+  edit_dock_->setObjectName(QStringLiteral("EditDock"));
+  edit_dock_->setWidget(edit_);
+  addDockWidget(Qt::RightDockWidgetArea, edit_dock_);
+  reference_ = new ReferencePanel(model_);
+  ref_dock_ = new QDockWidget(this);
+  ref_dock_->setObjectName(QStringLiteral("ReferenceDock"));
+  ref_dock_->setWidget(reference_);
+  addDockWidget(Qt::RightDockWidgetArea, ref_dock_);
+
+  progress_ = new QProgressBar;
+  progress_->setRange(0, 1000);
+  progress_->setMaximumWidth(180);
+  progress_->setVisible(false);
+  statusBar()->addPermanentWidget(progress_);
+
+  buildActions();
+  buildMenus();
+  buildToolbars();
+
+  connect(edit_, &EditPanel::ctEdited, this, [this](int first) {
+    if (engine_->acceptsGrid(model_->ct())) engine_->recomputeEdited(model_->ct(), model_->energy(), first);
+  });
+  connect(reference_, &ReferencePanel::failed, this, [this](const QString& m) { showError(tr("Reference dose failed"), m); });
+  connect(reference_, &ReferencePanel::done, this, [this](const QString& n) {
+    statusBar()->showMessage(tr("Reference dose “%1” added").arg(n), 5000);
+  });
+  connect(engine_, &InferenceController::started, this, [this] {
+    engine_running_ = true;
+    progress_->setValue(0);
+    progress_->setVisible(true);
+    cancel_->setEnabled(true);
+    statusBar()->showMessage(tr("Computing the model dose…"));
+  });
+  connect(engine_, &InferenceController::progress, this, [this](double f, const QString& msg) {
+    progress_->setValue(int(f * 1000));
+    if (!msg.isEmpty()) statusBar()->showMessage(msg, 3000);
+  });
+  connect(engine_, &InferenceController::stepReady, this, [this](const Volume& partial, int) {
+    model_->updateDoseVolume(QStringLiteral("model"), partial);
+  });
+  connect(engine_, &InferenceController::finished, this, &MainWindow::onEngineFinished);
+  connect(engine_, &InferenceController::reportUpdated, this, &MainWindow::updateBadge);
+  connect(engine_, &InferenceController::failed, this, [this](const QString& m) {
+    showError(tr("Dose computation failed"), m);
+  });
+  connect(engine_, &InferenceController::idle, this, [this] {
+    engine_running_ = false;
+    progress_->setVisible(false);
+    cancel_->setEnabled(false);
+  });
+  connect(model_, &CaseModel::dosesListChanged, this, &MainWindow::refreshDoseCombos);
+  connect(model_, &CaseModel::selectionChanged, this, &MainWindow::refreshDoseCombos);
+  connect(model_, &CaseModel::caseChanged, this, &MainWindow::updateTitle);
+  connect(model_, &CaseModel::crosshairChanged, this, [this] {
+    const auto r = model_->readout(model_->crosshair());
+    statusBar()->showMessage(tr("z %1, y %2, x %3 — HU %4, RSP %5")
+                                 .arg(r.voxel[0])
+                                 .arg(r.voxel[1])
+                                 .arg(r.voxel[2])
+                                 .arg(r.hu, 0, 'f', 0)
+                                 .arg(r.rsp, 0, 'f', 3),
+                             4000);
+  });
+
+  try {
+    model_note_ = engine_->loadModel();
+  } catch (const std::exception& e) {
+    model_note_ = QString::fromStdString(e.what());
+  }
+  readSettings();
+  retranslate();
+  updateBadge();
+}
+
+MainWindow::~MainWindow() {
+  engine_->cancel();
+  reference_->cancel();
+}
+
+void MainWindow::buildActions() {
+  auto mk = [this](QKeySequence ks = {}) {
+    auto* a = new QAction(this);
+    if (!ks.isEmpty()) a->setShortcut(ks);
+    return a;
+  };
+  open_ = mk(QKeySequence::Open);
+  open_->setIcon(style()->standardIcon(QStyle::SP_DialogOpenButton));
+  open_demo_ = mk(QKeySequence(Qt::CTRL | Qt::Key_D));
+  save_as_ = mk(QKeySequence::SaveAs);
+  save_as_->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
+  screenshot_ = mk(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
+  quit_ = mk(QKeySequence::Quit);
+  undo_act_ = undo_->createUndoAction(this);
+  undo_act_->setShortcut(QKeySequence::Undo);
+  redo_act_ = undo_->createRedoAction(this);
+  redo_act_->setShortcut(QKeySequence::Redo);
+  dark_act_ = mk(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
+  dark_act_->setCheckable(true);
+  recompute_ = mk(QKeySequence(Qt::Key_F5));
+  recompute_->setIcon(style()->standardIcon(QStyle::SP_BrowserReload));
+  cancel_ = mk(QKeySequence(Qt::Key_Escape));
+  cancel_->setIcon(style()->standardIcon(QStyle::SP_BrowserStop));
+  cancel_->setEnabled(false);
+  streaming_ = mk(QKeySequence(Qt::CTRL | Qt::Key_T));
+  streaming_->setCheckable(true);
+  about_ = mk();
+  cache_group_ = new QActionGroup(this);
+  cache_off_ = mk(QKeySequence(Qt::CTRL | Qt::Key_0));
+  cache_on_ = mk(QKeySequence(Qt::CTRL | Qt::Key_1));
+  cache_auto_ = mk(QKeySequence(Qt::CTRL | Qt::Key_2));
+  for (auto* a : {cache_off_, cache_on_, cache_auto_}) {
+    a->setCheckable(true);
+    cache_group_->addAction(a);
+  }
+  cache_on_->setChecked(true);
+
+  connect(open_, &QAction::triggered, this, [this] {
+    const QString f = QFileDialog::getOpenFileName(this, tr("Open case"), QString(),
+                                                   tr("HDF5 case or DoTA file (*.h5 *.hdf5);;All files (*)"));
+    if (!f.isEmpty()) openFile(f);
+  });
+  connect(open_demo_, &QAction::triggered, this, &MainWindow::openDemo);
+  connect(save_as_, &QAction::triggered, this, [this] {
+    const QString f = QFileDialog::getSaveFileName(this, tr("Save case as"), model_->filePath(), tr("HDF5 case (*.h5)"));
+    if (!f.isEmpty()) saveAs(f);
+  });
+  connect(screenshot_, &QAction::triggered, this, [this] {
+    const QString f = QFileDialog::getSaveFileName(this, tr("Save screenshot"), QStringLiteral("dotakv.png"), tr("PNG image (*.png)"));
+    if (!f.isEmpty() && !grab().save(f)) showError(tr("Screenshot"), tr("Could not write %1").arg(f));
+  });
+  connect(quit_, &QAction::triggered, this, &QWidget::close);
+  connect(dark_act_, &QAction::toggled, this, &MainWindow::setDarkPalette);
+  connect(recompute_, &QAction::triggered, this, &MainWindow::recompute);
+  connect(cancel_, &QAction::triggered, this, [this] {
+    engine_->cancel();
+    reference_->cancel();
+  });
+  connect(streaming_, &QAction::toggled, this, &MainWindow::setStreaming);
+  connect(cache_off_, &QAction::triggered, this, [this] { setCacheMode(CacheMode::Off); });
+  connect(cache_on_, &QAction::triggered, this, [this] { setCacheMode(CacheMode::On); });
+  connect(cache_auto_, &QAction::triggered, this, [this] { setCacheMode(CacheMode::Auto); });
+  connect(about_, &QAction::triggered, this, [this] {
+    QMessageBox::about(this, tr("About dotakv studio"),
+                       tr("<b>dotakv studio</b><br>Proton pencil-beam dose with DoTA "
+                          "(Pastor-Serrano &amp; Perkó 2022) and KV caching.<br>Model: %1")
+                           .arg(model_note_.toHtmlEscaped()));
+  });
+}
+
+void MainWindow::buildMenus() {
+  file_menu_ = menuBar()->addMenu(QString());
+  file_menu_->addAction(open_);
+  demo_menu_ = file_menu_->addMenu(QString());
+  demo_menu_->addAction(open_demo_);
+  const QDir dir(QStringLiteral(DOTAKV_RESOURCES_DIR "/demo"));
+  for (const QString& f : dir.entryList({QStringLiteral("*.h5")}, QDir::Files, QDir::Name)) {
+    auto* a = demo_menu_->addAction(f);
+    const QString path = dir.filePath(f);
+    connect(a, &QAction::triggered, this, [this, path] { openFile(path, 0); });
+  }
+  recent_menu_ = file_menu_->addMenu(QString());
+  file_menu_->addSeparator();
+  file_menu_->addAction(save_as_);
+  file_menu_->addAction(screenshot_);
+  file_menu_->addSeparator();
+  file_menu_->addAction(quit_);
+  edit_menu_ = menuBar()->addMenu(QString());
+  edit_menu_->addAction(undo_act_);
+  edit_menu_->addAction(redo_act_);
+  view_menu_ = menuBar()->addMenu(QString());
+  view_menu_->addAction(edit_dock_->toggleViewAction());
+  view_menu_->addAction(ref_dock_->toggleViewAction());
+  view_menu_->addSeparator();
+  view_menu_->addAction(dark_act_);
+  lang_menu_ = menuBar()->addMenu(QString());
+  lang_group_ = new QActionGroup(this);
+  for (auto [code, name] : {std::pair{"en", "English"}, std::pair{"de", "Deutsch"},
+                            std::pair{"fr", "Français"}, std::pair{"nl", "Nederlands"}}) {
+    auto* a = lang_menu_->addAction(QString::fromUtf8(name));
+    a->setCheckable(true);
+    a->setData(QString::fromLatin1(code));
+    a->setChecked(lang_ == QLatin1String(code));
+    lang_group_->addAction(a);
+    connect(a, &QAction::triggered, this, [this, c = QString::fromLatin1(code)] { switchLanguage(c); });
+  }
+  help_menu_ = menuBar()->addMenu(QString());
+  help_menu_->addAction(about_);
+  updateRecentMenu();
+}
+
+void MainWindow::buildToolbars() {
+  case_bar_ = addToolBar(QString());
+  case_bar_->setObjectName(QStringLiteral("CaseToolbar"));
+  case_bar_->addAction(open_);
+  case_bar_->addAction(save_as_);
+  case_bar_->addSeparator();
+  ref_label_ = new QLabel;
+  ref_combo_ = new QComboBox;
+  ref_combo_->setMinimumContentsLength(8);
+  eval_label_ = new QLabel;
+  eval_combo_ = new QComboBox;
+  eval_combo_->setMinimumContentsLength(8);
+  case_bar_->addWidget(ref_label_);
+  case_bar_->addWidget(ref_combo_);
+  case_bar_->addWidget(eval_label_);
+  case_bar_->addWidget(eval_combo_);
+  connect(ref_combo_, &QComboBox::activated, this, [this] { model_->setReference(ref_combo_->currentText()); });
+  connect(eval_combo_, &QComboBox::activated, this, [this] { model_->setEvaluated(eval_combo_->currentText()); });
+
+  addToolBarBreak();
+  engine_bar_ = addToolBar(QString());
+  engine_bar_->setObjectName(QStringLiteral("EngineToolbar"));
+  cache_label_ = new QLabel;
+  engine_bar_->addWidget(cache_label_);
+  engine_bar_->addAction(cache_off_);
+  engine_bar_->addAction(cache_on_);
+  engine_bar_->addAction(cache_auto_);
+  engine_bar_->addSeparator();
+  engine_bar_->addAction(streaming_);
+  prec_label_ = new QLabel;
+  engine_bar_->addWidget(prec_label_);
+  precision_ = new QComboBox;
+  precision_->addItems({QStringLiteral("fp32"), QStringLiteral("fp16"), QStringLiteral("int8")});
+  engine_bar_->addWidget(precision_);
+  connect(precision_, &QComboBox::activated, this, [this](int i) {
+    setKvPrecision(i == 0 ? KvPrecision::fp32 : i == 1 ? KvPrecision::fp16 : KvPrecision::int8);
+  });
+  engine_bar_->addSeparator();
+  engine_bar_->addAction(recompute_);
+  engine_bar_->addAction(cancel_);
+  badge_ = new QLabel;
+  badge_->setObjectName(QStringLiteral("timingBadge"));
+  badge_->setTextFormat(Qt::RichText);
+  badge_->setStyleSheet(QStringLiteral("QLabel#timingBadge{border:1px solid #3a7bd5;border-radius:4px;"
+                                       "padding:2px 6px;background:rgba(58,123,213,40);}"));
+  engine_bar_->addWidget(badge_);
+}
+
+void MainWindow::retranslate() {
+  updateTitle();
+  tabs_->setTabText(SlicesTab, tr("Slices"));
+  tabs_->setTabText(ProjectionsTab, tr("Projections"));
+  tabs_->setTabText(CompareTab, tr("Compare"));
+  tabs_->setTabText(View3DTab, tr("3D"));
+  if (hasBenchTab()) tabs_->setTabText(BenchTab, tr("Benchmark"));
+  edit_dock_->setWindowTitle(tr("CT edit"));
+  ref_dock_->setWindowTitle(tr("Reference dose"));
+  file_menu_->setTitle(tr("&File"));
+  demo_menu_->setTitle(tr("Open &demo case"));
+  recent_menu_->setTitle(tr("Open &recent"));
+  edit_menu_->setTitle(tr("&Edit"));
+  view_menu_->setTitle(tr("&View"));
+  lang_menu_->setTitle(tr("&Language"));
+  help_menu_->setTitle(tr("&Help"));
+  open_->setText(tr("&Open…"));
+  open_->setToolTip(tr("Open a case file or a DoTA data file (Ctrl+O)"));
+  open_demo_->setText(tr("Bundled demo case"));
+  save_as_->setText(tr("Save case &as…"));
+  screenshot_->setText(tr("Save &screenshot…"));
+  quit_->setText(tr("&Quit"));
+  undo_act_->setText(tr("&Undo edit"));
+  redo_act_->setText(tr("&Redo edit"));
+  dark_act_->setText(tr("&Dark palette"));
+  recompute_->setText(tr("Recompute"));
+  recompute_->setToolTip(tr("Recompute the model dose with the current cache settings (F5)"));
+  cancel_->setText(tr("Cancel"));
+  streaming_->setText(tr("Streaming"));
+  streaming_->setToolTip(tr("Stream the dose slice by slice as tokens are processed"));
+  about_->setText(tr("&About"));
+  cache_off_->setText(tr("Off"));
+  cache_on_->setText(tr("On"));
+  cache_auto_->setText(tr("Auto"));
+  cache_off_->setToolTip(tr("KV cache off"));
+  cache_on_->setToolTip(tr("KV cache on"));
+  cache_auto_->setToolTip(tr("Let the calibrated policy decide"));
+  case_bar_->setWindowTitle(tr("Case"));
+  engine_bar_->setWindowTitle(tr("Dose engine"));
+  cache_label_->setText(tr(" KV cache: "));
+  prec_label_->setText(tr(" precision: "));
+  ref_label_->setText(tr(" Reference: "));
+  eval_label_->setText(tr(" Evaluated: "));
+  updateRecentMenu();
+  updateBadge();
+}
+
+void MainWindow::changeEvent(QEvent* e) {
+  if (e->type() == QEvent::LanguageChange) retranslate();
+  QMainWindow::changeEvent(e);
+}
+
+void MainWindow::updateTitle() {
+  const QString name = model_->hasCase() ? model_->displayName() : tr("no case");
+  setWindowTitle(tr("dotakv studio — %1").arg(name));
+}
+
+void MainWindow::showError(const QString& title, const QString& message) {
+  statusBar()->showMessage(message, 8000);
+  if (error_sink_) error_sink_(title, message);
+}
+
+bool MainWindow::openFile(const QString& path, int dota_sample) {
+  const std::string p = path.toStdString();
+  Case c;
+  QString name = QFileInfo(path).fileName();
+  try {
+    try {
+      c = load_case(p);
+    } catch (const FormatError& case_error) {
+      // Not a case file: maybe DoTA's training layout (geometry + doseK + energyK).
+      int n = 0;
+      try {
+        n = dota_sample_count(p);
+      } catch (const Error&) {
+        throw case_error;
+      }
+      if (n <= 0) throw case_error;
+      int index = dota_sample;
+      if (index < 0) {
+        bool ok = false;
+        index = QInputDialog::getInt(this, tr("DoTA file"), tr("Sample (0–%1):").arg(n - 1), 0, 0, n - 1, 1, &ok);
+        if (!ok) return false;
+      }
+      c = read_dota_sample(p, index);
+      c.doses.size() == 1 ? void(c.doses = {{"mc", c.doses.begin()->second}}) : void();
+      name = tr("%1, sample %2").arg(name).arg(index);
+    }
+  } catch (const std::exception& e) {
+    showError(tr("Could not open %1").arg(QFileInfo(path).fileName()), QString::fromStdString(e.what()));
+    return false;
+  }
+  setCase(std::move(c), path, name);
+  addRecent(path);
+  statusBar()->showMessage(tr("Opened %1").arg(name), 5000);
+  return true;
+}
+
+void MainWindow::setCase(Case c, const QString& path, const QString& name) {
+  engine_->cancel();
+  model_->setCase(std::move(c), path, name);
+  undo_->clear();
+  if (engine_->acceptsGrid(model_->ct()) && !model_->dose(QStringLiteral("model"))) recompute();
+}
+
+void MainWindow::openDemo() {
+  const QDir dir(QStringLiteral(DOTAKV_RESOURCES_DIR "/demo"));
+  for (const QString& f : dir.entryList({QStringLiteral("*.h5")}, QDir::Files, QDir::Name)) {
+    if (openFile(dir.filePath(f), 0)) return;
+  }
+  // No bundled case: generate one in memory (phantom with lateral heterogeneities + PBA dose).
+  physics::PhantomOptions po;
+  po.kind = physics::PhantomKind::Lateral;
+  po.seed = 3;
+  Case c;
+  c.ct = physics::make_phantom(po);
+  c.energy_mev = 150.0;
+  try {
+    physics::PbaOptions o;
+    o.energy_mev = c.energy_mev;
+    Dose d{physics::run_pba(c.ct, o), {{"engine", "pba"}}};
+    c.doses.emplace("pba", std::move(d));
+  } catch (const std::exception& e) {
+    statusBar()->showMessage(tr("PBA unavailable: %1").arg(QString::fromStdString(e.what())), 5000);
+  }
+  setCase(std::move(c), QString(), tr("generated demo phantom"));
+}
+
+bool MainWindow::saveAs(const QString& path) {
+  try {
+    save_case(model_->data(), path.toStdString());
+  } catch (const std::exception& e) {
+    showError(tr("Could not save %1").arg(QFileInfo(path).fileName()), QString::fromStdString(e.what()));
+    return false;
+  }
+  model_->setModified(false);
+  addRecent(path);
+  statusBar()->showMessage(tr("Saved %1").arg(path), 5000);
+  return true;
+}
+
+void MainWindow::pushEngineSettings(const InferenceSettings& s) {
+  engine_->setSettings(s);
+  {
+    QSignalBlocker b1(cache_group_), b2(streaming_), b3(precision_);
+    cache_off_->setChecked(s.cache == CacheMode::Off);
+    cache_on_->setChecked(s.cache == CacheMode::On);
+    cache_auto_->setChecked(s.cache == CacheMode::Auto);
+    streaming_->setChecked(s.streaming);
+    precision_->setCurrentIndex(int(s.kv));
+  }
+  recompute();
+}
+
+void MainWindow::setCacheMode(CacheMode m) {
+  auto s = engine_->settings();
+  s.cache = m;
+  pushEngineSettings(s);
+}
+
+void MainWindow::setStreaming(bool on) {
+  auto s = engine_->settings();
+  s.streaming = on;
+  pushEngineSettings(s);
+}
+
+void MainWindow::setKvPrecision(KvPrecision p) {
+  auto s = engine_->settings();
+  s.kv = p;
+  pushEngineSettings(s);
+}
+
+void MainWindow::recompute() {
+  if (!model_->hasCase()) return;
+  if (!engine_->acceptsGrid(model_->ct())) {
+    statusBar()->showMessage(tr("The model cannot run on this case's grid"), 5000);
+    return;
+  }
+  engine_->recompute(model_->ct(), model_->energy());
+}
+
+void MainWindow::onEngineFinished(const Volume& dose, const InferenceReport& r) {
+  nlohmann::json attrs = {{"engine", "dotakv"},
+                          {"model", model_note_.toStdString()},
+                          {"mode", r.mode.toStdString()},
+                          {"cache", r.cache_used},
+                          {"kv_precision", to_string(r.settings.kv)},
+                          {"latency_s", r.latency_s}};
+  const bool had = model_->dose(QStringLiteral("model"));
+  model_->setDose(QStringLiteral("model"), Dose{dose, attrs});
+  if (!had || model_->evaluatedName() == model_->referenceName()) model_->setEvaluated(QStringLiteral("model"));
+  updateBadge();
+  statusBar()->showMessage(tr("Model dose computed in %1").arg(fmt_seconds(r.latency_s)), 5000);
+}
+
+void MainWindow::updateBadge() {
+  const auto& r = engine_->lastReport();
+  if (!r) {
+    badge_->setText(tr("model: %1").arg(model_note_.toHtmlEscaped()));
+    return;
+  }
+  QStringList parts;
+  QString cache = cacheModeName(r->settings.cache);
+  if (r->settings.cache == CacheMode::Auto) cache += r->cache_used ? tr("→on") : tr("→off");
+  parts << tr("cache %1").arg(cache) << r->mode << QStringLiteral("<b>%1</b>").arg(fmt_seconds(r->latency_s));
+  if (r->prefix)
+    parts << tr("%1 tokens reused, %2 computed").arg(r->tokens_reused).arg(r->tokens_computed)
+          << (r->full_recompute_s ? tr("full recompute %1").arg(fmt_seconds(*r->full_recompute_s)) : tr("full recompute …"));
+  if (auto sp = r->speedup())
+    parts << tr("×%1 vs cache %2").arg(*sp, 0, 'f', 2).arg(r->cache_used ? tr("off") : tr("on"));
+  if (r->max_diff_vs_full)
+    parts << tr("max Δ vs full %1 (%2 %)")
+                 .arg(*r->max_diff_vs_full, 0, 'g', 3)
+                 .arg(r->dose_max > 0 ? *r->max_diff_vs_full / r->dose_max * 100 : 0.0, 0, 'g', 3);
+  parts << tr("KV %1").arg(fmt_bytes(double(r->cache_bytes)));
+  badge_->setText(parts.join(QStringLiteral(" · ")));
+  badge_->setToolTip(r->auto_reason.isEmpty() ? tr("Model: %1").arg(model_note_)
+                                              : tr("Auto: %1").arg(r->auto_reason));
+}
+
+void MainWindow::refreshDoseCombos() {
+  for (auto [box, sel] : {std::pair{ref_combo_, model_->referenceName()}, std::pair{eval_combo_, model_->evaluatedName()}}) {
+    QSignalBlocker b(box);
+    box->clear();
+    box->addItems(model_->doseNames());
+    box->setCurrentText(sel);
+  }
+}
+
+bool MainWindow::waitIdle(int timeout_ms) {
+  QElapsedTimer t;
+  t.start();
+  bool ok = engine_->waitIdle(timeout_ms);
+  while ((compare_->gammaRunning() || reference_->running()) && t.elapsed() < timeout_ms) {
+    QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+    QThread::msleep(5);
+  }
+  QCoreApplication::processEvents();
+  return ok && !compare_->gammaRunning() && !reference_->running();
+}
+
+void MainWindow::setDarkPalette(bool dark) {
+  dark_ = dark;
+  {
+    QSignalBlocker b(dark_act_);
+    dark_act_->setChecked(dark);
+  }
+  qApp->setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+  if (!dark) {
+    qApp->setPalette(qApp->style()->standardPalette());
+    return;
+  }
+  QPalette p;
+  p.setColor(QPalette::Window, QColor(45, 47, 52));
+  p.setColor(QPalette::WindowText, QColor(225, 225, 225));
+  p.setColor(QPalette::Base, QColor(30, 31, 35));
+  p.setColor(QPalette::AlternateBase, QColor(45, 47, 52));
+  p.setColor(QPalette::ToolTipBase, QColor(60, 62, 68));
+  p.setColor(QPalette::ToolTipText, QColor(230, 230, 230));
+  p.setColor(QPalette::Text, QColor(225, 225, 225));
+  p.setColor(QPalette::Button, QColor(55, 57, 63));
+  p.setColor(QPalette::ButtonText, QColor(225, 225, 225));
+  p.setColor(QPalette::Highlight, QColor(58, 123, 213));
+  p.setColor(QPalette::HighlightedText, Qt::white);
+  p.setColor(QPalette::Link, QColor(100, 160, 240));
+  p.setColor(QPalette::Disabled, QPalette::Text, QColor(120, 120, 120));
+  p.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(120, 120, 120));
+  p.setColor(QPalette::Disabled, QPalette::WindowText, QColor(120, 120, 120));
+  qApp->setPalette(p);
+}
+
+bool MainWindow::switchLanguage(const QString& code) {
+  if (translator_) {
+    qApp->removeTranslator(translator_.get());
+    translator_.reset();
+  }
+  if (qt_translator_) {
+    qApp->removeTranslator(qt_translator_.get());
+    qt_translator_.reset();
+  }
+  bool ok = true;
+  if (code != QLatin1String("en")) {
+    auto t = std::make_unique<QTranslator>();
+    ok = t->load(QStringLiteral(":/i18n/dotakv_%1.qm").arg(code));
+    if (ok) {
+      qApp->installTranslator(t.get());
+      translator_ = std::move(t);
+    }
+    auto q = std::make_unique<QTranslator>();
+    if (q->load(QStringLiteral("qtbase_%1").arg(code), QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+      qApp->installTranslator(q.get());
+      qt_translator_ = std::move(q);
+    }
+  }
+  lang_ = ok ? code : QStringLiteral("en");
+  for (auto* a : lang_group_->actions()) a->setChecked(a->data().toString() == lang_);
+  if (code == QLatin1String("en")) {
+    // Removing translators sends LanguageChange too, but make sure en retranslates once.
+    QEvent ev(QEvent::LanguageChange);
+    QCoreApplication::sendEvent(this, &ev);
+  }
+  return ok;
+}
+
+QStringList MainWindow::recentFiles() const {
+  return QSettings().value(QStringLiteral("recentFiles")).toStringList();
+}
+
+void MainWindow::addRecent(const QString& path) {
+  QStringList l = recentFiles();
+  const QString abs = QFileInfo(path).absoluteFilePath();
+  l.removeAll(abs);
+  l.prepend(abs);
+  while (l.size() > kMaxRecent) l.removeLast();
+  QSettings().setValue(QStringLiteral("recentFiles"), l);
+  updateRecentMenu();
+}
+
+void MainWindow::updateRecentMenu() {
+  recent_menu_->clear();
+  const QStringList l = recentFiles();
+  for (int i = 0; i < l.size(); ++i) {
+    auto* a = recent_menu_->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(l[i]).fileName()));
+    a->setToolTip(l[i]);
+    connect(a, &QAction::triggered, this, [this, p = l[i]] { openFile(p); });
+  }
+  if (l.isEmpty()) recent_menu_->addAction(tr("(none)"))->setEnabled(false);
+}
+
+void MainWindow::readSettings() {
+  QSettings s;
+  if (s.contains(QStringLiteral("geometry"))) restoreGeometry(s.value(QStringLiteral("geometry")).toByteArray());
+  else resize(1400, 900);
+  restoreState(s.value(QStringLiteral("windowState")).toByteArray());
+  setDarkPalette(s.value(QStringLiteral("darkPalette"), false).toBool());
+  InferenceSettings is;
+  is.cache = CacheMode(std::clamp(s.value(QStringLiteral("engine/cache"), int(CacheMode::On)).toInt(), 0, 2));
+  is.streaming = s.value(QStringLiteral("engine/streaming"), false).toBool();
+  is.kv = KvPrecision(std::clamp(s.value(QStringLiteral("engine/kvPrecision"), 0).toInt(), 0, 2));
+  engine_->setSettings(is);
+  {
+    QSignalBlocker b1(cache_group_), b2(streaming_), b3(precision_);
+    cache_off_->setChecked(is.cache == CacheMode::Off);
+    cache_on_->setChecked(is.cache == CacheMode::On);
+    cache_auto_->setChecked(is.cache == CacheMode::Auto);
+    streaming_->setChecked(is.streaming);
+    precision_->setCurrentIndex(int(is.kv));
+  }
+  DisplaySettings d = model_->display();
+  d.window = s.value(QStringLiteral("display/window"), d.window).toDouble();
+  d.level = s.value(QStringLiteral("display/level"), d.level).toDouble();
+  d.opacity = s.value(QStringLiteral("display/opacity"), d.opacity).toDouble();
+  d.unit = s.value(QStringLiteral("display/unitGy"), false).toBool() ? DoseUnit::Gy : DoseUnit::Percent;
+  model_->setDisplay(d);
+  tabs_->setCurrentIndex(std::clamp(s.value(QStringLiteral("tab"), 0).toInt(), 0, tabs_->count() - 1));
+  const QString lang = s.value(QStringLiteral("language"), QStringLiteral("en")).toString();
+  if (lang != QLatin1String("en")) switchLanguage(lang);
+}
+
+void MainWindow::writeSettings() {
+  QSettings s;
+  s.setValue(QStringLiteral("geometry"), saveGeometry());
+  s.setValue(QStringLiteral("windowState"), saveState());
+  s.setValue(QStringLiteral("darkPalette"), dark_);
+  s.setValue(QStringLiteral("language"), lang_);
+  const auto& is = engine_->settings();
+  s.setValue(QStringLiteral("engine/cache"), int(is.cache));
+  s.setValue(QStringLiteral("engine/streaming"), is.streaming);
+  s.setValue(QStringLiteral("engine/kvPrecision"), int(is.kv));
+  const auto& d = model_->display();
+  s.setValue(QStringLiteral("display/window"), d.window);
+  s.setValue(QStringLiteral("display/level"), d.level);
+  s.setValue(QStringLiteral("display/opacity"), d.opacity);
+  s.setValue(QStringLiteral("display/unitGy"), d.unit == DoseUnit::Gy);
+  s.setValue(QStringLiteral("tab"), tabs_->currentIndex());
+}
+
+void MainWindow::closeEvent(QCloseEvent* e) {
+  writeSettings();
+  engine_->cancel();
+  reference_->cancel();
+  e->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* e) {
+  if (!e->mimeData()->hasUrls()) return;
+  for (const auto& u : e->mimeData()->urls())
+    if (u.isLocalFile()) {
+      e->acceptProposedAction();
+      return;
+    }
+}
+
+void MainWindow::dropEvent(QDropEvent* e) {
+  for (const auto& u : e->mimeData()->urls())
+    if (u.isLocalFile()) {
+      openFile(u.toLocalFile());
+      break;
+    }
+}
+
 }  // namespace dotakv::gui

@@ -1,11 +1,130 @@
-// The studio's main window (placeholder until the studio issue lands).
+// The studio's main window: tabs (slices, projections, compare, 3-D, benchmark), docks (CT edit,
+// reference dose), the dose-engine toolbar (KV cache Off/On/Auto, streaming, KV precision,
+// recompute/cancel, timing badge), menus (file with recent files, view with light/dark palettes,
+// language), status bar with progress. Errors go through an injectable sink (default: a
+// non-modal message box carrying core's message); a failed open leaves the current case intact.
 #pragma once
+#include <QActionGroup>
+#include <QComboBox>
+#include <QLabel>
 #include <QMainWindow>
+#include <QProgressBar>
+#include <QTabWidget>
+#include <QTranslator>
+#include <QUndoStack>
+#include <functional>
+#include <memory>
+
+#include "case_model.hpp"
+#include "inference_controller.hpp"
+
+class QDockWidget;
+class QMenu;
+class QToolBar;
 
 namespace dotakv::gui {
+
+class SlicesPanel;
+class ProjectionsPanel;
+class ComparePanel;
+class View3DPanel;
+class EditPanel;
+class ReferencePanel;
+
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
+  enum Tab { SlicesTab = 0, ProjectionsTab, CompareTab, View3DTab, BenchTab };
   explicit MainWindow(QWidget* parent = nullptr);
+  ~MainWindow() override;
+
+  CaseModel* caseModel() const { return model_; }
+  InferenceController* engine() const { return engine_; }
+  QUndoStack* undoStack() const { return undo_; }
+  SlicesPanel* slicesPanel() const { return slices_; }
+  ProjectionsPanel* projectionsPanel() const { return projections_; }
+  ComparePanel* comparePanel() const { return compare_; }
+  View3DPanel* view3dPanel() const { return view3d_; }
+  EditPanel* editPanel() const { return edit_; }
+  QLabel* timingBadge() const { return badge_; }
+  QTabWidget* tabs() const { return tabs_; }
+  bool hasBenchTab() const { return tabs_->count() > BenchTab; }
+
+  // Error sink: (title, message). Default shows a non-modal QMessageBox.
+  using ErrorSink = std::function<void(const QString&, const QString&)>;
+  void setErrorSink(ErrorSink sink) { error_sink_ = std::move(sink); }
+  void showError(const QString& title, const QString& message);
+
+  // Opens a case file (HDF5 case or DoTA layout; DoTA files ask for the sample unless given).
+  // Returns false (and reports the error) on failure; the current case is then unchanged.
+  bool openFile(const QString& path, int dota_sample = -1);
+  // Bundled demo: first *.h5 in DOTAKV_RESOURCES_DIR/demo, else a generated phantom.
+  void openDemo();
+  void setCase(Case c, const QString& path, const QString& name);
+  bool saveAs(const QString& path);
+
+  // KV cache controls (also driven by the toolbar). Each change recomputes the model dose.
+  void setCacheMode(CacheMode m);
+  void setStreaming(bool on);
+  void setKvPrecision(KvPrecision p);
+  void recompute();
+  // Blocks (processing events) until the engine, gamma and reference workers are idle.
+  bool waitIdle(int timeout_ms = 60000);
+
+  void setDarkPalette(bool dark);
+  bool darkPalette() const { return dark_; }
+  // "en", "de", "fr", "nl". Returns false if the translation is unavailable.
+  bool switchLanguage(const QString& code);
+  QString language() const { return lang_; }
+  QStringList recentFiles() const;
+
+ protected:
+  void changeEvent(QEvent* e) override;
+  void closeEvent(QCloseEvent* e) override;
+  void dragEnterEvent(QDragEnterEvent* e) override;
+  void dropEvent(QDropEvent* e) override;
+
+ private:
+  void buildActions();
+  void buildMenus();
+  void buildToolbars();
+  void retranslate();
+  void updateBadge();
+  void updateTitle();
+  void updateRecentMenu();
+  void addRecent(const QString& path);
+  void refreshDoseCombos();
+  void onEngineFinished(const Volume& dose, const InferenceReport& r);
+  void readSettings();
+  void writeSettings();
+  void pushEngineSettings(const InferenceSettings& s);
+
+  CaseModel* model_;
+  InferenceController* engine_;
+  QUndoStack* undo_;
+  QTabWidget* tabs_;
+  SlicesPanel* slices_;
+  ProjectionsPanel* projections_;
+  ComparePanel* compare_;
+  View3DPanel* view3d_;
+  QWidget* bench_ = nullptr;
+  EditPanel* edit_;
+  ReferencePanel* reference_;
+  QDockWidget *edit_dock_, *ref_dock_;
+  QMenu *file_menu_, *recent_menu_, *demo_menu_, *edit_menu_, *view_menu_, *lang_menu_, *help_menu_;
+  QToolBar *case_bar_, *engine_bar_;
+  QAction *open_, *open_demo_, *save_as_, *screenshot_, *quit_, *undo_act_, *redo_act_, *dark_act_,
+      *recompute_, *cancel_, *streaming_, *about_, *cache_off_, *cache_on_, *cache_auto_;
+  QActionGroup *cache_group_, *lang_group_;
+  QLabel *cache_label_, *prec_label_, *ref_label_, *eval_label_, *badge_;
+  QComboBox *precision_, *ref_combo_, *eval_combo_;
+  QProgressBar* progress_;
+  ErrorSink error_sink_;
+  std::unique_ptr<QTranslator> translator_, qt_translator_;
+  QString lang_ = QStringLiteral("en");
+  bool dark_ = false;
+  bool engine_running_ = false;
+  QString model_note_;
 };
+
 }  // namespace dotakv::gui

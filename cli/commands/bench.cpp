@@ -1,0 +1,225 @@
+// `dotakv bench`: honest benchmark of cache settings (issues 3 and 7).
+//   dotakv bench --workload full|stream|prefix --config full|compact [--model W.h5] --batch B
+//                --cache on|off --chunk c --precision fp32|bf16 --reps N [--json F]
+//   dotakv bench --model W.h5 --workload stream --batch 1,2,4,8 --slices 20,50,150
+//                --cache off,on --reps 20 --json out.json --csv out.csv
+// Every list option takes comma-separated values; the sweep is their cartesian product, and
+// the cache/kv-precision/precision settings of one point are measured interleaved. Prints a
+// table (FLOPs per forward, median latency, GFLOP/s against the measured fp32 GEMM peak,
+// weight bytes per step against the measured bandwidth, speedup with its 95 % CI, the cost
+// model's predicted speedup); --json/--csv write the full results (docs/format_bench.md).
+// Ctrl-C stops after the current run and still writes the runs finished so far.
+#include <csignal>
+#include <cstdio>
+#include <unistd.h>
+
+#include "command.hpp"
+#include "dotakv/bench_harness.hpp"
+#include "dotakv/bench_workloads.hpp"
+#include "dotakv/error.hpp"
+
+namespace {
+
+dotakv::Progress* g_progress = nullptr;
+extern "C" void on_sigint(int) {
+  if (g_progress) g_progress->cancel();
+}
+
+struct BenchOptions {
+  std::string workload = "full", config = "full", model, batch = "1", slices, chunk = "1",
+              depth, threads = "0", cache = "off,on", kv = "fp32", precision = "fp32", policy,
+              json, csv;
+  int reps = 20, warmup = 3;
+  bool no_interleave = false, quiet = false, no_cold = false;
+};
+
+std::string fmt(const char* f, double v) {
+  char b[64];
+  std::snprintf(b, sizeof b, f, v);
+  return b;
+}
+std::string fmt_time(double s) {
+  return s < 1 ? fmt("%.2f ms", s * 1e3) : fmt("%.3f s", s);
+}
+
+void print_table(const nlohmann::json& doc) {
+  const auto& r0 = doc["results"];
+  if (r0.empty()) {
+    std::cout << "no finished runs\n";
+    return;
+  }
+  if (r0[0].contains("cost_model")) {
+    const auto& c = r0[0]["cost_model"]["ceilings"];
+    std::cout << "machine: " << doc["machine"]["cpu"]["model"].get<std::string>() << ", "
+              << doc["machine"]["threads"].get<int>() << " threads; measured fp32 GEMM peak "
+              << fmt("%.0f", c["fp32_gemm_gflops"].get<double>()) << " GFLOP/s, bf16 "
+              << fmt("%.0f", c["bf16_gemm_gflops"].get<double>()) << " GFLOP/s, bandwidth "
+              << fmt("%.1f", c["bandwidth_gbs"].get<double>()) << " GB/s\n";
+  }
+  std::cout << "warm-up " << doc["harness"]["warmup"] << " runs excluded, "
+            << doc["harness"]["reps"] << " reps "
+            << (doc["harness"]["interleave"].get<bool>() ? "interleaved" : "in blocks")
+            << "; speedup = median(reference)/median(setting), 95 % bootstrap CI\n";
+  int group = -1;
+  for (const auto& r : r0) {
+    if (r["group"].get<int>() != group) {
+      group = r["group"].get<int>();
+      const auto& s = r["settings"];
+      std::cout << "\n[" << group << "] " << s["workload"].get<std::string>() << " batch "
+                << s["batch"] << " slices " << s["slices"];
+      if (!s["chunk"].is_null()) std::cout << " chunk " << s["chunk"];
+      if (!s["depth"].is_null()) std::cout << " depth " << s["depth"];
+      if (s["threads"].get<int>() > 0) std::cout << " threads " << s["threads"];
+      if (r.contains("cost_model"))
+        std::cout << "   (" << fmt("%.2f", r["cost_model"]["gflop_per_forward"].get<double>())
+                  << " GFLOP per forward of one beamlet, "
+                  << fmt("%.1f", r["cost_model"]["weight_bytes_per_step"].get<double>() / 1e6)
+                  << " MB weights per step)";
+      std::cout << "\n";
+      std::printf("  %-22s %10s %11s %10s %9s %7s %17s %8s %10s %9s\n", "setting", "cold",
+                  "median", "IQR", "GFLOP/s", "%peak", "speedup [95% CI]", "model", "max|diff|",
+                  "cache MB");
+    }
+    std::string sp = "reference", pred;
+    if (!r["speedup"].is_null())
+      sp = fmt("%.2f", r["speedup"]["median_ratio"].get<double>()) + " [" +
+           fmt("%.2f", r["speedup"]["ci95"][0].get<double>()) + "," +
+           fmt("%.2f", r["speedup"]["ci95"][1].get<double>()) + "]";
+    double gf = 0, frac = 0;
+    if (r.contains("cost_model")) {
+      pred = fmt("%.2fx", r["cost_model"].value("predicted_speedup", 0.0));
+      gf = r["cost_model"].value("gflops_achieved", 0.0);
+      frac = r["cost_model"].value("fraction_of_peak", 0.0);
+    }
+    const bool has = !r["stats"].is_null();
+    std::printf("  %-22s %10s %11s %10s %9.1f %6.1f%% %17s %8s %10.2e %9.2f\n",
+                r["label"].get<std::string>().c_str(),
+                r["cold_s"].is_null() ? "-" : fmt_time(r["cold_s"].get<double>()).c_str(),
+                has ? fmt_time(r["stats"]["median"].get<double>()).c_str() : "-",
+                has ? fmt_time(r["stats"]["iqr"].get<double>()).c_str() : "-", gf, frac * 100,
+                sp.c_str(), pred.c_str(), r["max_abs_diff"].get<double>(),
+                r["cache_bytes"].get<double>() / 1e6);
+    if (r.contains("auto")) {
+      std::cout << "      auto: " << r["auto"]["reason"].get<std::string>();
+      if (r["auto"].contains("regret"))
+        std::cout << "; regret vs best fixed " << fmt("%+.1f %%", r["auto"]["regret"].get<double>() * 100);
+      std::cout << "\n";
+    }
+    if (r.contains("cost_model") && r["settings"]["workload"] == "stream" && has) {
+      const auto& cm = r["cost_model"];
+      std::cout << "      " << cm["steps"] << " steps; predicted " << fmt_time(cm["predicted_s"].get<double>())
+                << " (compute bound " << fmt_time(cm["compute_bound_s"].get<double>())
+                << ", memory bound " << fmt_time(cm["memory_bound_s"].get<double>())
+                << "); measured/predicted " << fmt("%.2f", cm.value("measured_over_predicted", 0.0))
+                << "; weights+KV read " << fmt("%.1f", cm.value("bytes_gbs_achieved", 0.0))
+                << " GB/s vs " << fmt("%.1f", cm["ceilings"]["bandwidth_gbs"].get<double>())
+                << " GB/s measured\n";
+    }
+  }
+  if (doc["cancelled"].get<bool>()) std::cout << "\n(cancelled: results hold the runs finished so far)\n";
+}
+
+void setup_bench(CLI::App& app) {
+  auto* cmd = app.add_subcommand("bench", "Benchmark cache settings honestly (warm-up excluded, "
+                                          "interleaved reps, CIs, cost model)");
+  auto o = std::make_shared<BenchOptions>();
+  cmd->add_option("--workload", o->workload, "full | stream | prefix")->capture_default_str();
+  cmd->add_option("--config", o->config, "Model configuration without --model: full | compact | C.json")
+      ->capture_default_str();
+  cmd->add_option("--model", o->model, "Weights file (HDF5); default: seeded random weights");
+  cmd->add_option("--batch", o->batch, "Batch sizes, e.g. 1,2,4,8")->capture_default_str();
+  cmd->add_option("--slices", o->slices, "Slice counts (<= the model's), e.g. 20,50,150");
+  cmd->add_option("--chunk", o->chunk, "stream: slices per step, e.g. 1,10")->capture_default_str();
+  cmd->add_option("--depth", o->depth, "prefix: first edited slice k (default slices/2)");
+  cmd->add_option("--threads", o->threads, "Thread counts, 0 = all cores, e.g. 1,2")
+      ->capture_default_str();
+  cmd->add_option("--cache", o->cache, "off,on,auto (compared interleaved)")->capture_default_str();
+  cmd->add_option("--kv-precision", o->kv, "fp32,fp16,int8")->capture_default_str();
+  cmd->add_option("--precision", o->precision, "Compute precision fp32,bf16")->capture_default_str();
+  cmd->add_option("--reps", o->reps, "Timed repetitions per setting")->capture_default_str();
+  cmd->add_option("--warmup", o->warmup, "Discarded warm-up runs per setting")->capture_default_str();
+  cmd->add_flag("--no-interleave", o->no_interleave, "Run settings in blocks (to show drift bias)");
+  cmd->add_flag("--no-cold", o->no_cold, "Do not time the first run separately");
+  cmd->add_option("--policy", o->policy, "Auto-policy profile for --cache auto (default: "
+                                         "$DOTAKV_POLICY or ~/.cache/dotakv/auto_policy.json)");
+  cmd->add_option("--json", o->json, "Write all results as JSON");
+  cmd->add_option("--csv", o->csv, "Write one CSV row per result");
+  cmd->add_flag("--quiet", o->quiet, "No progress on stderr");
+  cmd->callback([o] {
+    using namespace dotakv::bench;
+    using dotakv::cli::parse_int_list;
+    using dotakv::cli::parse_string_list;
+    SweepSpec s;
+    s.workload = o->workload;
+    s.config = o->config;
+    s.model = o->model;
+    s.batch = parse_int_list(o->batch, "--batch");
+    s.slices = o->slices.empty() ? std::vector<int>{-1} : parse_int_list(o->slices, "--slices");
+    s.chunk = parse_int_list(o->chunk, "--chunk");
+    s.threads = parse_int_list(o->threads, "--threads");
+    s.cache = parse_string_list(o->cache);
+    s.kv_precision = parse_string_list(o->kv);
+    s.precision = parse_string_list(o->precision);
+    s.policy_profile = o->policy;
+    s.harness.reps = o->reps;
+    s.harness.warmup = o->warmup;
+    s.harness.interleave = !o->no_interleave;
+    s.harness.cold = !o->no_cold;
+    EngineBench eb(s);
+    if (s.slices == std::vector<int>{-1}) {
+      validate_sweep([&] {  // check model/config before reading the slice count from it
+        SweepSpec t = s;
+        t.slices = {1};
+        t.depth = {0};
+        return t;
+      }());
+      s.slices = {eb.config_of({{"model", s.model}, {"config", s.config}}).num_slices};
+    }
+    if (o->depth.empty()) {
+      s.depth.clear();
+      for (int sl : s.slices) s.depth.push_back(sl / 2);
+    } else {
+      s.depth = parse_int_list(o->depth, "--depth");
+    }
+    validate_sweep(s);
+    if (!o->json.empty() || !o->csv.empty()) {  // fail before hours of work, not after
+      for (const auto& f : {o->json, o->csv})
+        if (!f.empty()) {
+          FILE* probe = std::fopen((f + ".probe").c_str(), "w");
+          if (!probe) throw dotakv::IoError(f + ": cannot write here");
+          std::fclose(probe);
+          std::remove((f + ".probe").c_str());
+        }
+    }
+    EngineBench bench(s);
+    const bool tty = isatty(2);
+    dotakv::Progress progress([&](double done, double total, const std::string& msg) {
+      if (o->quiet) return;
+      if (tty)
+        std::fprintf(stderr, "\r[%4.0f/%4.0f] %-60.60s", done, total, msg.c_str());
+      else if (int(done) % 20 == 0 || done == total)
+        std::fprintf(stderr, "[%.0f/%.0f] %s\n", done, total, msg.c_str());
+    });
+    g_progress = &progress;
+    auto old = std::signal(SIGINT, on_sigint);
+    SweepResult r;
+    try {
+      r = run_sweep(s, bench.factory(), &progress, bench.hook());
+    } catch (...) {
+      std::signal(SIGINT, old);
+      g_progress = nullptr;
+      throw;
+    }
+    std::signal(SIGINT, old);
+    g_progress = nullptr;
+    if (tty && !o->quiet) std::fprintf(stderr, "\n");
+    const auto doc = results_json(s, r);
+    if (!o->json.empty()) save_results_json(doc, o->json);
+    if (!o->csv.empty()) save_results_csv(doc, o->csv);
+    print_table(doc);
+    if (r.cancelled) throw dotakv::Cancelled();
+  });
+}
+DOTAKV_REGISTER_COMMAND(setup_bench);
+
+}  // namespace

@@ -1,0 +1,81 @@
+#include "dotakv/machine_ceilings.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <mutex>
+#include <vector>
+
+#include "dotakv/kernels.hpp"
+
+namespace dotakv {
+
+namespace {
+double now() { return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count(); }
+
+double gemm_peak(ComputePrecision p) {
+  const int n = 2048;
+  std::vector<float> a(std::size_t(n) * n), b(std::size_t(n) * n), c(std::size_t(n) * n);
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    a[i] = float((i * 7 + 3) % 13) * 0.01f;
+    b[i] = float((i * 5 + 1) % 11) * 0.01f;
+  }
+  kernels::Engine e;
+  kernels::Matmul mm(e, n, n, b.data(), nullptr, kernels::Matmul::Post::none, false, p);
+  mm.run(n, a.data(), c.data());  // warm-up (primitive creation, weight reorder)
+  double best = 1e30;
+  for (int r = 0; r < 5; ++r) {
+    const double t0 = now();
+    mm.run(n, a.data(), c.data());
+    best = std::min(best, now() - t0);
+  }
+  return 2.0 * n * n * double(n) / best * 1e-9;
+}
+}  // namespace
+
+double measure_fp32_gemm_peak_gflops() {
+  static std::once_flag f;
+  static double v = 0;
+  std::call_once(f, [] { v = gemm_peak(ComputePrecision::fp32); });
+  return v;
+}
+
+double measure_bf16_gemm_peak_gflops() {
+  static std::once_flag f;
+  static double v = 0;
+  std::call_once(f, [] { v = kernels::bf16_supported() ? gemm_peak(ComputePrecision::bf16) : 0.0; });
+  return v;
+}
+
+double measure_memory_bandwidth_gbs() {
+  static std::once_flag f;
+  static double v = 0;
+  std::call_once(f, [] {
+    const std::size_t n = (256u << 20) / sizeof(float);
+    std::vector<float> buf(n);
+#pragma omp parallel for schedule(static)
+    for (std::size_t i = 0; i < n; ++i) buf[i] = float(i & 1023);
+    double best = 1e30;
+    volatile float sink = 0;
+    for (int r = 0; r < 5; ++r) {
+      const double t0 = now();
+      float total = 0;
+#pragma omp parallel reduction(+ : total)
+      {
+        const int nt = omp_get_num_threads(), t = omp_get_thread_num();
+        const std::size_t b = n * t / nt, en = n * (t + 1) / nt;
+        float s = 0;
+#pragma omp simd reduction(+ : s)
+        for (std::size_t i = b; i < en; ++i) s += buf[i];
+        total += s;
+      }
+      best = std::min(best, now() - t0);
+      sink = sink + total;
+    }
+    v = double(n * sizeof(float)) / best * 1e-9;
+  });
+  return v;
+}
+
+}  // namespace dotakv

@@ -1,0 +1,291 @@
+#include "dotakv/model.hpp"
+
+#include <H5Cpp.h>
+
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "dotakv/atomic_file.hpp"
+#include "dotakv/error.hpp"
+
+namespace dotakv {
+
+Tensor::Tensor(std::vector<long long> s, float fill) : shape(std::move(s)) {
+  data.assign(size_t(numel()), fill);
+}
+std::int64_t Tensor::numel() const {
+  std::int64_t n = 1;
+  for (auto d : shape) n *= d;
+  return n;
+}
+
+Model::Model(ModelConfig cfg, ModelWeights w, Scaling s)
+    : config_(std::move(cfg)), weights_(std::move(w)), scaling_(s) {
+  config_.validate();
+  // Check shapes (constructing from hand-made weights goes through the same checks as load).
+  for_each_tensor([](const std::string& name, const std::vector<long long>& expected, const Tensor& t) {
+    if (t.shape != expected)
+      throw ShapeError("tensor '" + name + "': expected " + shape_string(expected) + ", found " + shape_string(t.shape));
+    if (std::int64_t(t.data.size()) != t.numel())
+      throw ShapeError("tensor '" + name + "': data size " + std::to_string(t.data.size()) + " != shape " + shape_string(t.shape));
+  });
+  if (!(scaling_.ct_max_hu > scaling_.ct_min_hu) || !(scaling_.energy_max_mev > scaling_.energy_min_mev) ||
+      !std::isfinite(scaling_.dose_scale))
+    throw ValueError("model scaling: need ct_max_hu > ct_min_hu, energy_max_mev > energy_min_mev, finite dose_scale");
+}
+
+void Model::for_each_tensor(const ModelConfig& c, ModelWeights& w,
+                            const std::function<void(const std::string&, const std::vector<long long>&, Tensor&)>& fn) {
+  const std::int64_t K = c.kernel_size, C = c.conv_channels, P = c.bottleneck_channels(), D = c.token_dim(),
+                     NH = c.num_heads, KD = c.key_dim, T = c.num_tokens;
+  fn("encoder/conv1/kernel", {K, K, 1, C}, w.enc_conv1);
+  fn("encoder/gn1/gamma", {C}, w.enc_gn1_gamma);
+  fn("encoder/gn1/beta", {C}, w.enc_gn1_beta);
+  fn("encoder/conv2/kernel", {K, K, C, C}, w.enc_conv2);
+  fn("encoder/gn2/gamma", {C}, w.enc_gn2_gamma);
+  fn("encoder/gn2/beta", {C}, w.enc_gn2_beta);
+  fn("encoder/conv3/kernel", {K, K, C, P}, w.enc_conv3);
+  fn("encoder/gn3/gamma", {P}, w.enc_gn3_gamma);
+  fn("encoder/gn3/beta", {P}, w.enc_gn3_beta);
+  fn("energy/kernel", {1, D}, w.energy_kernel);
+  fn("energy/bias", {D}, w.energy_bias);
+  fn("position_embedding", {T, D}, w.pos_embedding);
+  if (int(w.blocks.size()) != c.num_transformers) w.blocks.resize(size_t(c.num_transformers));
+  for (int l = 0; l < c.num_transformers; ++l) {
+    auto& b = w.blocks[size_t(l)];
+    const std::string p = "transformer_" + std::to_string(l) + "/";
+    fn(p + "ln1/gamma", {D}, b.ln1_gamma);
+    fn(p + "ln1/beta", {D}, b.ln1_beta);
+    fn(p + "attention/query/kernel", {D, NH, KD}, b.wq);
+    fn(p + "attention/key/kernel", {D, NH, KD}, b.wk);
+    fn(p + "attention/value/kernel", {D, NH, KD}, b.wv);
+    fn(p + "attention/output/kernel", {NH, KD, D}, b.wo);
+    fn(p + "ln2/gamma", {D}, b.ln2_gamma);
+    fn(p + "ln2/beta", {D}, b.ln2_beta);
+    fn(p + "ffn1/kernel", {D, D}, b.ff1_kernel);
+    fn(p + "ffn1/bias", {D}, b.ff1_bias);
+    fn(p + "ffn2/kernel", {D, D}, b.ff2_kernel);
+    fn(p + "ffn2/bias", {D}, b.ff2_bias);
+  }
+  fn("decoder/deconv1/kernel", {K, K, C, P}, w.dec_deconv1);
+  fn("decoder/gn1/gamma", {C}, w.dec_gn1_gamma);
+  fn("decoder/gn1/beta", {C}, w.dec_gn1_beta);
+  fn("decoder/deconv2/kernel", {K, K, C, C}, w.dec_deconv2);
+  fn("decoder/gn2/gamma", {C}, w.dec_gn2_gamma);
+  fn("decoder/gn2/beta", {C}, w.dec_gn2_beta);
+  fn("decoder/conv/kernel", {K, K, C, 1}, w.dec_conv);
+  fn("decoder/conv/bias", {1}, w.dec_conv_bias);
+}
+
+void Model::for_each_tensor(
+    const std::function<void(const std::string&, const std::vector<long long>&, const Tensor&)>& fn) const {
+  auto& w = const_cast<ModelWeights&>(weights_);  // visited read-only
+  for_each_tensor(config_, w, [&](const std::string& n, const std::vector<long long>& e, Tensor& t) { fn(n, e, t); });
+}
+
+// ---- random init ----
+namespace {
+struct Rng {  // splitmix64: portable, deterministic
+  std::uint64_t s;
+  std::uint64_t next() {
+    std::uint64_t z = (s += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  double uniform(double a, double b) { return a + (b - a) * double(next() >> 11) * 0x1.0p-53; }
+};
+}  // namespace
+
+Model Model::random(const ModelConfig& cfg, std::uint64_t seed) {
+  cfg.validate();
+  ModelWeights w;
+  Rng rng{seed * 0x2545F4914F6CDD1Dull + 12345};
+  for_each_tensor(cfg, w, [&](const std::string& name, const std::vector<long long>& shape, Tensor& t) {
+    t = Tensor(shape);
+    const auto ends = [&](const char* s) { return name.size() >= strlen(s) && name.compare(name.size() - strlen(s), std::string::npos, s) == 0; };
+    if (ends("gamma")) {
+      for (auto& v : t.data) v = float(rng.uniform(0.9, 1.1));
+    } else if (ends("beta") || ends("bias")) {
+      for (auto& v : t.data) v = float(rng.uniform(-0.1, 0.1));
+    } else if (name == "position_embedding") {
+      for (auto& v : t.data) v = float(rng.uniform(-0.05, 0.05));
+    } else {
+      // Glorot uniform with Keras' fan computation: conv [K,K,a,b] -> fan_in = K*K*a, fan_out = K*K*b;
+      // attention [D,NH,KD] -> (D, NH*KD); output [NH,KD,D] -> (NH*KD, D); dense [in,out].
+      double fan_in, fan_out;
+      if (shape.size() == 4) {
+        fan_in = double(shape[0] * shape[1] * shape[2]);
+        fan_out = double(shape[0] * shape[1] * shape[3]);
+      } else if (shape.size() == 3 && name.find("output") != std::string::npos) {
+        fan_in = double(shape[0] * shape[1]);
+        fan_out = double(shape[2]);
+      } else if (shape.size() == 3) {
+        fan_in = double(shape[0]);
+        fan_out = double(shape[1] * shape[2]);
+      } else {
+        fan_in = double(shape[0]);
+        fan_out = double(shape[1]);
+      }
+      const double lim = std::sqrt(6.0 / (fan_in + fan_out));
+      for (auto& v : t.data) v = float(rng.uniform(-lim, lim));
+    }
+  });
+  Model m(cfg, std::move(w), Scaling{});
+  m.set_description("random seed=" + std::to_string(seed));
+  return m;
+}
+
+std::shared_ptr<const Model> Model::random_shared(const ModelConfig& cfg, std::uint64_t seed) {
+  return std::make_shared<const Model>(random(cfg, seed));
+}
+
+// ---- HDF5 ----
+namespace {
+constexpr const char* kFormat = "dotakv-weights";
+constexpr int kFormatVersion = 1;
+
+bool is_hdf5(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) return false;
+  char sig[8] = {};
+  f.read(sig, 8);
+  return f.gcount() == 8 && std::string(sig, 8) == std::string("\x89HDF\r\n\x1a\n", 8);
+}
+
+std::string read_string_attr(const H5::H5Object& o, const std::string& name) {
+  H5::Attribute a = o.openAttribute(name);
+  std::string s;
+  a.read(a.getStrType(), s);
+  return s;
+}
+double read_double_attr(const H5::H5Object& o, const std::string& name) {
+  double v = 0;
+  o.openAttribute(name).read(H5::PredType::NATIVE_DOUBLE, &v);
+  return v;
+}
+// H5Lexists fails on a path whose parent group is missing, so walk it component by component.
+bool path_exists(const H5::H5File& f, const std::string& name) {
+  size_t pos = 0;
+  while (true) {
+    pos = name.find('/', pos);
+    const std::string prefix = name.substr(0, pos);
+    if (!f.nameExists(prefix)) return false;
+    if (pos == std::string::npos) return true;
+    ++pos;
+  }
+}
+void write_string_attr(H5::H5Object& o, const std::string& name, const std::string& v) {
+  H5::StrType t(H5::PredType::C_S1, v.empty() ? 1 : v.size());
+  o.createAttribute(name, t, H5::DataSpace(H5S_SCALAR)).write(t, v);
+}
+void write_double_attr(H5::H5Object& o, const std::string& name, double v) {
+  o.createAttribute(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR)).write(H5::PredType::NATIVE_DOUBLE, &v);
+}
+}  // namespace
+
+Model Model::load(const std::string& path) {
+  H5::Exception::dontPrint();
+  if (!std::filesystem::exists(path)) throw IoError(path + ": no such file");
+  if (!is_hdf5(path)) throw IoError(path + ": not an HDF5 file");
+  std::string where = "file";
+  try {
+    H5::H5File f(path, H5F_ACC_RDONLY);
+    H5::Group root = f.openGroup("/");
+    for (const char* a : {"format", "config", "ct_min_hu", "ct_max_hu", "energy_min_mev", "energy_max_mev", "dose_scale"})
+      if (!root.attrExists(a)) throw FormatError(path + ": missing root attribute '" + a + "'");
+    where = "attribute 'format'";
+    if (read_string_attr(root, "format") != kFormat)
+      throw FormatError(path + ": attribute 'format': expected '" + std::string(kFormat) + "', found '" + read_string_attr(root, "format") + "'");
+    where = "attribute 'config'";
+    nlohmann::json cj;
+    try {
+      cj = nlohmann::json::parse(read_string_attr(root, "config"));
+    } catch (const nlohmann::json::exception& e) {
+      throw ConfigError(path + ": attribute 'config' is not valid JSON");
+    }
+    ModelConfig cfg;
+    try {
+      cfg = ModelConfig::from_json(cj);
+    } catch (const ConfigError& e) {
+      throw ConfigError(path + ": attribute 'config': " + e.what());
+    }
+    Scaling s;
+    where = "scaling attributes";
+    s.ct_min_hu = read_double_attr(root, "ct_min_hu");
+    s.ct_max_hu = read_double_attr(root, "ct_max_hu");
+    s.energy_min_mev = read_double_attr(root, "energy_min_mev");
+    s.energy_max_mev = read_double_attr(root, "energy_max_mev");
+    s.dose_scale = read_double_attr(root, "dose_scale");
+    ModelWeights w;
+    for_each_tensor(cfg, w, [&](const std::string& name, const std::vector<long long>& expected, Tensor& t) {
+      where = "dataset '" + name + "'";
+      if (!path_exists(f, name)) {
+        throw FormatError(path + ": missing dataset '" + name + "' (expected shape " + shape_string(expected) + ")");
+      }
+      H5::DataSet ds = f.openDataSet(name);
+      H5::DataSpace sp = ds.getSpace();
+      const int rank = sp.getSimpleExtentNdims();
+      std::vector<hsize_t> dims(size_t(std::max(rank, 0)));
+      if (rank > 0) sp.getSimpleExtentDims(dims.data());
+      std::vector<long long> found(dims.begin(), dims.end());
+      if (found != expected)
+        throw ShapeError(path + ": tensor '" + name + "': expected " + shape_string(expected) + ", found " + shape_string(found));
+      if (ds.getTypeClass() != H5T_FLOAT)
+        throw FormatError(path + ": tensor '" + name + "': expected a floating-point dataset");
+      t = Tensor(expected);
+      ds.read(t.data.data(), H5::PredType::NATIVE_FLOAT);
+      for (float v : t.data)
+        if (!std::isfinite(v)) throw ValueError(path + ": tensor '" + name + "' contains NaN or Inf");
+    });
+    Model m(cfg, std::move(w), s);
+    std::string desc = path;
+    if (root.attrExists("description")) desc = read_string_attr(root, "description");
+    m.set_description(desc);
+    return m;
+  } catch (const Error&) {
+    throw;
+  } catch (const H5::Exception& e) {
+    throw IoError(path + ": cannot read " + where + " (" + e.getDetailMsg() + ")");
+  }
+}
+
+std::shared_ptr<const Model> Model::load_shared(const std::string& path) {
+  return std::make_shared<const Model>(load(path));
+}
+
+void Model::save(const std::string& path) const {
+  H5::Exception::dontPrint();
+  write_atomically(path, [&](const std::string& tmp) {
+    std::string where = "file";
+    try {
+      H5::H5File f(tmp, H5F_ACC_TRUNC);
+      H5::Group root = f.openGroup("/");
+      write_string_attr(root, "format", kFormat);
+      write_double_attr(root, "format_version", kFormatVersion);
+      write_string_attr(root, "config", config_.to_json().dump());
+      write_double_attr(root, "ct_min_hu", scaling_.ct_min_hu);
+      write_double_attr(root, "ct_max_hu", scaling_.ct_max_hu);
+      write_double_attr(root, "energy_min_mev", scaling_.energy_min_mev);
+      write_double_attr(root, "energy_max_mev", scaling_.energy_max_mev);
+      write_double_attr(root, "dose_scale", scaling_.dose_scale);
+      write_string_attr(root, "description", description_);
+      H5::LinkCreatPropList lcpl;
+      lcpl.setCreateIntermediateGroup(true);
+      for_each_tensor([&](const std::string& name, const std::vector<long long>&, const Tensor& t) {
+        where = "dataset '" + name + "'";
+        std::vector<hsize_t> dims(t.shape.begin(), t.shape.end());
+        H5::DataSpace sp(int(dims.size()), dims.data());
+        H5::DataSet ds = f.createDataSet(name, H5::PredType::IEEE_F32LE, sp, H5::DSetCreatPropList::DEFAULT,
+                                         H5::DSetAccPropList::DEFAULT, lcpl);
+        ds.write(t.data.data(), H5::PredType::NATIVE_FLOAT);
+      });
+    } catch (const H5::Exception& e) {
+      throw IoError(path + ": cannot write " + where + " (" + e.getDetailMsg() + ")");
+    }
+  });
+}
+
+}  // namespace dotakv

@@ -1,0 +1,139 @@
+#include "h5util.hpp"
+
+#include <filesystem>
+
+#include "dotakv/error.hpp"
+
+namespace dotakv::physics::h5 {
+
+H5::H5File open_read(const std::string& path) {
+  H5::Exception::dontPrint();
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(path, ec)) throw IoError(path + ": no such file");
+  try {
+    if (!H5::H5File::isHdf5(path)) throw IoError(path + ": not an HDF5 file");
+    return H5::H5File(path, H5F_ACC_RDONLY);
+  } catch (const H5::Exception& e) {
+    throw IoError(path + ": cannot open as HDF5 (truncated or corrupt file?): " + e.getDetailMsg());
+  }
+}
+
+bool has_link(const H5::Group& g, const std::string& name) {
+  return H5Lexists(g.getId(), name.c_str(), H5P_DEFAULT) > 0;
+}
+
+bool has_attr(const H5::H5Object& o, const std::string& name) { return o.attrExists(name); }
+
+std::vector<hsize_t> dims(const H5::DataSet& ds) {
+  H5::DataSpace sp = ds.getSpace();
+  std::vector<hsize_t> d(sp.getSimpleExtentNdims());
+  if (!d.empty()) sp.getSimpleExtentDims(d.data());
+  return d;
+}
+
+std::vector<double> read_attr_doubles(const H5::H5Object& o, const std::string& name,
+                                      const std::string& where) {
+  if (!o.attrExists(name)) throw FormatError(where + ": missing attribute '" + name + "'");
+  H5::Attribute a = o.openAttribute(name);
+  if (a.getTypeClass() != H5T_FLOAT && a.getTypeClass() != H5T_INTEGER)
+    throw FormatError(where + ": attribute '" + name + "' must be numeric");
+  const hssize_t n = a.getSpace().getSimpleExtentNpoints();
+  std::vector<double> v(size_t(std::max<hssize_t>(n, 0)));
+  if (!v.empty()) a.read(H5::PredType::NATIVE_DOUBLE, v.data());
+  return v;
+}
+
+double read_attr_double(const H5::H5Object& o, const std::string& name, const std::string& where) {
+  const auto v = read_attr_doubles(o, name, where);
+  if (v.size() != 1)
+    throw FormatError(where + ": attribute '" + name + "' must be a scalar, found " +
+                      std::to_string(v.size()) + " values");
+  return v[0];
+}
+
+void write_attr(H5::H5Object& o, const std::string& name, double v) {
+  if (o.attrExists(name)) o.removeAttr(name);
+  H5::Attribute a = o.createAttribute(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR));
+  a.write(H5::PredType::NATIVE_DOUBLE, &v);
+}
+void write_attr(H5::H5Object& o, const std::string& name, long long v) {
+  if (o.attrExists(name)) o.removeAttr(name);
+  H5::Attribute a = o.createAttribute(name, H5::PredType::NATIVE_LLONG, H5::DataSpace(H5S_SCALAR));
+  a.write(H5::PredType::NATIVE_LLONG, &v);
+}
+void write_attr(H5::H5Object& o, const std::string& name, const std::string& v) {
+  if (o.attrExists(name)) o.removeAttr(name);
+  H5::StrType t(H5::PredType::C_S1, H5T_VARIABLE);
+  H5::Attribute a = o.createAttribute(name, t, H5::DataSpace(H5S_SCALAR));
+  a.write(t, v);
+}
+void write_attr(H5::H5Object& o, const std::string& name, const std::vector<double>& v) {
+  if (o.attrExists(name)) o.removeAttr(name);
+  const hsize_t n = v.size();
+  H5::Attribute a = o.createAttribute(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(1, &n));
+  a.write(H5::PredType::NATIVE_DOUBLE, v.data());
+}
+
+std::string read_attr_string(const H5::H5Object& o, const std::string& name) {
+  H5::Attribute a = o.openAttribute(name);
+  std::string s;
+  a.read(a.getStrType(), s);
+  return s;
+}
+
+void write_json_attrs(H5::H5Object& o, const nlohmann::json& j) {
+  if (!j.is_object()) return;
+  for (const auto& [k, v] : j.items()) {
+    if (v.is_number_integer() || v.is_boolean())
+      write_attr(o, k, v.is_boolean() ? (long long)(v.get<bool>()) : v.get<long long>());
+    else if (v.is_number())
+      write_attr(o, k, v.get<double>());
+    else if (v.is_string())
+      write_attr(o, k, v.get<std::string>());
+    else
+      write_attr(o, k, v.dump());
+  }
+  // exact round trip (types, nesting) through one JSON attribute
+  write_attr(o, "attributes_json", j.dump());
+}
+
+nlohmann::json read_json_attrs(const H5::H5Object& o) {
+  if (o.attrExists("attributes_json")) {
+    try {
+      return nlohmann::json::parse(read_attr_string(o, "attributes_json"));
+    } catch (const nlohmann::json::exception&) {
+    }
+  }
+  nlohmann::json j = nlohmann::json::object();
+  const int n = o.getNumAttrs();
+  for (int i = 0; i < n; ++i) {
+    H5::Attribute a = o.openAttribute(unsigned(i));
+    const std::string name = a.getName();
+    if (a.getTypeClass() == H5T_STRING) {
+      j[name] = read_attr_string(o, name);
+    } else if (a.getTypeClass() == H5T_INTEGER || a.getTypeClass() == H5T_FLOAT) {
+      const hssize_t cnt = a.getSpace().getSimpleExtentNpoints();
+      std::vector<double> v(size_t(std::max<hssize_t>(cnt, 0)));
+      if (!v.empty()) a.read(H5::PredType::NATIVE_DOUBLE, v.data());
+      if (v.size() == 1) j[name] = v[0];
+      else j[name] = v;
+    }
+  }
+  return j;
+}
+
+H5::DataSet create_float_dataset(H5::Group& g, const std::string& name,
+                                 const std::vector<hsize_t>& shape,
+                                 const std::vector<hsize_t>& chunk) {
+  H5::DataSpace sp(int(shape.size()), shape.data());
+  H5::DSetCreatPropList pl;
+  bool chunk_ok = !chunk.empty();
+  for (size_t i = 0; i < chunk.size() && chunk_ok; ++i) chunk_ok = chunk[i] > 0 && chunk[i] <= shape[i];
+  if (chunk_ok) {
+    pl.setChunk(int(chunk.size()), chunk.data());
+    if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) pl.setDeflate(4);
+  }
+  return g.createDataSet(name, H5::PredType::NATIVE_FLOAT, sp, pl);
+}
+
+}  // namespace dotakv::physics::h5

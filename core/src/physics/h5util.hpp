@@ -1,0 +1,36 @@
+// Private HDF5 helpers for case and dataset files: every H5::Exception becomes a dotakv error
+// naming the file and object.
+#pragma once
+#include <H5Cpp.h>
+
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace dotakv::physics::h5 {
+
+// Throws IoError if `path` is missing or not an HDF5 file (names the file), else opens it.
+H5::H5File open_read(const std::string& path);
+bool has_link(const H5::Group& g, const std::string& name);
+bool has_attr(const H5::H5Object& o, const std::string& name);
+std::vector<hsize_t> dims(const H5::DataSet& ds);
+
+double read_attr_double(const H5::H5Object& o, const std::string& name, const std::string& where);
+std::vector<double> read_attr_doubles(const H5::H5Object& o, const std::string& name,
+                                      const std::string& where);
+void write_attr(H5::H5Object& o, const std::string& name, double v);
+void write_attr(H5::H5Object& o, const std::string& name, long long v);
+void write_attr(H5::H5Object& o, const std::string& name, const std::string& v);
+void write_attr(H5::H5Object& o, const std::string& name, const std::vector<double>& v);
+std::string read_attr_string(const H5::H5Object& o, const std::string& name);
+// JSON object -> one attribute per key (numbers, strings, bools; others as JSON text).
+void write_json_attrs(H5::H5Object& o, const nlohmann::json& j);
+nlohmann::json read_json_attrs(const H5::H5Object& o);
+
+// float32 dataset [d0, d1, ...] (chunked + deflate when available).
+H5::DataSet create_float_dataset(H5::Group& g, const std::string& name,
+                                 const std::vector<hsize_t>& shape,
+                                 const std::vector<hsize_t>& chunk);
+
+}  // namespace dotakv::physics::h5

@@ -1,0 +1,68 @@
+// ComparePanel: any two doses of the case — signed difference (diverging colours, symmetric
+// scale, % of the reference maximum), relative difference (% of the local reference dose,
+// above the threshold), gamma map (criteria, threshold, local/global) with the pass rate and a
+// gamma histogram (Qt Charts). Gamma runs in a worker (QtConcurrent); stale results are dropped.
+#pragma once
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFutureWatcher>
+#include <QLabel>
+#include <QPushButton>
+#include <QWidget>
+
+#include "case_model.hpp"
+#include "dotakv/gamma.hpp"
+#include "slice_view.hpp"
+
+class QChartView;
+class QChart;
+
+namespace dotakv::gui {
+
+class ComparePanel : public QWidget {
+  Q_OBJECT
+ public:
+  enum class MapKind { Difference = 0, Relative = 1, Gamma = 2 };
+  explicit ComparePanel(CaseModel* model, QWidget* parent = nullptr);
+
+  MapKind mapKind() const { return MapKind(kind_->currentIndex()); }
+  void setMapKind(MapKind k);
+  // Starts the gamma computation with the current criteria (no-op without two doses).
+  void computeGamma();
+  bool gammaRunning() const { return watcher_.isRunning(); }
+  SliceView* view(viz::Plane p) const { return views_[int(p)]->view(); }
+  QString passRateText() const { return pass_->text(); }
+  void retranslate();
+
+ signals:
+  void gammaFinished(double pass_rate);
+
+ protected:
+  void changeEvent(QEvent* e) override;
+
+ private:
+  void refreshSelectors();
+  void rebuildMaps();
+  void applyMap();
+  void updateHistogram(const physics::GammaResult* r);
+  GammaSettings currentGammaSettings() const;
+
+  CaseModel* model_;
+  QComboBox *ref_, *eval_, *kind_;
+  QDoubleSpinBox *range_, *dd_, *dta_, *thr_;
+  QCheckBox* local_;
+  QPushButton* compute_;
+  QLabel *pass_, *stats_, *ref_label_, *eval_label_, *kind_label_, *range_label_, *dd_label_,
+      *dta_label_, *thr_label_;
+  SliceViewer* views_[3];
+  ColorBarWidget* bar_;
+  QChartView* hist_view_;
+  QChart* hist_;
+  Volume diff_, rel_, gamma_display_;
+  QFutureWatcher<physics::GammaResult> watcher_;
+  int generation_ = 0, running_generation_ = -1;
+  double auto_range_ = 5;
+};
+
+}  // namespace dotakv::gui

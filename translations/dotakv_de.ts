@@ -1,0 +1,912 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de_DE">
+<context>
+    <name>QObject</name>
+    <message>
+        <source>crosshair</source>
+        <translation>Fadenkreuz</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::ComparePanel</name>
+    <message>
+        <source>auto</source>
+        <translation>auto</translation>
+    </message>
+    <message>
+        <source>γ failed: %1</source>
+        <translation>γ fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;γ pass rate %1 %&lt;/b&gt;&lt;br&gt;(%2 of %3 voxels; DoTA definition %4 %)&lt;br&gt;mean γ %5, max γ %6</source>
+        <translation>&lt;b&gt;γ-Bestehensrate %1 %&lt;/b&gt;&lt;br&gt;(%2 von %3 Voxeln; DoTA-Definition %4 %)&lt;br&gt;mittleres γ %5, max. γ %6</translation>
+    </message>
+    <message>
+        <source>max |Δ| %1 % of ref. max
+mean |Δ| %2 %
+high-dose mean rel. %3 %</source>
+        <translation>max. |Δ| %1 % des Ref.-Max.
+mittl. |Δ| %2 %
+Hochdosis mittl. rel. %3 %</translation>
+    </message>
+    <message>
+        <source>Select two doses to compare.</source>
+        <translation>Zwei Dosen zum Vergleich wählen.</translation>
+    </message>
+    <message>
+        <source>γ not computed</source>
+        <translation>γ nicht berechnet</translation>
+    </message>
+    <message>
+        <source>Δ [% of max]</source>
+        <translation>Δ [% des Max.]</translation>
+    </message>
+    <message>
+        <source>Δ/D [%]</source>
+        <translation>Δ/D [%]</translation>
+    </message>
+    <message>
+        <source>computing γ…</source>
+        <translation>berechne γ…</translation>
+    </message>
+    <message>
+        <source>γ histogram</source>
+        <translation>γ-Histogramm</translation>
+    </message>
+    <message>
+        <source>γ (bin centre)</source>
+        <translation>γ (Klassenmitte)</translation>
+    </message>
+    <message>
+        <source>voxels</source>
+        <translation>Voxel</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Referenz</translation>
+    </message>
+    <message>
+        <source>Evaluated</source>
+        <translation>Bewertet</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>Karte</translation>
+    </message>
+    <message>
+        <source>Range ±</source>
+        <translation>Bereich ±</translation>
+    </message>
+    <message>
+        <source>γ dose</source>
+        <translation>γ Dosis</translation>
+    </message>
+    <message>
+        <source>γ distance</source>
+        <translation>γ Abstand</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>Schwelle</translation>
+    </message>
+    <message>
+        <source>Local γ</source>
+        <translation>Lokales γ</translation>
+    </message>
+    <message>
+        <source>Compute γ</source>
+        <translation>γ berechnen</translation>
+    </message>
+    <message>
+        <source>Difference (% of reference max)</source>
+        <translation>Differenz (% des Referenzmaximums)</translation>
+    </message>
+    <message>
+        <source>Relative difference (% of local dose)</source>
+        <translation>Relative Differenz (% der lokalen Dosis)</translation>
+    </message>
+    <message>
+        <source>γ index</source>
+        <translation>γ-Index</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::EditPanel</name>
+    <message>
+        <source>Insert %1 at %2 mm</source>
+        <translation>%1 bei %2 mm einfügen</translation>
+    </message>
+    <message>
+        <source>Move shape to %1 mm</source>
+        <translation>Form nach %1 mm verschieben</translation>
+    </message>
+    <message>
+        <source>Paint %1 HU in slice %2</source>
+        <translation>%1 HU in Schicht %2 malen</translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <translation>Quader</translation>
+    </message>
+    <message>
+        <source>Sphere</source>
+        <translation>Kugel</translation>
+    </message>
+    <message>
+        <source>Bone (1200 HU)</source>
+        <translation>Knochen (1200 HU)</translation>
+    </message>
+    <message>
+        <source>Lung (-750 HU)</source>
+        <translation>Lunge (-750 HU)</translation>
+    </message>
+    <message>
+        <source>Air (-1000 HU)</source>
+        <translation>Luft (-1000 HU)</translation>
+    </message>
+    <message>
+        <source>Soft tissue (40 HU)</source>
+        <translation>Weichgewebe (40 HU)</translation>
+    </message>
+    <message>
+        <source>Custom HU</source>
+        <translation>Eigene HU</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>Form</translation>
+    </message>
+    <message>
+        <source>Material</source>
+        <translation>Material</translation>
+    </message>
+    <message>
+        <source>HU</source>
+        <translation>HU</translation>
+    </message>
+    <message>
+        <source>Centre depth</source>
+        <translation>Tiefe der Mitte</translation>
+    </message>
+    <message>
+        <source>Thickness / diameter</source>
+        <translation>Dicke / Durchmesser</translation>
+    </message>
+    <message>
+        <source>Lateral width</source>
+        <translation>Seitliche Breite</translation>
+    </message>
+    <message>
+        <source>Offset x</source>
+        <translation>Versatz x</translation>
+    </message>
+    <message>
+        <source>Offset y</source>
+        <translation>Versatz y</translation>
+    </message>
+    <message>
+        <source>Insert</source>
+        <translation>Einfügen</translation>
+    </message>
+    <message>
+        <source>Move last to depth</source>
+        <translation>Letzte in Tiefe verschieben</translation>
+    </message>
+    <message>
+        <source>Paint HU at crosshair</source>
+        <translation>HU am Fadenkreuz malen</translation>
+    </message>
+    <message>
+        <source>Paint radius</source>
+        <translation>Malradius</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Rückgängig</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Wiederholen</translation>
+    </message>
+    <message>
+        <source>The dose is recomputed after each edit, reusing the cached tokens of the slices upstream of the change (KV cache On or Auto).</source>
+        <translation>Die Dosis wird nach jeder Änderung neu berechnet; die zwischengespeicherten Tokens der Schichten vor der Änderung werden wiederverwendet (KV-Cache An oder Auto).</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::InferenceController</name>
+    <message>
+        <source>Off</source>
+        <translation>Aus</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>An</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>random weights (no trained model found)</source>
+        <translation>Zufallsgewichte (kein trainiertes Modell gefunden)</translation>
+    </message>
+    <message>
+        <source>No model loaded</source>
+        <translation>Kein Modell geladen</translation>
+    </message>
+    <message>
+        <source>The case grid %1×%2×%3 does not match the model grid %4×%5×%6</source>
+        <translation>Das Fallgitter %1×%2×%3 passt nicht zum Modellgitter %4×%5×%6</translation>
+    </message>
+    <message>
+        <source>no calibration profile (%1); run `dotakv calibrate` — using the cache</source>
+        <translation>kein Kalibrierprofil (%1); `dotakv calibrate` ausführen — Cache wird benutzt</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>abgebrochen</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::MainWindow</name>
+    <message>
+        <source>Reference dose failed</source>
+        <translation>Referenzdosis fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>Reference dose “%1” added</source>
+        <translation>Referenzdosis „%1“ hinzugefügt</translation>
+    </message>
+    <message>
+        <source>Computing the model dose…</source>
+        <translation>Modelldosis wird berechnet…</translation>
+    </message>
+    <message>
+        <source>Dose computation failed</source>
+        <translation>Dosisberechnung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>z %1, y %2, x %3 — HU %4, RSP %5</source>
+        <translation>z %1, y %2, x %3 — HU %4, RSP %5</translation>
+    </message>
+    <message>
+        <source>Open case</source>
+        <translation>Fall öffnen</translation>
+    </message>
+    <message>
+        <source>HDF5 case or DoTA file (*.h5 *.hdf5);;All files (*)</source>
+        <translation>HDF5-Fall oder DoTA-Datei (*.h5 *.hdf5);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Save case as</source>
+        <translation>Fall speichern unter</translation>
+    </message>
+    <message>
+        <source>HDF5 case (*.h5)</source>
+        <translation>HDF5-Fall (*.h5)</translation>
+    </message>
+    <message>
+        <source>Save screenshot</source>
+        <translation>Bildschirmfoto speichern</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG-Bild (*.png)</translation>
+    </message>
+    <message>
+        <source>Screenshot</source>
+        <translation>Bildschirmfoto</translation>
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation>%1 konnte nicht geschrieben werden</translation>
+    </message>
+    <message>
+        <source>About dotakv studio</source>
+        <translation>Über dotakv studio</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;dotakv studio&lt;/b&gt;&lt;br&gt;Proton pencil-beam dose with DoTA (Pastor-Serrano &amp;amp; Perkó 2022) and KV caching.&lt;br&gt;Model: %1</source>
+        <translation>&lt;b&gt;dotakv studio&lt;/b&gt;&lt;br&gt;Protonen-Pencil-Beam-Dosis mit DoTA (Pastor-Serrano &amp;amp; Perkó 2022) und KV-Caching.&lt;br&gt;Modell: %1</translation>
+    </message>
+    <message>
+        <source>Slices</source>
+        <translation>Schichten</translation>
+    </message>
+    <message>
+        <source>Projections</source>
+        <translation>Projektionen</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>Vergleich</translation>
+    </message>
+    <message>
+        <source>3D</source>
+        <translation>3D</translation>
+    </message>
+    <message>
+        <source>Benchmark</source>
+        <translation>Benchmark</translation>
+    </message>
+    <message>
+        <source>CT edit</source>
+        <translation>CT bearbeiten</translation>
+    </message>
+    <message>
+        <source>Reference dose</source>
+        <translation>Referenzdosis</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Datei</translation>
+    </message>
+    <message>
+        <source>Open &amp;demo case</source>
+        <translation>&amp;Demofall öffnen</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>&amp;Zuletzt geöffnet</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Sprache</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>Ö&amp;ffnen…</translation>
+    </message>
+    <message>
+        <source>Open a case file or a DoTA data file (Ctrl+O)</source>
+        <translation>Falldatei oder DoTA-Datendatei öffnen (Strg+O)</translation>
+    </message>
+    <message>
+        <source>Bundled demo case</source>
+        <translation>Mitgelieferter Demofall</translation>
+    </message>
+    <message>
+        <source>Save case &amp;as…</source>
+        <translation>Fall speichern &amp;unter…</translation>
+    </message>
+    <message>
+        <source>Save &amp;screenshot…</source>
+        <translation>&amp;Bildschirmfoto speichern…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+        <source>&amp;Undo edit</source>
+        <translation>Bearbeitung &amp;rückgängig</translation>
+    </message>
+    <message>
+        <source>&amp;Redo edit</source>
+        <translation>Bearbeitung &amp;wiederholen</translation>
+    </message>
+    <message>
+        <source>&amp;Dark palette</source>
+        <translation>&amp;Dunkle Farbpalette</translation>
+    </message>
+    <message>
+        <source>Recompute</source>
+        <translation>Neu berechnen</translation>
+    </message>
+    <message>
+        <source>Recompute the model dose with the current cache settings (F5)</source>
+        <translation>Modelldosis mit den aktuellen Cache-Einstellungen neu berechnen (F5)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>Streaming</source>
+        <translation>Streaming</translation>
+    </message>
+    <message>
+        <source>Stream the dose slice by slice as tokens are processed</source>
+        <translation>Dosis Schicht für Schicht streamen, während die Tokens verarbeitet werden</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>Ü&amp;ber</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Aus</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>An</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>KV cache off</source>
+        <translation>KV-Cache aus</translation>
+    </message>
+    <message>
+        <source>KV cache on</source>
+        <translation>KV-Cache an</translation>
+    </message>
+    <message>
+        <source>Let the calibrated policy decide</source>
+        <translation>Die kalibrierte Strategie entscheiden lassen</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>Fall</translation>
+    </message>
+    <message>
+        <source>Dose engine</source>
+        <translation>Dosisberechnung</translation>
+    </message>
+    <message>
+        <source> KV cache: </source>
+        <translation> KV-Cache: </translation>
+    </message>
+    <message>
+        <source> precision: </source>
+        <translation> Genauigkeit: </translation>
+    </message>
+    <message>
+        <source> Reference: </source>
+        <translation> Referenz: </translation>
+    </message>
+    <message>
+        <source> Evaluated: </source>
+        <translation> Bewertet: </translation>
+    </message>
+    <message>
+        <source>no case</source>
+        <translation>kein Fall</translation>
+    </message>
+    <message>
+        <source>dotakv studio — %1</source>
+        <translation>dotakv studio — %1</translation>
+    </message>
+    <message>
+        <source>DoTA file</source>
+        <translation>DoTA-Datei</translation>
+    </message>
+    <message>
+        <source>Sample (0–%1):</source>
+        <translation>Probe (0–%1):</translation>
+    </message>
+    <message>
+        <source>%1, sample %2</source>
+        <translation>%1, Probe %2</translation>
+    </message>
+    <message>
+        <source>Could not open %1</source>
+        <translation>%1 konnte nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>%1 geöffnet</translation>
+    </message>
+    <message>
+        <source>PBA unavailable: %1</source>
+        <translation>PBA nicht verfügbar: %1</translation>
+    </message>
+    <message>
+        <source>generated demo phantom</source>
+        <translation>erzeugtes Demo-Phantom</translation>
+    </message>
+    <message>
+        <source>Could not save %1</source>
+        <translation>%1 konnte nicht gespeichert werden</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 gespeichert</translation>
+    </message>
+    <message>
+        <source>The model cannot run on this case's grid</source>
+        <translation>Das Modell kann auf dem Gitter dieses Falls nicht rechnen</translation>
+    </message>
+    <message>
+        <source>Model dose computed in %1</source>
+        <translation>Modelldosis berechnet in %1</translation>
+    </message>
+    <message>
+        <source>model: %1</source>
+        <translation>Modell: %1</translation>
+    </message>
+    <message>
+        <source>→on</source>
+        <translation>→an</translation>
+    </message>
+    <message>
+        <source>→off</source>
+        <translation>→aus</translation>
+    </message>
+    <message>
+        <source>cache %1</source>
+        <translation>Cache %1</translation>
+    </message>
+    <message>
+        <source>%1 tokens reused, %2 computed</source>
+        <translation>%1 Tokens wiederverwendet, %2 berechnet</translation>
+    </message>
+    <message>
+        <source>full recompute %1</source>
+        <translation>volle Neuberechnung %1</translation>
+    </message>
+    <message>
+        <source>full recompute …</source>
+        <translation>volle Neuberechnung …</translation>
+    </message>
+    <message>
+        <source>×%1 vs cache %2</source>
+        <translation>×%1 ggü. Cache %2</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>an</translation>
+    </message>
+    <message>
+        <source>max Δ vs full %1 (%2 %)</source>
+        <translation>max. Δ ggü. full %1 (%2 %)</translation>
+    </message>
+    <message>
+        <source>KV %1</source>
+        <translation>KV %1</translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>Modell: %1</translation>
+    </message>
+    <message>
+        <source>Auto: %1</source>
+        <translation>Auto: %1</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::ProjectionsPanel</name>
+    <message>
+        <source>MIP along depth</source>
+        <translation>MIP entlang der Tiefe</translation>
+    </message>
+    <message>
+        <source>MIP along x</source>
+        <translation>MIP entlang x</translation>
+    </message>
+    <message>
+        <source>MIP along y</source>
+        <translation>MIP entlang y</translation>
+    </message>
+    <message>
+        <source>% of reference max</source>
+        <translation>% des Referenzmaximums</translation>
+    </message>
+    <message>
+        <source>Gy per primary</source>
+        <translation>Gy pro Primärteilchen</translation>
+    </message>
+    <message>
+        <source>Integrated depth dose</source>
+        <translation>Integrierte Tiefendosis</translation>
+    </message>
+    <message>
+        <source>depth [mm]</source>
+        <translation>Tiefe [mm]</translation>
+    </message>
+    <message>
+        <source>% of reference peak</source>
+        <translation>% des Referenz-Peaks</translation>
+    </message>
+    <message>
+        <source>Gy cm² per primary</source>
+        <translation>Gy cm² pro Primärteilchen</translation>
+    </message>
+    <message>
+        <source>Depth dose through the crosshair</source>
+        <translation>Tiefendosis durch das Fadenkreuz</translation>
+    </message>
+    <message>
+        <source>Lateral profile (x) at depth %1 mm</source>
+        <translation>Lateralprofil (x) in %1 mm Tiefe</translation>
+    </message>
+    <message>
+        <source>x [mm]</source>
+        <translation>x [mm]</translation>
+    </message>
+    <message>
+        <source>Lateral profile (y) at depth %1 mm</source>
+        <translation>Lateralprofil (y) in %1 mm Tiefe</translation>
+    </message>
+    <message>
+        <source>y [mm]</source>
+        <translation>y [mm]</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::ReadoutWidget</name>
+    <message>
+        <source>No case loaded</source>
+        <translation>Kein Fall geladen</translation>
+    </message>
+    <message>
+        <source>Voxel</source>
+        <translation>Voxel</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Position</translation>
+    </message>
+    <message>
+        <source>depth %1 mm, y %2 mm, x %3 mm</source>
+        <translation>Tiefe %1 mm, y %2 mm, x %3 mm</translation>
+    </message>
+    <message>
+        <source>HU</source>
+        <translation>HU</translation>
+    </message>
+    <message>
+        <source>RSP</source>
+        <translation>RSP</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>Differenz</translation>
+    </message>
+    <message>
+        <source>γ</source>
+        <translation>γ</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>k. A.</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::ReferencePanel</name>
+    <message>
+        <source>Added dose “%1”.</source>
+        <translation>Dosis „%1“ hinzugefügt.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Abgebrochen.</translation>
+    </message>
+    <message>
+        <source>Failed.</source>
+        <translation>Fehlgeschlagen.</translation>
+    </message>
+    <message>
+        <source>Monte Carlo running…</source>
+        <translation>Monte Carlo läuft…</translation>
+    </message>
+    <message>
+        <source>Pencil beam running…</source>
+        <translation>Pencil-Beam läuft…</translation>
+    </message>
+    <message>
+        <source>Monte Carlo</source>
+        <translation>Monte Carlo</translation>
+    </message>
+    <message>
+        <source>Pencil beam (analytic)</source>
+        <translation>Pencil-Beam (analytisch)</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>Verfahren</translation>
+    </message>
+    <message>
+        <source>Primaries</source>
+        <translation>Primärteilchen</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Startwert</translation>
+    </message>
+    <message>
+        <source>Spot σ</source>
+        <translation>Spot σ</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>Berechnen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::SliceView</name>
+    <message>
+        <source>Beam's-eye view (lateral plane)</source>
+        <translation>Strahlansicht (Lateralebene)</translation>
+    </message>
+    <message>
+        <source>Depth plane (rows × depth)</source>
+        <translation>Tiefenebene (Zeilen × Tiefe)</translation>
+    </message>
+    <message>
+        <source>Depth plane (columns × depth)</source>
+        <translation>Tiefenebene (Spalten × Tiefe)</translation>
+    </message>
+    <message>
+        <source>No case loaded</source>
+        <translation>Kein Fall geladen</translation>
+    </message>
+    <message>
+        <source>depth %1 mm  [%2/%3]</source>
+        <translation>Tiefe %1 mm  [%2/%3]</translation>
+    </message>
+    <message>
+        <source>%1 = %2 mm  [%3/%4]</source>
+        <translation>%1 = %2 mm  [%3/%4]</translation>
+    </message>
+    <message>
+        <source>x</source>
+        <translation>x</translation>
+    </message>
+    <message>
+        <source>y</source>
+        <translation>y</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::SliceViewer</name>
+    <message>
+        <source>Slice (mouse wheel over the view also moves through slices)</source>
+        <translation>Schicht (auch das Mausrad über der Ansicht blättert durch die Schichten)</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::SlicesPanel</name>
+    <message>
+        <source>Dose [%]</source>
+        <translation>Dosis [%]</translation>
+    </message>
+    <message>
+        <source>Dose [Gy]</source>
+        <translation>Dosis [Gy]</translation>
+    </message>
+    <message>
+        <source>Display</source>
+        <translation>Darstellung</translation>
+    </message>
+    <message>
+        <source>Read-out at the crosshair</source>
+        <translation>Werte am Fadenkreuz</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>Eigene</translation>
+    </message>
+    <message>
+        <source>Soft tissue</source>
+        <translation>Weichgewebe</translation>
+    </message>
+    <message>
+        <source>Lung</source>
+        <translation>Lunge</translation>
+    </message>
+    <message>
+        <source>Bone</source>
+        <translation>Knochen</translation>
+    </message>
+    <message>
+        <source>Brain</source>
+        <translation>Gehirn</translation>
+    </message>
+    <message>
+        <source>Full range</source>
+        <translation>Gesamter Bereich</translation>
+    </message>
+    <message>
+        <source>% of reference max</source>
+        <translation>% des Referenzmaximums</translation>
+    </message>
+    <message>
+        <source>Gy</source>
+        <translation>Gy</translation>
+    </message>
+    <message>
+        <source>CT preset</source>
+        <translation>CT-Voreinstellung</translation>
+    </message>
+    <message>
+        <source>Window [HU]</source>
+        <translation>Fenster [HU]</translation>
+    </message>
+    <message>
+        <source>Level [HU]</source>
+        <translation>Zentrum [HU]</translation>
+    </message>
+    <message>
+        <source>Dose unit</source>
+        <translation>Dosiseinheit</translation>
+    </message>
+    <message>
+        <source>Wash from</source>
+        <translation>Farbe ab</translation>
+    </message>
+    <message>
+        <source>Wash to</source>
+        <translation>Farbe bis</translation>
+    </message>
+    <message>
+        <source>Low-dose cut</source>
+        <translation>Niedrigdosis-Schnitt</translation>
+    </message>
+    <message>
+        <source>Opacity</source>
+        <translation>Deckkraft</translation>
+    </message>
+    <message>
+        <source>Isodose levels [%]</source>
+        <translation>Isodosen [%]</translation>
+    </message>
+    <message>
+        <source>Dose colour wash</source>
+        <translation>Dosis-Farbüberlagerung</translation>
+    </message>
+    <message>
+        <source>Isodose lines (reference dashed)</source>
+        <translation>Isodosenlinien (Referenz gestrichelt)</translation>
+    </message>
+    <message>
+        <source>Crosshair</source>
+        <translation>Fadenkreuz</translation>
+    </message>
+    <message>
+        <source>Comma-separated levels in % of the reference maximum</source>
+        <translation>Kommagetrennte Werte in % des Referenzmaximums</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::View3DPanel</name>
+    <message>
+        <source>CT surfaces (body, bone)</source>
+        <translation>CT-Oberflächen (Körper, Knochen)</translation>
+    </message>
+    <message>
+        <source>CT volume rendering</source>
+        <translation>CT-Volumendarstellung</translation>
+    </message>
+    <message>
+        <source>Beam axis</source>
+        <translation>Strahlachse</translation>
+    </message>
+    <message>
+        <source>Isodose surface levels in % of the reference maximum</source>
+        <translation>Isodosenflächen in % des Referenzmaximums</translation>
+    </message>
+    <message>
+        <source>Reset view</source>
+        <translation>Ansicht zurücksetzen</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,912 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr_FR">
+<context>
+    <name>QObject</name>
+    <message>
+        <source>crosshair</source>
+        <translation>réticule</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::ComparePanel</name>
+    <message>
+        <source>auto</source>
+        <translation>auto</translation>
+    </message>
+    <message>
+        <source>γ failed: %1</source>
+        <translation>échec de γ : %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;γ pass rate %1 %&lt;/b&gt;&lt;br&gt;(%2 of %3 voxels; DoTA definition %4 %)&lt;br&gt;mean γ %5, max γ %6</source>
+        <translation>&lt;b&gt;Taux de réussite γ %1 %&lt;/b&gt;&lt;br&gt;(%2 sur %3 voxels ; définition DoTA %4 %)&lt;br&gt;γ moyen %5, γ max %6</translation>
+    </message>
+    <message>
+        <source>max |Δ| %1 % of ref. max
+mean |Δ| %2 %
+high-dose mean rel. %3 %</source>
+        <translation>|Δ| max %1 % du max réf.
+|Δ| moyen %2 %
+haute dose rel. moyen %3 %</translation>
+    </message>
+    <message>
+        <source>Select two doses to compare.</source>
+        <translation>Choisissez deux doses à comparer.</translation>
+    </message>
+    <message>
+        <source>γ not computed</source>
+        <translation>γ non calculé</translation>
+    </message>
+    <message>
+        <source>Δ [% of max]</source>
+        <translation>Δ [% du max]</translation>
+    </message>
+    <message>
+        <source>Δ/D [%]</source>
+        <translation>Δ/D [%]</translation>
+    </message>
+    <message>
+        <source>computing γ…</source>
+        <translation>calcul de γ…</translation>
+    </message>
+    <message>
+        <source>γ histogram</source>
+        <translation>Histogramme γ</translation>
+    </message>
+    <message>
+        <source>γ (bin centre)</source>
+        <translation>γ (centre de classe)</translation>
+    </message>
+    <message>
+        <source>voxels</source>
+        <translation>voxels</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Référence</translation>
+    </message>
+    <message>
+        <source>Evaluated</source>
+        <translation>Évaluée</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>Carte</translation>
+    </message>
+    <message>
+        <source>Range ±</source>
+        <translation>Plage ±</translation>
+    </message>
+    <message>
+        <source>γ dose</source>
+        <translation>γ dose</translation>
+    </message>
+    <message>
+        <source>γ distance</source>
+        <translation>γ distance</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>Seuil</translation>
+    </message>
+    <message>
+        <source>Local γ</source>
+        <translation>γ local</translation>
+    </message>
+    <message>
+        <source>Compute γ</source>
+        <translation>Calculer γ</translation>
+    </message>
+    <message>
+        <source>Difference (% of reference max)</source>
+        <translation>Différence (% du max de référence)</translation>
+    </message>
+    <message>
+        <source>Relative difference (% of local dose)</source>
+        <translation>Différence relative (% de la dose locale)</translation>
+    </message>
+    <message>
+        <source>γ index</source>
+        <translation>Indice γ</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::EditPanel</name>
+    <message>
+        <source>Insert %1 at %2 mm</source>
+        <translation>Insérer %1 à %2 mm</translation>
+    </message>
+    <message>
+        <source>Move shape to %1 mm</source>
+        <translation>Déplacer la forme à %1 mm</translation>
+    </message>
+    <message>
+        <source>Paint %1 HU in slice %2</source>
+        <translation>Peindre %1 HU dans la coupe %2</translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <translation>Bloc</translation>
+    </message>
+    <message>
+        <source>Sphere</source>
+        <translation>Sphère</translation>
+    </message>
+    <message>
+        <source>Bone (1200 HU)</source>
+        <translation>Os (1200 HU)</translation>
+    </message>
+    <message>
+        <source>Lung (-750 HU)</source>
+        <translation>Poumon (-750 HU)</translation>
+    </message>
+    <message>
+        <source>Air (-1000 HU)</source>
+        <translation>Air (-1000 HU)</translation>
+    </message>
+    <message>
+        <source>Soft tissue (40 HU)</source>
+        <translation>Tissu mou (40 HU)</translation>
+    </message>
+    <message>
+        <source>Custom HU</source>
+        <translation>HU personnalisé</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>Forme</translation>
+    </message>
+    <message>
+        <source>Material</source>
+        <translation>Matériau</translation>
+    </message>
+    <message>
+        <source>HU</source>
+        <translation>HU</translation>
+    </message>
+    <message>
+        <source>Centre depth</source>
+        <translation>Profondeur du centre</translation>
+    </message>
+    <message>
+        <source>Thickness / diameter</source>
+        <translation>Épaisseur / diamètre</translation>
+    </message>
+    <message>
+        <source>Lateral width</source>
+        <translation>Largeur latérale</translation>
+    </message>
+    <message>
+        <source>Offset x</source>
+        <translation>Décalage x</translation>
+    </message>
+    <message>
+        <source>Offset y</source>
+        <translation>Décalage y</translation>
+    </message>
+    <message>
+        <source>Insert</source>
+        <translation>Insérer</translation>
+    </message>
+    <message>
+        <source>Move last to depth</source>
+        <translation>Déplacer la dernière</translation>
+    </message>
+    <message>
+        <source>Paint HU at crosshair</source>
+        <translation>Peindre HU au réticule</translation>
+    </message>
+    <message>
+        <source>Paint radius</source>
+        <translation>Rayon du pinceau</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Rétablir</translation>
+    </message>
+    <message>
+        <source>The dose is recomputed after each edit, reusing the cached tokens of the slices upstream of the change (KV cache On or Auto).</source>
+        <translation>La dose est recalculée après chaque modification en réutilisant les jetons en cache des coupes situées en amont (cache KV activé ou Auto).</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::InferenceController</name>
+    <message>
+        <source>Off</source>
+        <translation>Désactivé</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>Activé</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>random weights (no trained model found)</source>
+        <translation>poids aléatoires (aucun modèle entraîné trouvé)</translation>
+    </message>
+    <message>
+        <source>No model loaded</source>
+        <translation>Aucun modèle chargé</translation>
+    </message>
+    <message>
+        <source>The case grid %1×%2×%3 does not match the model grid %4×%5×%6</source>
+        <translation>La grille du cas %1×%2×%3 ne correspond pas à celle du modèle %4×%5×%6</translation>
+    </message>
+    <message>
+        <source>no calibration profile (%1); run `dotakv calibrate` — using the cache</source>
+        <translation>aucun profil de calibrage (%1) ; lancez `dotakv calibrate` — cache utilisé</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>annulé</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::MainWindow</name>
+    <message>
+        <source>Reference dose failed</source>
+        <translation>Échec de la dose de référence</translation>
+    </message>
+    <message>
+        <source>Reference dose “%1” added</source>
+        <translation>Dose de référence « %1 » ajoutée</translation>
+    </message>
+    <message>
+        <source>Computing the model dose…</source>
+        <translation>Calcul de la dose du modèle…</translation>
+    </message>
+    <message>
+        <source>Dose computation failed</source>
+        <translation>Échec du calcul de dose</translation>
+    </message>
+    <message>
+        <source>z %1, y %2, x %3 — HU %4, RSP %5</source>
+        <translation>z %1, y %2, x %3 — HU %4, RSP %5</translation>
+    </message>
+    <message>
+        <source>Open case</source>
+        <translation>Ouvrir un cas</translation>
+    </message>
+    <message>
+        <source>HDF5 case or DoTA file (*.h5 *.hdf5);;All files (*)</source>
+        <translation>Cas HDF5 ou fichier DoTA (*.h5 *.hdf5);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Save case as</source>
+        <translation>Enregistrer le cas sous</translation>
+    </message>
+    <message>
+        <source>HDF5 case (*.h5)</source>
+        <translation>Cas HDF5 (*.h5)</translation>
+    </message>
+    <message>
+        <source>Save screenshot</source>
+        <translation>Enregistrer la capture</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>Image PNG (*.png)</translation>
+    </message>
+    <message>
+        <source>Screenshot</source>
+        <translation>Capture d’écran</translation>
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation>Impossible d’écrire %1</translation>
+    </message>
+    <message>
+        <source>About dotakv studio</source>
+        <translation>À propos de dotakv studio</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;dotakv studio&lt;/b&gt;&lt;br&gt;Proton pencil-beam dose with DoTA (Pastor-Serrano &amp;amp; Perkó 2022) and KV caching.&lt;br&gt;Model: %1</source>
+        <translation>&lt;b&gt;dotakv studio&lt;/b&gt;&lt;br&gt;Dose de faisceaux fins de protons avec DoTA (Pastor-Serrano &amp;amp; Perkó 2022) et cache KV.&lt;br&gt;Modèle : %1</translation>
+    </message>
+    <message>
+        <source>Slices</source>
+        <translation>Coupes</translation>
+    </message>
+    <message>
+        <source>Projections</source>
+        <translation>Projections</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>Comparaison</translation>
+    </message>
+    <message>
+        <source>3D</source>
+        <translation>3D</translation>
+    </message>
+    <message>
+        <source>Benchmark</source>
+        <translation>Banc d’essai</translation>
+    </message>
+    <message>
+        <source>CT edit</source>
+        <translation>Édition CT</translation>
+    </message>
+    <message>
+        <source>Reference dose</source>
+        <translation>Dose de référence</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Fichier</translation>
+    </message>
+    <message>
+        <source>Open &amp;demo case</source>
+        <translation>Ouvrir un cas de &amp;démonstration</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>Fichiers &amp;récents</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>&amp;Édition</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>&amp;Affichage</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Langue</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Aide</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>&amp;Ouvrir…</translation>
+    </message>
+    <message>
+        <source>Open a case file or a DoTA data file (Ctrl+O)</source>
+        <translation>Ouvrir un fichier de cas ou de données DoTA (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>Bundled demo case</source>
+        <translation>Cas de démonstration fourni</translation>
+    </message>
+    <message>
+        <source>Save case &amp;as…</source>
+        <translation>Enregistrer le cas &amp;sous…</translation>
+    </message>
+    <message>
+        <source>Save &amp;screenshot…</source>
+        <translation>Enregistrer une &amp;capture…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+        <source>&amp;Undo edit</source>
+        <translation>&amp;Annuler la modification</translation>
+    </message>
+    <message>
+        <source>&amp;Redo edit</source>
+        <translation>&amp;Rétablir la modification</translation>
+    </message>
+    <message>
+        <source>&amp;Dark palette</source>
+        <translation>Palette &amp;sombre</translation>
+    </message>
+    <message>
+        <source>Recompute</source>
+        <translation>Recalculer</translation>
+    </message>
+    <message>
+        <source>Recompute the model dose with the current cache settings (F5)</source>
+        <translation>Recalculer la dose du modèle avec les réglages de cache actuels (F5)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>Streaming</source>
+        <translation>Flux</translation>
+    </message>
+    <message>
+        <source>Stream the dose slice by slice as tokens are processed</source>
+        <translation>Diffuser la dose coupe par coupe au fil du traitement des jetons</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>À &amp;propos</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Désactivé</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>Activé</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>KV cache off</source>
+        <translation>Cache KV désactivé</translation>
+    </message>
+    <message>
+        <source>KV cache on</source>
+        <translation>Cache KV activé</translation>
+    </message>
+    <message>
+        <source>Let the calibrated policy decide</source>
+        <translation>Laisser décider la politique calibrée</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>Cas</translation>
+    </message>
+    <message>
+        <source>Dose engine</source>
+        <translation>Moteur de dose</translation>
+    </message>
+    <message>
+        <source> KV cache: </source>
+        <translation> Cache KV : </translation>
+    </message>
+    <message>
+        <source> precision: </source>
+        <translation> précision : </translation>
+    </message>
+    <message>
+        <source> Reference: </source>
+        <translation> Référence : </translation>
+    </message>
+    <message>
+        <source> Evaluated: </source>
+        <translation> Évaluée : </translation>
+    </message>
+    <message>
+        <source>no case</source>
+        <translation>aucun cas</translation>
+    </message>
+    <message>
+        <source>dotakv studio — %1</source>
+        <translation>dotakv studio — %1</translation>
+    </message>
+    <message>
+        <source>DoTA file</source>
+        <translation>Fichier DoTA</translation>
+    </message>
+    <message>
+        <source>Sample (0–%1):</source>
+        <translation>Échantillon (0–%1) :</translation>
+    </message>
+    <message>
+        <source>%1, sample %2</source>
+        <translation>%1, échantillon %2</translation>
+    </message>
+    <message>
+        <source>Could not open %1</source>
+        <translation>Impossible d’ouvrir %1</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>%1 ouvert</translation>
+    </message>
+    <message>
+        <source>PBA unavailable: %1</source>
+        <translation>PBA indisponible : %1</translation>
+    </message>
+    <message>
+        <source>generated demo phantom</source>
+        <translation>fantôme de démonstration généré</translation>
+    </message>
+    <message>
+        <source>Could not save %1</source>
+        <translation>Impossible d’enregistrer %1</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 enregistré</translation>
+    </message>
+    <message>
+        <source>The model cannot run on this case's grid</source>
+        <translation>Le modèle ne peut pas calculer sur la grille de ce cas</translation>
+    </message>
+    <message>
+        <source>Model dose computed in %1</source>
+        <translation>Dose du modèle calculée en %1</translation>
+    </message>
+    <message>
+        <source>model: %1</source>
+        <translation>modèle : %1</translation>
+    </message>
+    <message>
+        <source>→on</source>
+        <translation>→activé</translation>
+    </message>
+    <message>
+        <source>→off</source>
+        <translation>→désactivé</translation>
+    </message>
+    <message>
+        <source>cache %1</source>
+        <translation>cache %1</translation>
+    </message>
+    <message>
+        <source>%1 tokens reused, %2 computed</source>
+        <translation>%1 jetons réutilisés, %2 calculés</translation>
+    </message>
+    <message>
+        <source>full recompute %1</source>
+        <translation>recalcul complet %1</translation>
+    </message>
+    <message>
+        <source>full recompute …</source>
+        <translation>recalcul complet …</translation>
+    </message>
+    <message>
+        <source>×%1 vs cache %2</source>
+        <translation>×%1 vs cache %2</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>désactivé</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>activé</translation>
+    </message>
+    <message>
+        <source>max Δ vs full %1 (%2 %)</source>
+        <translation>Δ max vs full %1 (%2 %)</translation>
+    </message>
+    <message>
+        <source>KV %1</source>
+        <translation>KV %1</translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>Modèle : %1</translation>
+    </message>
+    <message>
+        <source>Auto: %1</source>
+        <translation>Auto : %1</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(aucun)</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::ProjectionsPanel</name>
+    <message>
+        <source>MIP along depth</source>
+        <translation>MIP selon la profondeur</translation>
+    </message>
+    <message>
+        <source>MIP along x</source>
+        <translation>MIP selon x</translation>
+    </message>
+    <message>
+        <source>MIP along y</source>
+        <translation>MIP selon y</translation>
+    </message>
+    <message>
+        <source>% of reference max</source>
+        <translation>% du max de référence</translation>
+    </message>
+    <message>
+        <source>Gy per primary</source>
+        <translation>Gy par primaire</translation>
+    </message>
+    <message>
+        <source>Integrated depth dose</source>
+        <translation>Dose en profondeur intégrée</translation>
+    </message>
+    <message>
+        <source>depth [mm]</source>
+        <translation>profondeur [mm]</translation>
+    </message>
+    <message>
+        <source>% of reference peak</source>
+        <translation>% du pic de référence</translation>
+    </message>
+    <message>
+        <source>Gy cm² per primary</source>
+        <translation>Gy cm² par primaire</translation>
+    </message>
+    <message>
+        <source>Depth dose through the crosshair</source>
+        <translation>Dose en profondeur au réticule</translation>
+    </message>
+    <message>
+        <source>Lateral profile (x) at depth %1 mm</source>
+        <translation>Profil latéral (x) à %1 mm de profondeur</translation>
+    </message>
+    <message>
+        <source>x [mm]</source>
+        <translation>x [mm]</translation>
+    </message>
+    <message>
+        <source>Lateral profile (y) at depth %1 mm</source>
+        <translation>Profil latéral (y) à %1 mm de profondeur</translation>
+    </message>
+    <message>
+        <source>y [mm]</source>
+        <translation>y [mm]</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::ReadoutWidget</name>
+    <message>
+        <source>No case loaded</source>
+        <translation>Aucun cas chargé</translation>
+    </message>
+    <message>
+        <source>Voxel</source>
+        <translation>Voxel</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Position</translation>
+    </message>
+    <message>
+        <source>depth %1 mm, y %2 mm, x %3 mm</source>
+        <translation>profondeur %1 mm, y %2 mm, x %3 mm</translation>
+    </message>
+    <message>
+        <source>HU</source>
+        <translation>HU</translation>
+    </message>
+    <message>
+        <source>RSP</source>
+        <translation>RSP</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>Différence</translation>
+    </message>
+    <message>
+        <source>γ</source>
+        <translation>γ</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>n.d.</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::ReferencePanel</name>
+    <message>
+        <source>Added dose “%1”.</source>
+        <translation>Dose « %1 » ajoutée.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Annulé.</translation>
+    </message>
+    <message>
+        <source>Failed.</source>
+        <translation>Échec.</translation>
+    </message>
+    <message>
+        <source>Monte Carlo running…</source>
+        <translation>Monte Carlo en cours…</translation>
+    </message>
+    <message>
+        <source>Pencil beam running…</source>
+        <translation>Faisceau fin en cours…</translation>
+    </message>
+    <message>
+        <source>Monte Carlo</source>
+        <translation>Monte Carlo</translation>
+    </message>
+    <message>
+        <source>Pencil beam (analytic)</source>
+        <translation>Faisceau fin (analytique)</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>Moteur</translation>
+    </message>
+    <message>
+        <source>Primaries</source>
+        <translation>Primaires</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Graine</translation>
+    </message>
+    <message>
+        <source>Spot σ</source>
+        <translation>σ du spot</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>Calculer</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::SliceView</name>
+    <message>
+        <source>Beam's-eye view (lateral plane)</source>
+        <translation>Vue faisceau (plan latéral)</translation>
+    </message>
+    <message>
+        <source>Depth plane (rows × depth)</source>
+        <translation>Plan en profondeur (lignes × profondeur)</translation>
+    </message>
+    <message>
+        <source>Depth plane (columns × depth)</source>
+        <translation>Plan en profondeur (colonnes × profondeur)</translation>
+    </message>
+    <message>
+        <source>No case loaded</source>
+        <translation>Aucun cas chargé</translation>
+    </message>
+    <message>
+        <source>depth %1 mm  [%2/%3]</source>
+        <translation>profondeur %1 mm  [%2/%3]</translation>
+    </message>
+    <message>
+        <source>%1 = %2 mm  [%3/%4]</source>
+        <translation>%1 = %2 mm  [%3/%4]</translation>
+    </message>
+    <message>
+        <source>x</source>
+        <translation>x</translation>
+    </message>
+    <message>
+        <source>y</source>
+        <translation>y</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::SliceViewer</name>
+    <message>
+        <source>Slice (mouse wheel over the view also moves through slices)</source>
+        <translation>Coupe (la molette sur la vue fait aussi défiler les coupes)</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::SlicesPanel</name>
+    <message>
+        <source>Dose [%]</source>
+        <translation>Dose [%]</translation>
+    </message>
+    <message>
+        <source>Dose [Gy]</source>
+        <translation>Dose [Gy]</translation>
+    </message>
+    <message>
+        <source>Display</source>
+        <translation>Affichage</translation>
+    </message>
+    <message>
+        <source>Read-out at the crosshair</source>
+        <translation>Valeurs au réticule</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>Personnalisé</translation>
+    </message>
+    <message>
+        <source>Soft tissue</source>
+        <translation>Tissu mou</translation>
+    </message>
+    <message>
+        <source>Lung</source>
+        <translation>Poumon</translation>
+    </message>
+    <message>
+        <source>Bone</source>
+        <translation>Os</translation>
+    </message>
+    <message>
+        <source>Brain</source>
+        <translation>Cerveau</translation>
+    </message>
+    <message>
+        <source>Full range</source>
+        <translation>Plage complète</translation>
+    </message>
+    <message>
+        <source>% of reference max</source>
+        <translation>% du max de référence</translation>
+    </message>
+    <message>
+        <source>Gy</source>
+        <translation>Gy</translation>
+    </message>
+    <message>
+        <source>CT preset</source>
+        <translation>Préréglage CT</translation>
+    </message>
+    <message>
+        <source>Window [HU]</source>
+        <translation>Fenêtre [HU]</translation>
+    </message>
+    <message>
+        <source>Level [HU]</source>
+        <translation>Niveau [HU]</translation>
+    </message>
+    <message>
+        <source>Dose unit</source>
+        <translation>Unité de dose</translation>
+    </message>
+    <message>
+        <source>Wash from</source>
+        <translation>Couleur de</translation>
+    </message>
+    <message>
+        <source>Wash to</source>
+        <translation>Couleur à</translation>
+    </message>
+    <message>
+        <source>Low-dose cut</source>
+        <translation>Seuil bas de dose</translation>
+    </message>
+    <message>
+        <source>Opacity</source>
+        <translation>Opacité</translation>
+    </message>
+    <message>
+        <source>Isodose levels [%]</source>
+        <translation>Niveaux d’isodose [%]</translation>
+    </message>
+    <message>
+        <source>Dose colour wash</source>
+        <translation>Lavis de couleur de dose</translation>
+    </message>
+    <message>
+        <source>Isodose lines (reference dashed)</source>
+        <translation>Isodoses (référence en pointillés)</translation>
+    </message>
+    <message>
+        <source>Crosshair</source>
+        <translation>Réticule</translation>
+    </message>
+    <message>
+        <source>Comma-separated levels in % of the reference maximum</source>
+        <translation>Niveaux séparés par des virgules en % du max de référence</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::View3DPanel</name>
+    <message>
+        <source>CT surfaces (body, bone)</source>
+        <translation>Surfaces CT (corps, os)</translation>
+    </message>
+    <message>
+        <source>CT volume rendering</source>
+        <translation>Rendu volumique CT</translation>
+    </message>
+    <message>
+        <source>Beam axis</source>
+        <translation>Axe du faisceau</translation>
+    </message>
+    <message>
+        <source>Isodose surface levels in % of the reference maximum</source>
+        <translation>Niveaux des surfaces d’isodose en % du max de référence</translation>
+    </message>
+    <message>
+        <source>Reset view</source>
+        <translation>Réinitialiser la vue</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,912 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="nl_NL">
+<context>
+    <name>QObject</name>
+    <message>
+        <source>crosshair</source>
+        <translation>dradenkruis</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::ComparePanel</name>
+    <message>
+        <source>auto</source>
+        <translation>auto</translation>
+    </message>
+    <message>
+        <source>γ failed: %1</source>
+        <translation>γ mislukt: %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;γ pass rate %1 %&lt;/b&gt;&lt;br&gt;(%2 of %3 voxels; DoTA definition %4 %)&lt;br&gt;mean γ %5, max γ %6</source>
+        <translation>&lt;b&gt;γ-slagingspercentage %1 %&lt;/b&gt;&lt;br&gt;(%2 van %3 voxels; DoTA-definitie %4 %)&lt;br&gt;gemiddelde γ %5, max. γ %6</translation>
+    </message>
+    <message>
+        <source>max |Δ| %1 % of ref. max
+mean |Δ| %2 %
+high-dose mean rel. %3 %</source>
+        <translation>max. |Δ| %1 % van ref.-max.
+gem. |Δ| %2 %
+hoge dosis gem. rel. %3 %</translation>
+    </message>
+    <message>
+        <source>Select two doses to compare.</source>
+        <translation>Kies twee doses om te vergelijken.</translation>
+    </message>
+    <message>
+        <source>γ not computed</source>
+        <translation>γ niet berekend</translation>
+    </message>
+    <message>
+        <source>Δ [% of max]</source>
+        <translation>Δ [% van max.]</translation>
+    </message>
+    <message>
+        <source>Δ/D [%]</source>
+        <translation>Δ/D [%]</translation>
+    </message>
+    <message>
+        <source>computing γ…</source>
+        <translation>γ berekenen…</translation>
+    </message>
+    <message>
+        <source>γ histogram</source>
+        <translation>γ-histogram</translation>
+    </message>
+    <message>
+        <source>γ (bin centre)</source>
+        <translation>γ (klassemidden)</translation>
+    </message>
+    <message>
+        <source>voxels</source>
+        <translation>voxels</translation>
+    </message>
+    <message>
+        <source>Reference</source>
+        <translation>Referentie</translation>
+    </message>
+    <message>
+        <source>Evaluated</source>
+        <translation>Geëvalueerd</translation>
+    </message>
+    <message>
+        <source>Map</source>
+        <translation>Kaart</translation>
+    </message>
+    <message>
+        <source>Range ±</source>
+        <translation>Bereik ±</translation>
+    </message>
+    <message>
+        <source>γ dose</source>
+        <translation>γ dosis</translation>
+    </message>
+    <message>
+        <source>γ distance</source>
+        <translation>γ afstand</translation>
+    </message>
+    <message>
+        <source>Threshold</source>
+        <translation>Drempel</translation>
+    </message>
+    <message>
+        <source>Local γ</source>
+        <translation>Lokale γ</translation>
+    </message>
+    <message>
+        <source>Compute γ</source>
+        <translation>γ berekenen</translation>
+    </message>
+    <message>
+        <source>Difference (% of reference max)</source>
+        <translation>Verschil (% van referentiemaximum)</translation>
+    </message>
+    <message>
+        <source>Relative difference (% of local dose)</source>
+        <translation>Relatief verschil (% van lokale dosis)</translation>
+    </message>
+    <message>
+        <source>γ index</source>
+        <translation>γ-index</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::EditPanel</name>
+    <message>
+        <source>Insert %1 at %2 mm</source>
+        <translation>%1 invoegen op %2 mm</translation>
+    </message>
+    <message>
+        <source>Move shape to %1 mm</source>
+        <translation>Vorm verplaatsen naar %1 mm</translation>
+    </message>
+    <message>
+        <source>Paint %1 HU in slice %2</source>
+        <translation>%1 HU schilderen in snede %2</translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <translation>Blok</translation>
+    </message>
+    <message>
+        <source>Sphere</source>
+        <translation>Bol</translation>
+    </message>
+    <message>
+        <source>Bone (1200 HU)</source>
+        <translation>Bot (1200 HU)</translation>
+    </message>
+    <message>
+        <source>Lung (-750 HU)</source>
+        <translation>Long (-750 HU)</translation>
+    </message>
+    <message>
+        <source>Air (-1000 HU)</source>
+        <translation>Lucht (-1000 HU)</translation>
+    </message>
+    <message>
+        <source>Soft tissue (40 HU)</source>
+        <translation>Weke delen (40 HU)</translation>
+    </message>
+    <message>
+        <source>Custom HU</source>
+        <translation>Eigen HU</translation>
+    </message>
+    <message>
+        <source>Shape</source>
+        <translation>Vorm</translation>
+    </message>
+    <message>
+        <source>Material</source>
+        <translation>Materiaal</translation>
+    </message>
+    <message>
+        <source>HU</source>
+        <translation>HU</translation>
+    </message>
+    <message>
+        <source>Centre depth</source>
+        <translation>Diepte van het midden</translation>
+    </message>
+    <message>
+        <source>Thickness / diameter</source>
+        <translation>Dikte / diameter</translation>
+    </message>
+    <message>
+        <source>Lateral width</source>
+        <translation>Laterale breedte</translation>
+    </message>
+    <message>
+        <source>Offset x</source>
+        <translation>Verschuiving x</translation>
+    </message>
+    <message>
+        <source>Offset y</source>
+        <translation>Verschuiving y</translation>
+    </message>
+    <message>
+        <source>Insert</source>
+        <translation>Invoegen</translation>
+    </message>
+    <message>
+        <source>Move last to depth</source>
+        <translation>Laatste verplaatsen</translation>
+    </message>
+    <message>
+        <source>Paint HU at crosshair</source>
+        <translation>HU schilderen bij dradenkruis</translation>
+    </message>
+    <message>
+        <source>Paint radius</source>
+        <translation>Penseelstraal</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>Ongedaan maken</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>Opnieuw</translation>
+    </message>
+    <message>
+        <source>The dose is recomputed after each edit, reusing the cached tokens of the slices upstream of the change (KV cache On or Auto).</source>
+        <translation>De dosis wordt na elke bewerking herberekend, met hergebruik van de gecachte tokens van de sneden vóór de wijziging (KV-cache Aan of Auto).</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::InferenceController</name>
+    <message>
+        <source>Off</source>
+        <translation>Uit</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>Aan</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>random weights (no trained model found)</source>
+        <translation>willekeurige gewichten (geen getraind model gevonden)</translation>
+    </message>
+    <message>
+        <source>No model loaded</source>
+        <translation>Geen model geladen</translation>
+    </message>
+    <message>
+        <source>The case grid %1×%2×%3 does not match the model grid %4×%5×%6</source>
+        <translation>Het rooster van de casus %1×%2×%3 past niet bij het modelrooster %4×%5×%6</translation>
+    </message>
+    <message>
+        <source>no calibration profile (%1); run `dotakv calibrate` — using the cache</source>
+        <translation>geen kalibratieprofiel (%1); voer `dotakv calibrate` uit — cache wordt gebruikt</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>geannuleerd</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::MainWindow</name>
+    <message>
+        <source>Reference dose failed</source>
+        <translation>Referentiedosis mislukt</translation>
+    </message>
+    <message>
+        <source>Reference dose “%1” added</source>
+        <translation>Referentiedosis ‘%1’ toegevoegd</translation>
+    </message>
+    <message>
+        <source>Computing the model dose…</source>
+        <translation>Modeldosis wordt berekend…</translation>
+    </message>
+    <message>
+        <source>Dose computation failed</source>
+        <translation>Dosisberekening mislukt</translation>
+    </message>
+    <message>
+        <source>z %1, y %2, x %3 — HU %4, RSP %5</source>
+        <translation>z %1, y %2, x %3 — HU %4, RSP %5</translation>
+    </message>
+    <message>
+        <source>Open case</source>
+        <translation>Casus openen</translation>
+    </message>
+    <message>
+        <source>HDF5 case or DoTA file (*.h5 *.hdf5);;All files (*)</source>
+        <translation>HDF5-casus of DoTA-bestand (*.h5 *.hdf5);;Alle bestanden (*)</translation>
+    </message>
+    <message>
+        <source>Save case as</source>
+        <translation>Casus opslaan als</translation>
+    </message>
+    <message>
+        <source>HDF5 case (*.h5)</source>
+        <translation>HDF5-casus (*.h5)</translation>
+    </message>
+    <message>
+        <source>Save screenshot</source>
+        <translation>Schermafbeelding opslaan</translation>
+    </message>
+    <message>
+        <source>PNG image (*.png)</source>
+        <translation>PNG-afbeelding (*.png)</translation>
+    </message>
+    <message>
+        <source>Screenshot</source>
+        <translation>Schermafbeelding</translation>
+    </message>
+    <message>
+        <source>Could not write %1</source>
+        <translation>Kon %1 niet schrijven</translation>
+    </message>
+    <message>
+        <source>About dotakv studio</source>
+        <translation>Over dotakv studio</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;dotakv studio&lt;/b&gt;&lt;br&gt;Proton pencil-beam dose with DoTA (Pastor-Serrano &amp;amp; Perkó 2022) and KV caching.&lt;br&gt;Model: %1</source>
+        <translation>&lt;b&gt;dotakv studio&lt;/b&gt;&lt;br&gt;Protonen-pencil-beamdosis met DoTA (Pastor-Serrano &amp;amp; Perkó 2022) en KV-caching.&lt;br&gt;Model: %1</translation>
+    </message>
+    <message>
+        <source>Slices</source>
+        <translation>Sneden</translation>
+    </message>
+    <message>
+        <source>Projections</source>
+        <translation>Projecties</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>Vergelijken</translation>
+    </message>
+    <message>
+        <source>3D</source>
+        <translation>3D</translation>
+    </message>
+    <message>
+        <source>Benchmark</source>
+        <translation>Benchmark</translation>
+    </message>
+    <message>
+        <source>CT edit</source>
+        <translation>CT bewerken</translation>
+    </message>
+    <message>
+        <source>Reference dose</source>
+        <translation>Referentiedosis</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;Bestand</translation>
+    </message>
+    <message>
+        <source>Open &amp;demo case</source>
+        <translation>&amp;Democasus openen</translation>
+    </message>
+    <message>
+        <source>Open &amp;recent</source>
+        <translation>&amp;Recent geopend</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>Be&amp;werken</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>Beel&amp;d</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Taal</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>&amp;Open…</source>
+        <translation>&amp;Openen…</translation>
+    </message>
+    <message>
+        <source>Open a case file or a DoTA data file (Ctrl+O)</source>
+        <translation>Casusbestand of DoTA-gegevensbestand openen (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>Bundled demo case</source>
+        <translation>Meegeleverde democasus</translation>
+    </message>
+    <message>
+        <source>Save case &amp;as…</source>
+        <translation>Casus opslaan &amp;als…</translation>
+    </message>
+    <message>
+        <source>Save &amp;screenshot…</source>
+        <translation>&amp;Schermafbeelding opslaan…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Afsluiten</translation>
+    </message>
+    <message>
+        <source>&amp;Undo edit</source>
+        <translation>Bewerking &amp;ongedaan maken</translation>
+    </message>
+    <message>
+        <source>&amp;Redo edit</source>
+        <translation>Bewerking &amp;opnieuw</translation>
+    </message>
+    <message>
+        <source>&amp;Dark palette</source>
+        <translation>&amp;Donker palet</translation>
+    </message>
+    <message>
+        <source>Recompute</source>
+        <translation>Herberekenen</translation>
+    </message>
+    <message>
+        <source>Recompute the model dose with the current cache settings (F5)</source>
+        <translation>Modeldosis herberekenen met de huidige cache-instellingen (F5)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>Streaming</source>
+        <translation>Streaming</translation>
+    </message>
+    <message>
+        <source>Stream the dose slice by slice as tokens are processed</source>
+        <translation>Dosis snede per snede streamen terwijl tokens worden verwerkt</translation>
+    </message>
+    <message>
+        <source>&amp;About</source>
+        <translation>&amp;Over</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Uit</translation>
+    </message>
+    <message>
+        <source>On</source>
+        <translation>Aan</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>KV cache off</source>
+        <translation>KV-cache uit</translation>
+    </message>
+    <message>
+        <source>KV cache on</source>
+        <translation>KV-cache aan</translation>
+    </message>
+    <message>
+        <source>Let the calibrated policy decide</source>
+        <translation>Het gekalibreerde beleid laten beslissen</translation>
+    </message>
+    <message>
+        <source>Case</source>
+        <translation>Casus</translation>
+    </message>
+    <message>
+        <source>Dose engine</source>
+        <translation>Dosismotor</translation>
+    </message>
+    <message>
+        <source> KV cache: </source>
+        <translation> KV-cache: </translation>
+    </message>
+    <message>
+        <source> precision: </source>
+        <translation> precisie: </translation>
+    </message>
+    <message>
+        <source> Reference: </source>
+        <translation> Referentie: </translation>
+    </message>
+    <message>
+        <source> Evaluated: </source>
+        <translation> Geëvalueerd: </translation>
+    </message>
+    <message>
+        <source>no case</source>
+        <translation>geen casus</translation>
+    </message>
+    <message>
+        <source>dotakv studio — %1</source>
+        <translation>dotakv studio — %1</translation>
+    </message>
+    <message>
+        <source>DoTA file</source>
+        <translation>DoTA-bestand</translation>
+    </message>
+    <message>
+        <source>Sample (0–%1):</source>
+        <translation>Monster (0–%1):</translation>
+    </message>
+    <message>
+        <source>%1, sample %2</source>
+        <translation>%1, monster %2</translation>
+    </message>
+    <message>
+        <source>Could not open %1</source>
+        <translation>Kon %1 niet openen</translation>
+    </message>
+    <message>
+        <source>Opened %1</source>
+        <translation>%1 geopend</translation>
+    </message>
+    <message>
+        <source>PBA unavailable: %1</source>
+        <translation>PBA niet beschikbaar: %1</translation>
+    </message>
+    <message>
+        <source>generated demo phantom</source>
+        <translation>gegenereerd demofantoom</translation>
+    </message>
+    <message>
+        <source>Could not save %1</source>
+        <translation>Kon %1 niet opslaan</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 opgeslagen</translation>
+    </message>
+    <message>
+        <source>The model cannot run on this case's grid</source>
+        <translation>Het model kan niet rekenen op het rooster van deze casus</translation>
+    </message>
+    <message>
+        <source>Model dose computed in %1</source>
+        <translation>Modeldosis berekend in %1</translation>
+    </message>
+    <message>
+        <source>model: %1</source>
+        <translation>model: %1</translation>
+    </message>
+    <message>
+        <source>→on</source>
+        <translation>→aan</translation>
+    </message>
+    <message>
+        <source>→off</source>
+        <translation>→uit</translation>
+    </message>
+    <message>
+        <source>cache %1</source>
+        <translation>cache %1</translation>
+    </message>
+    <message>
+        <source>%1 tokens reused, %2 computed</source>
+        <translation>%1 tokens hergebruikt, %2 berekend</translation>
+    </message>
+    <message>
+        <source>full recompute %1</source>
+        <translation>volledige herberekening %1</translation>
+    </message>
+    <message>
+        <source>full recompute …</source>
+        <translation>volledige herberekening …</translation>
+    </message>
+    <message>
+        <source>×%1 vs cache %2</source>
+        <translation>×%1 t.o.v. cache %2</translation>
+    </message>
+    <message>
+        <source>off</source>
+        <translation>uit</translation>
+    </message>
+    <message>
+        <source>on</source>
+        <translation>aan</translation>
+    </message>
+    <message>
+        <source>max Δ vs full %1 (%2 %)</source>
+        <translation>max. Δ t.o.v. full %1 (%2 %)</translation>
+    </message>
+    <message>
+        <source>KV %1</source>
+        <translation>KV %1</translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>Model: %1</translation>
+    </message>
+    <message>
+        <source>Auto: %1</source>
+        <translation>Auto: %1</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>(geen)</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::ProjectionsPanel</name>
+    <message>
+        <source>MIP along depth</source>
+        <translation>MIP langs de diepte</translation>
+    </message>
+    <message>
+        <source>MIP along x</source>
+        <translation>MIP langs x</translation>
+    </message>
+    <message>
+        <source>MIP along y</source>
+        <translation>MIP langs y</translation>
+    </message>
+    <message>
+        <source>% of reference max</source>
+        <translation>% van referentiemaximum</translation>
+    </message>
+    <message>
+        <source>Gy per primary</source>
+        <translation>Gy per primair deeltje</translation>
+    </message>
+    <message>
+        <source>Integrated depth dose</source>
+        <translation>Geïntegreerde diepte-dosis</translation>
+    </message>
+    <message>
+        <source>depth [mm]</source>
+        <translation>diepte [mm]</translation>
+    </message>
+    <message>
+        <source>% of reference peak</source>
+        <translation>% van referentiepiek</translation>
+    </message>
+    <message>
+        <source>Gy cm² per primary</source>
+        <translation>Gy cm² per primair deeltje</translation>
+    </message>
+    <message>
+        <source>Depth dose through the crosshair</source>
+        <translation>Diepte-dosis door het dradenkruis</translation>
+    </message>
+    <message>
+        <source>Lateral profile (x) at depth %1 mm</source>
+        <translation>Lateraal profiel (x) op %1 mm diepte</translation>
+    </message>
+    <message>
+        <source>x [mm]</source>
+        <translation>x [mm]</translation>
+    </message>
+    <message>
+        <source>Lateral profile (y) at depth %1 mm</source>
+        <translation>Lateraal profiel (y) op %1 mm diepte</translation>
+    </message>
+    <message>
+        <source>y [mm]</source>
+        <translation>y [mm]</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::ReadoutWidget</name>
+    <message>
+        <source>No case loaded</source>
+        <translation>Geen casus geladen</translation>
+    </message>
+    <message>
+        <source>Voxel</source>
+        <translation>Voxel</translation>
+    </message>
+    <message>
+        <source>Position</source>
+        <translation>Positie</translation>
+    </message>
+    <message>
+        <source>depth %1 mm, y %2 mm, x %3 mm</source>
+        <translation>diepte %1 mm, y %2 mm, x %3 mm</translation>
+    </message>
+    <message>
+        <source>HU</source>
+        <translation>HU</translation>
+    </message>
+    <message>
+        <source>RSP</source>
+        <translation>RSP</translation>
+    </message>
+    <message>
+        <source>Difference</source>
+        <translation>Verschil</translation>
+    </message>
+    <message>
+        <source>γ</source>
+        <translation>γ</translation>
+    </message>
+    <message>
+        <source>n/a</source>
+        <translation>n.v.t.</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::ReferencePanel</name>
+    <message>
+        <source>Added dose “%1”.</source>
+        <translation>Dosis ‘%1’ toegevoegd.</translation>
+    </message>
+    <message>
+        <source>Cancelled.</source>
+        <translation>Geannuleerd.</translation>
+    </message>
+    <message>
+        <source>Failed.</source>
+        <translation>Mislukt.</translation>
+    </message>
+    <message>
+        <source>Monte Carlo running…</source>
+        <translation>Monte Carlo loopt…</translation>
+    </message>
+    <message>
+        <source>Pencil beam running…</source>
+        <translation>Pencil beam loopt…</translation>
+    </message>
+    <message>
+        <source>Monte Carlo</source>
+        <translation>Monte Carlo</translation>
+    </message>
+    <message>
+        <source>Pencil beam (analytic)</source>
+        <translation>Pencil beam (analytisch)</translation>
+    </message>
+    <message>
+        <source>Engine</source>
+        <translation>Methode</translation>
+    </message>
+    <message>
+        <source>Primaries</source>
+        <translation>Primaire deeltjes</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>Spot σ</source>
+        <translation>Spot σ</translation>
+    </message>
+    <message>
+        <source>Compute</source>
+        <translation>Berekenen</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::SliceView</name>
+    <message>
+        <source>Beam's-eye view (lateral plane)</source>
+        <translation>Bundelaanzicht (laterale vlak)</translation>
+    </message>
+    <message>
+        <source>Depth plane (rows × depth)</source>
+        <translation>Dieptevlak (rijen × diepte)</translation>
+    </message>
+    <message>
+        <source>Depth plane (columns × depth)</source>
+        <translation>Dieptevlak (kolommen × diepte)</translation>
+    </message>
+    <message>
+        <source>No case loaded</source>
+        <translation>Geen casus geladen</translation>
+    </message>
+    <message>
+        <source>depth %1 mm  [%2/%3]</source>
+        <translation>diepte %1 mm  [%2/%3]</translation>
+    </message>
+    <message>
+        <source>%1 = %2 mm  [%3/%4]</source>
+        <translation>%1 = %2 mm  [%3/%4]</translation>
+    </message>
+    <message>
+        <source>x</source>
+        <translation>x</translation>
+    </message>
+    <message>
+        <source>y</source>
+        <translation>y</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::SliceViewer</name>
+    <message>
+        <source>Slice (mouse wheel over the view also moves through slices)</source>
+        <translation>Snede (het muiswiel boven de weergave bladert ook door de sneden)</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::SlicesPanel</name>
+    <message>
+        <source>Dose [%]</source>
+        <translation>Dosis [%]</translation>
+    </message>
+    <message>
+        <source>Dose [Gy]</source>
+        <translation>Dosis [Gy]</translation>
+    </message>
+    <message>
+        <source>Display</source>
+        <translation>Weergave</translation>
+    </message>
+    <message>
+        <source>Read-out at the crosshair</source>
+        <translation>Waarden bij het dradenkruis</translation>
+    </message>
+    <message>
+        <source>Custom</source>
+        <translation>Aangepast</translation>
+    </message>
+    <message>
+        <source>Soft tissue</source>
+        <translation>Weke delen</translation>
+    </message>
+    <message>
+        <source>Lung</source>
+        <translation>Long</translation>
+    </message>
+    <message>
+        <source>Bone</source>
+        <translation>Bot</translation>
+    </message>
+    <message>
+        <source>Brain</source>
+        <translation>Hersenen</translation>
+    </message>
+    <message>
+        <source>Full range</source>
+        <translation>Volledig bereik</translation>
+    </message>
+    <message>
+        <source>% of reference max</source>
+        <translation>% van referentiemaximum</translation>
+    </message>
+    <message>
+        <source>Gy</source>
+        <translation>Gy</translation>
+    </message>
+    <message>
+        <source>CT preset</source>
+        <translation>CT-voorinstelling</translation>
+    </message>
+    <message>
+        <source>Window [HU]</source>
+        <translation>Venster [HU]</translation>
+    </message>
+    <message>
+        <source>Level [HU]</source>
+        <translation>Niveau [HU]</translation>
+    </message>
+    <message>
+        <source>Dose unit</source>
+        <translation>Dosiseenheid</translation>
+    </message>
+    <message>
+        <source>Wash from</source>
+        <translation>Kleur vanaf</translation>
+    </message>
+    <message>
+        <source>Wash to</source>
+        <translation>Kleur tot</translation>
+    </message>
+    <message>
+        <source>Low-dose cut</source>
+        <translation>Lagedosisgrens</translation>
+    </message>
+    <message>
+        <source>Opacity</source>
+        <translation>Dekking</translation>
+    </message>
+    <message>
+        <source>Isodose levels [%]</source>
+        <translation>Isodoseniveaus [%]</translation>
+    </message>
+    <message>
+        <source>Dose colour wash</source>
+        <translation>Dosiskleuroverlay</translation>
+    </message>
+    <message>
+        <source>Isodose lines (reference dashed)</source>
+        <translation>Isodoselijnen (referentie gestippeld)</translation>
+    </message>
+    <message>
+        <source>Crosshair</source>
+        <translation>Dradenkruis</translation>
+    </message>
+    <message>
+        <source>Comma-separated levels in % of the reference maximum</source>
+        <translation>Kommagescheiden niveaus in % van het referentiemaximum</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::View3DPanel</name>
+    <message>
+        <source>CT surfaces (body, bone)</source>
+        <translation>CT-oppervlakken (lichaam, bot)</translation>
+    </message>
+    <message>
+        <source>CT volume rendering</source>
+        <translation>CT-volumeweergave</translation>
+    </message>
+    <message>
+        <source>Beam axis</source>
+        <translation>Bundelas</translation>
+    </message>
+    <message>
+        <source>Isodose surface levels in % of the reference maximum</source>
+        <translation>Isodose-oppervlakniveaus in % van het referentiemaximum</translation>
+    </message>
+    <message>
+        <source>Reset view</source>
+        <translation>Weergave herstellen</translation>
+    </message>
+</context>
+</TS>
