@@ -18,6 +18,9 @@ int main(int argc, char** argv) {
   if (qEnvironmentVariableIsEmpty("DISPLAY") && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
     qputenv("QT_QPA_PLATFORM", "offscreen");
   H5::Exception::dontPrint();
+  // Copy the arguments first: on X11 QApplication consumes options such as -title/--title.
+  QStringList args;
+  for (int i = 0; i < argc; ++i) args << QString::fromLocal8Bit(argv[i]);
   QApplication app(argc, argv);
   QCoreApplication::setApplicationName("dotakv-report");
   QCommandLineParser cl;
@@ -31,7 +34,7 @@ int main(int argc, char** argv) {
   const QCommandLineOption gamma("gamma", "Gamma criteria.", "criteria", "1%/3mm");
   const QCommandLineOption threshold("threshold", "Gamma low-dose threshold (fraction).", "f", "0");
   cl.addOptions({bench, case_opt, pdf, html, title, gamma, threshold});
-  cl.process(app);
+  cl.process(args);
   try {
     if (!cl.isSet(bench) && !cl.isSet(case_opt))
       throw dotakv::ValueError("give --bench RESULTS.json and/or --case CASE.h5");

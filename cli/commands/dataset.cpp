@@ -48,7 +48,8 @@ void setup_dataset(CLI::App& app) {
     o.seed = a->seed;
     o.threads = a->threads;
     o.kinds.clear();
-    for (const auto& k : dotakv::cli::parse_string_list(a->kinds)) o.kinds.push_back(ph::parse_phantom_kind(k));
+    for (const auto& k : dotakv::cli::parse_string_list(a->kinds))
+      o.kinds.push_back(ph::parse_phantom_kind(k));
     if (a->layout != "dotakv" && a->layout != "dota")
       throw dotakv::ValueError("--layout: expected dotakv or dota, found '" + a->layout + "'");
     o.dota_layout = a->layout == "dota";
@@ -62,8 +63,11 @@ void setup_dataset(CLI::App& app) {
     const auto s = ph::generate_dataset(o, a->out, &progress);
     if (!a->quiet) std::fprintf(stderr, "\n");
     if (a->json)
-      dotakv::cli::print_json({{"out", a->out}, {"n", s.n}, {"generated", s.generated},
-                               {"reused", s.reused}, {"seconds", s.seconds}});
+      dotakv::cli::print_json({{"out", a->out},
+                               {"n", s.n},
+                               {"generated", s.generated},
+                               {"reused", s.reused},
+                               {"seconds", s.seconds}});
     else
       std::cout << "wrote " << a->out << ": " << s.n << " samples (" << s.generated
                 << " generated, " << s.reused << " reused) in " << s.seconds << " s\n";

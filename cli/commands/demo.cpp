@@ -1,6 +1,6 @@
 // `dotakv demo`: a water phantom with a bone slab, the DoTA engine in full and stream+cache
-// modes (and prefix reuse after a downstream edit), with a readable summary: latency, speedup,
-// max difference, cache bytes. Uses --model if given, else seeded random weights.
+// modes (fp16/int8 KV storage, bf16 compute, prefix reuse after a downstream edit), with a
+// readable summary: latency, speedup, max difference to `full` fp32, cache bytes. Uses --model if given, else seeded random weights.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -33,7 +33,7 @@ void setup_demo(CLI::App& app) {
     std::uint64_t seed = 1;
     double energy = 150.0;
     int reps = 3, chunk = 1, threads = 0;
-    bool baseline = false, json = false;
+    bool baseline = false, json = false, bf16 = true;
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--model", o->model, "Weights file (default: random weights of --config)");
@@ -44,6 +44,7 @@ void setup_demo(CLI::App& app) {
   cmd->add_option("--chunk", o->chunk, "Slices per streaming step")->capture_default_str();
   cmd->add_option("--threads", o->threads, "Threads (0: all cores)");
   cmd->add_flag("--baseline", o->baseline, "Also run stream without cache (recomputes the prefix every step; slow)");
+  cmd->add_flag("!--no-bf16", o->bf16, "Skip the bf16 compute row");
   cmd->add_flag("--json", o->json, "Print JSON");
   cmd->callback([o] {
     if (o->reps < 1) throw dotakv::ValueError("--reps: expected >= 1, found " + std::to_string(o->reps));
@@ -98,6 +99,16 @@ void setup_demo(CLI::App& app) {
     stream.cache = true;
     stream.chunk = o->chunk;
     run("stream + cache (chunk " + std::to_string(o->chunk) + ")", stream, ct, &ref);
+    for (auto kv : {dotakv::KvPrecision::fp16, dotakv::KvPrecision::int8}) {
+      dotakv::SessionOptions q = stream;
+      q.kv_precision = kv;
+      run("stream + cache, " + dotakv::to_string(kv) + " KV", q, ct, &ref);
+    }
+    if (o->bf16) {
+      dotakv::SessionOptions b = full;
+      b.precision = dotakv::ComputePrecision::bf16;
+      run("full, bf16 compute", b, ct, &ref);
+    }
     if (o->baseline) {
       stream.cache = false;
       run("stream, no cache (chunk " + std::to_string(o->chunk) + ")", stream, ct, &ref);

@@ -23,7 +23,8 @@ struct DoseArgs {
 };
 
 void setup_dose(CLI::App& app) {
-  auto* cmd = app.add_subcommand("dose", "Compute a Monte Carlo or pencil-beam dose into a case file");
+  auto* cmd =
+      app.add_subcommand("dose", "Compute a Monte Carlo or pencil-beam dose into a case file");
   auto a = std::make_shared<DoseArgs>();
   cmd->add_option("--engine", a->engine, "mc|pba")->capture_default_str();
   cmd->add_option("--ct", a->ct, "Case file (.h5) holding the CT")->required();
@@ -33,7 +34,8 @@ void setup_dose(CLI::App& app) {
   cmd->add_option("--name", a->name, "Dose name in the case (default: the engine name)");
   cmd->add_option("--out", a->out, "Write the result to this case file instead of --ct");
   cmd->add_option("--sigma", a->sigma, "Spot sigma, mm")->capture_default_str();
-  cmd->add_option("--energy-spread", a->spread, "Relative energy spread (sigma)")->capture_default_str();
+  cmd->add_option("--energy-spread", a->spread, "Relative energy spread (sigma)")
+      ->capture_default_str();
   cmd->add_option("--threads", a->threads, "Threads (0: all)")->capture_default_str();
   cmd->add_option("--batches", a->batches, "MC statistical batches")->capture_default_str();
   cmd->add_flag("--dose-to-water", a->to_water, "Score dose to water instead of dose to medium");
@@ -72,13 +74,22 @@ void setup_dose(CLI::App& app) {
       ph::McResult r = ph::run_mc(c.ct, o, &progress);
       if (!a->quiet) std::fprintf(stderr, "\rmc: 100.0 %%\n");
       d.volume = std::move(r.dose);
-      d.attributes = {{"engine", "mc"}, {"primaries", a->primaries}, {"seed", (long long)a->seed},
-                      {"energy_mev", energy}, {"spot_sigma_mm", a->sigma}, {"energy_spread", a->spread},
-                      {"dose_to_water", a->to_water}, {"batches", o.batches}, {"threads", r.threads},
-                      {"seconds", r.seconds}, {"units", "Gy per primary"}};
+      d.attributes = {{"engine", "mc"},
+                      {"primaries", a->primaries},
+                      {"seed", (long long)a->seed},
+                      {"energy_mev", energy},
+                      {"spot_sigma_mm", a->sigma},
+                      {"energy_spread", a->spread},
+                      {"dose_to_water", a->to_water},
+                      {"batches", o.batches},
+                      {"threads", r.threads},
+                      {"seconds", r.seconds},
+                      {"units", "Gy per primary"}};
       dotakv::Dose u;
       u.volume = std::move(r.uncertainty);
-      u.attributes = {{"engine", "mc"}, {"quantity", "standard_error"}, {"of", name},
+      u.attributes = {{"engine", "mc"},
+                      {"quantity", "standard_error"},
+                      {"of", name},
                       {"units", "Gy per primary"}};
       c.doses[name + "_stderr"] = std::move(u);
       summary["seconds"] = r.seconds;
@@ -93,8 +104,11 @@ void setup_dose(CLI::App& app) {
       o.energy_spread = a->spread;
       o.dose_to_water = a->to_water;
       d.volume = ph::run_pba(c.ct, o);
-      d.attributes = {{"engine", "pba"}, {"energy_mev", energy}, {"spot_sigma_mm", a->sigma},
-                      {"energy_spread", a->spread}, {"dose_to_water", a->to_water},
+      d.attributes = {{"engine", "pba"},
+                      {"energy_mev", energy},
+                      {"spot_sigma_mm", a->sigma},
+                      {"energy_spread", a->spread},
+                      {"dose_to_water", a->to_water},
                       {"units", "Gy per primary"}};
     }
     d.volume.spacing_mm = c.ct.spacing_mm;
@@ -102,8 +116,11 @@ void setup_dose(CLI::App& app) {
     const std::string out = a->out.empty() ? a->ct : a->out;
     dotakv::save_case(c, out);
     summary["out"] = out;
-    if (a->json) dotakv::cli::print_json(summary);
-    else std::cout << "wrote doses/" << name << " (" << a->engine << ", " << energy << " MeV) to " << out << "\n";
+    if (a->json)
+      dotakv::cli::print_json(summary);
+    else
+      std::cout << "wrote doses/" << name << " (" << a->engine << ", " << energy << " MeV) to "
+                << out << "\n";
   });
 }
 DOTAKV_REGISTER_COMMAND(setup_dose);

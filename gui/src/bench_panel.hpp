@@ -17,6 +17,7 @@
 #include <nlohmann/json.hpp>
 
 #include "dotakv/bench_harness.hpp"
+#include "dotakv/bench_report.hpp"
 #include "dotakv/progress.hpp"
 
 class QComboBox;

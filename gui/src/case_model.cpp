@@ -16,7 +16,8 @@ double hu_to_rsp(double hu) {
 CaseModel::CaseModel(QObject* parent) : QObject(parent) {}
 
 namespace {
-QString pick(const QStringList& names, std::initializer_list<const char*> keys, const QString& avoid) {
+QString pick(const QStringList& names, std::initializer_list<const char*> keys,
+             const QString& avoid) {
   for (const char* k : keys)
     for (const auto& n : names)
       if (n.contains(QLatin1String(k), Qt::CaseInsensitive) && n != avoid) return n;
@@ -34,14 +35,22 @@ void CaseModel::setCase(Case c, const QString& path, const QString& name) {
   const QStringList names = doseNames();
   ref_ = pick(names, {"mc", "monte"}, {});
   if (ref_.isEmpty() && !names.isEmpty()) ref_ = names.front();
-  eval_ = pick(names, {"model", "dota", "stream", "cache"}, ref_);
-  if (eval_.isEmpty()) eval_ = names.size() > 1 ? names[1] : ref_;
+  eval_ = pick(names, {"model", "dota", "stream", "cache", "pba"}, ref_);
+  if (eval_.isEmpty())
+    for (const auto& n : names)  // skip uncertainty maps stored next to MC doses
+      if (n != ref_ && !n.contains(QLatin1String("stderr")) &&
+          !n.contains(QLatin1String("uncert"))) {
+        eval_ = n;
+        break;
+      }
+  if (eval_.isEmpty()) eval_ = ref_;
   const Volume& v = case_.ct;
   cross_ = {v.slices / 2, v.rows / 2, v.cols / 2};
   if (const Dose* r = reference()) {  // Bragg peak on the central axis
     int best = 0;
     for (int z = 0; z < v.slices; ++z)
-      if (r->volume.at(z, v.rows / 2, v.cols / 2) > r->volume.at(best, v.rows / 2, v.cols / 2)) best = z;
+      if (r->volume.at(z, v.rows / 2, v.cols / 2) > r->volume.at(best, v.rows / 2, v.cols / 2))
+        best = z;
     cross_[0] = best;
   }
   emit caseChanged();
@@ -178,7 +187,8 @@ CaseModel::Readout CaseModel::readout(const std::array<int, 3>& p) const {
     r.doses.emplace_back(QString::fromStdString(name), d.volume.at(p[0], p[1], p[2]));
   const Dose* a = reference();
   const Dose* b = evaluated();
-  if (a && b && a != b) r.difference = double(b->volume.at(p[0], p[1], p[2])) - a->volume.at(p[0], p[1], p[2]);
+  if (a && b && a != b)
+    r.difference = double(b->volume.at(p[0], p[1], p[2])) - a->volume.at(p[0], p[1], p[2]);
   if (gamma_ && gamma_->same_grid(v)) {
     const float g = gamma_->at(p[0], p[1], p[2]);
     if (std::isfinite(g)) r.gamma = g;

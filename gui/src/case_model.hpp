@@ -22,10 +22,10 @@ namespace dotakv::gui {
 enum class DoseUnit { Gy, Percent };
 
 struct DisplaySettings {
-  double window = 400.0, level = 40.0;     // CT, HU
-  DoseUnit unit = DoseUnit::Percent;       // % of the reference dose maximum, or Gy
+  double window = 400.0, level = 40.0;            // CT, HU
+  DoseUnit unit = DoseUnit::Percent;              // % of the reference dose maximum, or Gy
   double wash_lo_pct = 0.0, wash_hi_pct = 100.0;  // colour range, % of reference max
-  double cut_pct = 5.0;                    // wash hidden below this, % of reference max
+  double cut_pct = 5.0;                           // wash hidden below this, % of reference max
   double opacity = 0.5;
   bool show_wash = true, show_isodose = true, show_crosshair = true;
   std::vector<double> isodose_pct{10, 30, 50, 70, 90, 95, 100};
@@ -91,7 +91,7 @@ class CaseModel : public QObject {
     std::array<double, 3> mm{0, 0, 0};  // voxel centre, (depth, row, col) in mm
     double hu = 0, rsp = 0;
     std::vector<std::pair<QString, double>> doses;  // Gy per primary
-    std::optional<double> difference;              // evaluated - reference, Gy
+    std::optional<double> difference;               // evaluated - reference, Gy
     std::optional<double> gamma;
   };
   Readout readout(const std::array<int, 3>& zyx) const;

@@ -8,8 +8,8 @@
 #include <QEvent>
 #include <QGridLayout>
 #include <QHBoxLayout>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 #include <QtConcurrent>
 #include <cmath>
 
@@ -42,9 +42,11 @@ ComparePanel::ComparePanel(CaseModel* model, QWidget* parent) : QWidget(parent),
   local_ = new QCheckBox;
   compute_ = new QPushButton;
   pass_ = new QLabel;
+  pass_->setWordWrap(true);
   stats_ = new QLabel;
   stats_->setWordWrap(true);
-  for (auto** l : {&ref_label_, &eval_label_, &kind_label_, &range_label_, &dd_label_, &dta_label_, &thr_label_})
+  for (auto** l : {&ref_label_, &eval_label_, &kind_label_, &range_label_, &dd_label_, &dta_label_,
+                   &thr_label_})
     *l = new QLabel;
 
   auto* controls = new QGridLayout;
@@ -100,15 +102,20 @@ ComparePanel::ComparePanel(CaseModel* model, QWidget* parent) : QWidget(parent),
   lay->addLayout(mid, 1);
 
   connect(ref_, &QComboBox::activated, this, [this] { model_->setReference(ref_->currentText()); });
-  connect(eval_, &QComboBox::activated, this, [this] { model_->setEvaluated(eval_->currentText()); });
+  connect(eval_, &QComboBox::activated, this,
+          [this] { model_->setEvaluated(eval_->currentText()); });
   connect(kind_, &QComboBox::currentIndexChanged, this, [this] { applyMap(); });
   connect(range_, &QDoubleSpinBox::valueChanged, this, [this] { applyMap(); });
   connect(compute_, &QPushButton::clicked, this, &ComparePanel::computeGamma);
-  for (auto* s : {dd_, dta_, thr_}) connect(s, &QDoubleSpinBox::editingFinished, this, &ComparePanel::computeGamma);
+  for (auto* s : {dd_, dta_, thr_})
+    connect(s, &QDoubleSpinBox::editingFinished, this, &ComparePanel::computeGamma);
   connect(local_, &QCheckBox::toggled, this, &ComparePanel::computeGamma);
   connect(thr_, &QDoubleSpinBox::valueChanged, this, [this] { rebuildMaps(); });
   connect(model_, &CaseModel::dosesListChanged, this, &ComparePanel::refreshSelectors);
-  connect(model_, &CaseModel::selectionChanged, this, [this] { refreshSelectors(); rebuildMaps(); });
+  connect(model_, &CaseModel::selectionChanged, this, [this] {
+    refreshSelectors();
+    rebuildMaps();
+  });
   connect(model_, &CaseModel::caseChanged, this, &ComparePanel::rebuildMaps);
   connect(model_, &CaseModel::doseChanged, this, [this](const QString& n) {
     if (n == model_->referenceName() || n == model_->evaluatedName()) rebuildMaps();
@@ -128,7 +135,7 @@ ComparePanel::ComparePanel(CaseModel* model, QWidget* parent) : QWidget(parent),
       return;
     }
     if (gen != generation_) {  // inputs changed meanwhile: recompute
-      if (mapKind() == MapKind::Gamma) computeGamma();
+      if (mapKind() == MapKind::Gamma && isVisible()) computeGamma();
       return;
     }
     Volume g = std::move(r.gamma);
@@ -136,7 +143,8 @@ ComparePanel::ComparePanel(CaseModel* model, QWidget* parent) : QWidget(parent),
       if (x < 0) x = std::numeric_limits<float>::quiet_NaN();
     model_->setGamma(std::move(g), currentGammaSettings(), r.pass_rate);
     updateHistogram(&r);
-    pass_->setText(tr("<b>γ pass rate %1 %</b><br>(%2 of %3 voxels; DoTA definition %4 %)<br>mean γ %5, max γ %6")
+    pass_->setText(tr("<b>γ pass rate %1 %</b><br>(%2 of %3 voxels; DoTA definition %4 %)<br>mean "
+                      "γ %5, max γ %6")
                        .arg(r.pass_rate, 0, 'f', 2)
                        .arg(r.passed)
                        .arg(r.evaluated)
@@ -159,10 +167,13 @@ GammaSettings ComparePanel::currentGammaSettings() const {
   return s;
 }
 
-void ComparePanel::setMapKind(MapKind k) { kind_->setCurrentIndex(int(k)); }
+void ComparePanel::setMapKind(MapKind k) {
+  kind_->setCurrentIndex(int(k));
+}
 
 void ComparePanel::refreshSelectors() {
-  for (auto [box, sel] : {std::pair{ref_, model_->referenceName()}, std::pair{eval_, model_->evaluatedName()}}) {
+  for (auto [box, sel] :
+       {std::pair{ref_, model_->referenceName()}, std::pair{eval_, model_->evaluatedName()}}) {
     QSignalBlocker b(box);
     box->clear();
     box->addItems(model_->doseNames());
@@ -187,7 +198,8 @@ void ComparePanel::rebuildMaps() {
       const double a = r->volume.data[i], b = e->volume.data[i];
       diff_.data[i] = float((b - a) / ref_max * 100);
       m = std::max(m, std::abs(double(diff_.data[i])));
-      rel_.data[i] = a >= thr && a > 0 ? float((b - a) / a * 100) : std::numeric_limits<float>::quiet_NaN();
+      rel_.data[i] =
+          a >= thr && a > 0 ? float((b - a) / a * 100) : std::numeric_limits<float>::quiet_NaN();
     }
     auto_range_ = m > 0 ? viz::nice_ticks(0, m, 2).back() : 1.0;
     if (auto_range_ < m) auto_range_ *= 2;
@@ -205,13 +217,13 @@ void ComparePanel::rebuildMaps() {
   }
   if (!model_->gamma()) pass_->setText(tr("γ not computed"));
   applyMap();
-  if (mapKind() == MapKind::Gamma && !model_->gamma()) computeGamma();
 }
 
 void ComparePanel::applyMap() {
   const MapKind k = mapKind();
   range_->setEnabled(k != MapKind::Gamma);
-  const double range = range_->value() > 0 ? range_->value() : (k == MapKind::Relative ? 10.0 : auto_range_);
+  const double range =
+      range_->value() > 0 ? range_->value() : (k == MapKind::Relative ? 10.0 : auto_range_);
   const Volume* map = nullptr;
   double lo = -range, hi = range;
   viz::ColorMap cmap = viz::ColorMap::Diverging;
@@ -226,8 +238,11 @@ void ComparePanel::applyMap() {
       unit = tr("Δ/D [%]");
       break;
     case MapKind::Gamma:
-      if (model_->gamma()) map = model_->gamma();
-      else if (!gammaRunning() && model_->reference() && model_->evaluated()) computeGamma();
+      // gamma is computed only while the panel is visible (it would compete with timed runs)
+      if (model_->gamma())
+        map = model_->gamma();
+      else if (isVisible() && !gammaRunning() && model_->reference() && model_->evaluated())
+        computeGamma();
       lo = 0;
       hi = 2;
       cmap = viz::ColorMap::Turbo;
@@ -257,9 +272,8 @@ void ComparePanel::computeGamma() {
   running_generation_ = generation_;
   pass_->setText(tr("computing γ…"));
   Volume ref = r->volume, ev = e->volume;
-  watcher_.setFuture(QtConcurrent::run([ref = std::move(ref), ev = std::move(ev), o] {
-    return physics::gamma_index(ref, ev, o);
-  }));
+  watcher_.setFuture(QtConcurrent::run(
+      [ref = std::move(ref), ev = std::move(ev), o] { return physics::gamma_index(ref, ev, o); }));
 }
 
 void ComparePanel::updateHistogram(const physics::GammaResult* r) {
@@ -313,6 +327,11 @@ void ComparePanel::retranslate() {
   kind_->setItemText(1, tr("Relative difference (% of local dose)"));
   kind_->setItemText(2, tr("γ index"));
   hist_->setTitle(tr("γ histogram"));
+  applyMap();
+}
+
+void ComparePanel::showEvent(QShowEvent* e) {
+  QWidget::showEvent(e);
   applyMap();
 }
 

@@ -1,7 +1,8 @@
 // ComparePanel: any two doses of the case — signed difference (diverging colours, symmetric
 // scale, % of the reference maximum), relative difference (% of the local reference dose,
 // above the threshold), gamma map (criteria, threshold, local/global) with the pass rate and a
-// gamma histogram (Qt Charts). Gamma runs in a worker (QtConcurrent); stale results are dropped.
+// gamma histogram (Qt Charts). Gamma runs in a worker (QtConcurrent) while the panel is visible
+// (or on computeGamma()); stale results are dropped and recomputed.
 #pragma once
 #include <QCheckBox>
 #include <QComboBox>
@@ -40,6 +41,7 @@ class ComparePanel : public QWidget {
 
  protected:
   void changeEvent(QEvent* e) override;
+  void showEvent(QShowEvent* e) override;
 
  private:
   void refreshSelectors();

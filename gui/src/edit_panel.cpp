@@ -61,7 +61,10 @@ int first_changed_slice(const Volume& a, const Volume& b) {
 
 CtEditCommand::CtEditCommand(CaseModel* model, Volume before, Volume after, const QString& text,
                              std::function<void(int)> changed)
-    : QUndoCommand(text), model_(model), before_(std::move(before)), after_(std::move(after)),
+    : QUndoCommand(text),
+      model_(model),
+      before_(std::move(before)),
+      after_(std::move(after)),
       changed_(std::move(changed)) {
   first_ = first_changed_slice(before_, after_);
 }
@@ -108,7 +111,8 @@ EditPanel::EditPanel(CaseModel* model, QUndoStack* stack, QWidget* parent)
   hint_ = new QLabel;
   hint_->setWordWrap(true);
   form_ = new QFormLayout;
-  for (QWidget* w : std::initializer_list<QWidget*>{shape_, material_, hu_, depth_, size_, width_, ox_, oy_})
+  for (QWidget* w :
+       std::initializer_list<QWidget*>{shape_, material_, hu_, depth_, size_, width_, ox_, oy_})
     form_->addRow(QStringLiteral("-"), w);
   auto* buttons = new QHBoxLayout;
   buttons->addWidget(insert_);
@@ -133,7 +137,8 @@ EditPanel::EditPanel(CaseModel* model, QUndoStack* stack, QWidget* parent)
     hu_->setEnabled(i == 4);
   });
   hu_->setEnabled(false);
-  connect(shape_, &QComboBox::currentIndexChanged, this, [this](int i) { width_->setEnabled(i == 0); });
+  connect(shape_, &QComboBox::currentIndexChanged, this,
+          [this](int i) { width_->setEnabled(i == 0); });
   connect(insert_, &QPushButton::clicked, this, &EditPanel::insertShape);
   connect(move_, &QPushButton::clicked, this, &EditPanel::moveLastShape);
   connect(paint_, &QPushButton::clicked, this, &EditPanel::paintAtCrosshair);
@@ -193,7 +198,8 @@ bool EditPanel::insertShape() {
 }
 
 bool EditPanel::moveLastShape() {
-  if (!model_->hasCase() || !last_ || !before_last_ || !before_last_->same_grid(model_->ct())) return false;
+  if (!model_->hasCase() || !last_ || !before_last_ || !before_last_->same_grid(model_->ct()))
+    return false;
   ShapeEdit moved = *last_;
   moved.depth_mm = depth_->value();
   moved.offset_x_mm = ox_->value();
@@ -221,8 +227,14 @@ void EditPanel::retranslate() {
   material_->setItemText(2, tr("Air (-1000 HU)"));
   material_->setItemText(3, tr("Soft tissue (40 HU)"));
   material_->setItemText(4, tr("Custom HU"));
-  const QStringList labels{tr("Shape"), tr("Material"), tr("HU"), tr("Centre depth"),
-                           tr("Thickness / diameter"), tr("Lateral width"), tr("Offset x"), tr("Offset y")};
+  const QStringList labels{tr("Shape"),
+                           tr("Material"),
+                           tr("HU"),
+                           tr("Centre depth"),
+                           tr("Thickness / diameter"),
+                           tr("Lateral width"),
+                           tr("Offset x"),
+                           tr("Offset y")};
   for (int i = 0; i < labels.size(); ++i)
     if (auto* item = form_->itemAt(i, QFormLayout::LabelRole))
       if (auto* l = qobject_cast<QLabel*>(item->widget())) l->setText(labels[i]);
@@ -232,8 +244,9 @@ void EditPanel::retranslate() {
   radius_->setToolTip(tr("Paint radius"));
   undo_->setText(tr("Undo"));
   redo_->setText(tr("Redo"));
-  hint_->setText(tr("The dose is recomputed after each edit, reusing the cached tokens of the "
-                    "slices upstream of the change (KV cache On or Auto)."));
+  hint_->setText(
+      tr("The dose is recomputed after each edit, reusing the cached tokens of the "
+         "slices upstream of the change (KV cache On or Auto)."));
 }
 
 void EditPanel::changeEvent(QEvent* e) {

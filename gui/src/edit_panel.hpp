@@ -23,9 +23,9 @@ namespace dotakv::gui {
 struct ShapeEdit {
   enum Kind { Block, Sphere } kind = Block;
   double hu = 1200;
-  double depth_mm = 60;       // centre depth along the beam
-  double size_mm = 20;        // block: thickness along the beam; sphere: diameter
-  double width_mm = 30;       // block: lateral width (square)
+  double depth_mm = 60;                     // centre depth along the beam
+  double size_mm = 20;                      // block: thickness along the beam; sphere: diameter
+  double width_mm = 30;                     // block: lateral width (square)
   double offset_x_mm = 0, offset_y_mm = 0;  // lateral centre relative to the beam axis
 };
 

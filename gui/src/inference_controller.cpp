@@ -19,9 +19,12 @@ namespace dotakv::gui {
 
 QString cacheModeName(CacheMode m) {
   switch (m) {
-    case CacheMode::Off: return InferenceController::tr("Off");
-    case CacheMode::On: return InferenceController::tr("On");
-    case CacheMode::Auto: return InferenceController::tr("Auto");
+    case CacheMode::Off:
+      return InferenceController::tr("Off");
+    case CacheMode::On:
+      return InferenceController::tr("On");
+    case CacheMode::Auto:
+      return InferenceController::tr("Auto");
   }
   return {};
 }
@@ -33,7 +36,8 @@ InferenceController::InferenceController(QObject* parent) : QObject(parent) {
   pool_.setExpiryTimeout(-1);
   connect(this, &InferenceController::finished, this,
           [this](const Volume&, const InferenceReport& r) { last_ = r; });
-  connect(this, &InferenceController::reportUpdated, this, [this](const InferenceReport& r) { last_ = r; });
+  connect(this, &InferenceController::reportUpdated, this,
+          [this](const InferenceReport& r) { last_ = r; });
 }
 
 InferenceController::~InferenceController() {
@@ -45,6 +49,7 @@ InferenceController::~InferenceController() {
 QString InferenceController::loadModel(const QString& path) {
   std::shared_ptr<const Model> m;
   QString desc;
+  bool random = false;
   if (!path.isEmpty()) {
     m = Model::load_shared(path.toStdString());
     desc = QFileInfo(path).fileName();
@@ -61,9 +66,11 @@ QString InferenceController::loadModel(const QString& path) {
     if (!m) {
       m = Model::random_shared(ModelConfig::preset("compact"), 1);
       desc = tr("random weights (no trained model found)");
+      random = true;
     }
   }
   pool_.waitForDone();
+  random_weights_ = random;
   model_ = std::move(m);
   model_desc_ = desc;
   SessionOptions o;
@@ -155,13 +162,15 @@ void InferenceController::launch(Job job) {
       emit idle();
     }
   });
-  watcher->setFuture(QtConcurrent::run(&pool_, [this, job = std::move(job), prog] { runJob(job, prog); }));
+  watcher->setFuture(
+      QtConcurrent::run(&pool_, [this, job = std::move(job), prog] { runJob(job, prog); }));
 }
 
 namespace {
 double max_abs_diff(const Volume& a, const Volume& b) {
   double m = 0;
-  for (size_t i = 0; i < a.size() && i < b.size(); ++i) m = std::max(m, double(std::abs(a.data[i] - b.data[i])));
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i)
+    m = std::max(m, double(std::abs(a.data[i] - b.data[i])));
   return m;
 }
 }  // namespace
@@ -188,8 +197,9 @@ void InferenceController::runJob(const Job& job, const std::shared_ptr<Progress>
       } catch (const Error& e) {
         // No calibration profile: keep K/V (needed for prefix reuse, never slower per step).
         cache = true;
-        rep.auto_reason = tr("no calibration profile (%1); run `dotakv calibrate` — using the cache")
-                              .arg(QString::fromStdString(e.what()));
+        rep.auto_reason =
+            tr("no calibration profile (%1); run `dotakv calibrate` — using the cache")
+                .arg(QString::fromStdString(e.what()));
       }
     }
     rep.cache_used = cache;
@@ -207,7 +217,8 @@ void InferenceController::runJob(const Job& job, const std::shared_ptr<Progress>
         const auto now = std::chrono::steady_clock::now();
         const bool final_step = st.step + 1 >= st.steps;
         emit progress(double(st.slice_end) / std::max(1, job.ct.slices), QString());
-        if (st.doses && !st.doses->empty() && (final_step || now - last_emit > std::chrono::milliseconds(40))) {
+        if (st.doses && !st.doses->empty() &&
+            (final_step || now - last_emit > std::chrono::milliseconds(40))) {
           last_emit = now;
           emit stepReady((*st.doses)[0], st.slice_end);
         }

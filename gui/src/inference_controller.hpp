@@ -41,8 +41,8 @@ struct InferenceSettings {
 struct InferenceReport {
   InferenceSettings settings;
   bool cache_used = false;
-  QString auto_reason;        // CacheMode::Auto: why
-  QString mode;               // full | stream | prefix
+  QString auto_reason;  // CacheMode::Auto: why
+  QString mode;         // full | stream | prefix
   double latency_s = 0;
   std::optional<double> other_latency_s;   // same run with the other cache setting
   std::optional<double> max_diff_vs_full;  // Gy per primary, vs mode full fp32
@@ -72,6 +72,8 @@ class InferenceController : public QObject {
   QString loadModel(const QString& path = {});
   bool hasModel() const { return bool(model_); }
   QString modelDescription() const { return model_desc_; }
+  // True when no trained weights were found and seeded random weights are used.
+  bool randomWeights() const { return random_weights_; }
   // True if volumes of this grid can be run by the model.
   bool acceptsGrid(const Volume& v) const;
 
@@ -111,6 +113,7 @@ class InferenceController : public QObject {
 
   std::shared_ptr<const Model> model_;
   QString model_desc_;
+  bool random_weights_ = false;
   std::unique_ptr<Session> main_, aux_;
   InferenceSettings settings_;
   QThreadPool pool_;

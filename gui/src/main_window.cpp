@@ -39,7 +39,8 @@ namespace dotakv::gui {
 namespace {
 constexpr int kMaxRecent = 8;
 QString fmt_seconds(double s) {
-  return s < 1.0 ? QStringLiteral("%1 ms").arg(s * 1000, 0, 'f', 1) : QStringLiteral("%1 s").arg(s, 0, 'f', 2);
+  return s < 1.0 ? QStringLiteral("%1 ms").arg(s * 1000, 0, 'f', 1)
+                 : QStringLiteral("%1 s").arg(s, 0, 'f', 2);
 }
 QString fmt_bytes(double b) {
   if (b >= 1 << 20) return QStringLiteral("%1 MiB").arg(b / (1 << 20), 0, 'f', 2);
@@ -96,9 +97,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   buildToolbars();
 
   connect(edit_, &EditPanel::ctEdited, this, [this](int first) {
-    if (engine_->acceptsGrid(model_->ct())) engine_->recomputeEdited(model_->ct(), model_->energy(), first);
+    if (engine_->acceptsGrid(model_->ct()))
+      engine_->recomputeEdited(model_->ct(), model_->energy(), first);
   });
-  connect(reference_, &ReferencePanel::failed, this, [this](const QString& m) { showError(tr("Reference dose failed"), m); });
+  connect(reference_, &ReferencePanel::failed, this,
+          [this](const QString& m) { showError(tr("Reference dose failed"), m); });
   connect(reference_, &ReferencePanel::done, this, [this](const QString& n) {
     statusBar()->showMessage(tr("Reference dose “%1” added").arg(n), 5000);
   });
@@ -118,9 +121,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   });
   connect(engine_, &InferenceController::finished, this, &MainWindow::onEngineFinished);
   connect(engine_, &InferenceController::reportUpdated, this, &MainWindow::updateBadge);
-  connect(engine_, &InferenceController::failed, this, [this](const QString& m) {
-    showError(tr("Dose computation failed"), m);
-  });
+  connect(engine_, &InferenceController::failed, this,
+          [this](const QString& m) { showError(tr("Dose computation failed"), m); });
   connect(engine_, &InferenceController::idle, this, [this] {
     engine_running_ = false;
     progress_->setVisible(false);
@@ -191,20 +193,29 @@ void MainWindow::buildActions() {
     cache_group_->addAction(a);
   }
   cache_on_->setChecked(true);
+  cache_off_->setObjectName(QStringLiteral("cacheOff"));
+  cache_on_->setObjectName(QStringLiteral("cacheOn"));
+  cache_auto_->setObjectName(QStringLiteral("cacheAuto"));
+  streaming_->setObjectName(QStringLiteral("streaming"));
+  recompute_->setObjectName(QStringLiteral("recompute"));
 
   connect(open_, &QAction::triggered, this, [this] {
-    const QString f = QFileDialog::getOpenFileName(this, tr("Open case"), QString(),
-                                                   tr("HDF5 case or DoTA file (*.h5 *.hdf5);;All files (*)"));
+    const QString f =
+        QFileDialog::getOpenFileName(this, tr("Open case"), QString(),
+                                     tr("HDF5 case or DoTA file (*.h5 *.hdf5);;All files (*)"));
     if (!f.isEmpty()) openFile(f);
   });
   connect(open_demo_, &QAction::triggered, this, &MainWindow::openDemo);
   connect(save_as_, &QAction::triggered, this, [this] {
-    const QString f = QFileDialog::getSaveFileName(this, tr("Save case as"), model_->filePath(), tr("HDF5 case (*.h5)"));
+    const QString f = QFileDialog::getSaveFileName(this, tr("Save case as"), model_->filePath(),
+                                                   tr("HDF5 case (*.h5)"));
     if (!f.isEmpty()) saveAs(f);
   });
   connect(screenshot_, &QAction::triggered, this, [this] {
-    const QString f = QFileDialog::getSaveFileName(this, tr("Save screenshot"), QStringLiteral("dotakv.png"), tr("PNG image (*.png)"));
-    if (!f.isEmpty() && !grab().save(f)) showError(tr("Screenshot"), tr("Could not write %1").arg(f));
+    const QString f = QFileDialog::getSaveFileName(
+        this, tr("Save screenshot"), QStringLiteral("dotakv.png"), tr("PNG image (*.png)"));
+    if (!f.isEmpty() && !grab().save(f))
+      showError(tr("Screenshot"), tr("Could not write %1").arg(f));
   });
   connect(quit_, &QAction::triggered, this, &QWidget::close);
   connect(dark_act_, &QAction::toggled, this, &MainWindow::setDarkPalette);
@@ -259,7 +270,8 @@ void MainWindow::buildMenus() {
     a->setData(QString::fromLatin1(code));
     a->setChecked(lang_ == QLatin1String(code));
     lang_group_->addAction(a);
-    connect(a, &QAction::triggered, this, [this, c = QString::fromLatin1(code)] { switchLanguage(c); });
+    connect(a, &QAction::triggered, this,
+            [this, c = QString::fromLatin1(code)] { switchLanguage(c); });
   }
   help_menu_ = menuBar()->addMenu(QString());
   help_menu_->addAction(about_);
@@ -282,8 +294,10 @@ void MainWindow::buildToolbars() {
   case_bar_->addWidget(ref_combo_);
   case_bar_->addWidget(eval_label_);
   case_bar_->addWidget(eval_combo_);
-  connect(ref_combo_, &QComboBox::activated, this, [this] { model_->setReference(ref_combo_->currentText()); });
-  connect(eval_combo_, &QComboBox::activated, this, [this] { model_->setEvaluated(eval_combo_->currentText()); });
+  connect(ref_combo_, &QComboBox::activated, this,
+          [this] { model_->setReference(ref_combo_->currentText()); });
+  connect(eval_combo_, &QComboBox::activated, this,
+          [this] { model_->setEvaluated(eval_combo_->currentText()); });
 
   addToolBarBreak();
   engine_bar_ = addToolBar(QString());
@@ -309,8 +323,9 @@ void MainWindow::buildToolbars() {
   badge_ = new QLabel;
   badge_->setObjectName(QStringLiteral("timingBadge"));
   badge_->setTextFormat(Qt::RichText);
-  badge_->setStyleSheet(QStringLiteral("QLabel#timingBadge{border:1px solid #3a7bd5;border-radius:4px;"
-                                       "padding:2px 6px;background:rgba(58,123,213,40);}"));
+  badge_->setStyleSheet(
+      QStringLiteral("QLabel#timingBadge{border:1px solid #3a7bd5;border-radius:4px;"
+                     "padding:2px 6px;background:rgba(58,123,213,40);}"));
   engine_bar_->addWidget(badge_);
 }
 
@@ -395,7 +410,8 @@ bool MainWindow::openFile(const QString& path, int dota_sample) {
       int index = dota_sample;
       if (index < 0) {
         bool ok = false;
-        index = QInputDialog::getInt(this, tr("DoTA file"), tr("Sample (0–%1):").arg(n - 1), 0, 0, n - 1, 1, &ok);
+        index = QInputDialog::getInt(this, tr("DoTA file"), tr("Sample (0–%1):").arg(n - 1), 0, 0,
+                                     n - 1, 1, &ok);
         if (!ok) return false;
       }
       c = read_dota_sample(p, index);
@@ -403,7 +419,8 @@ bool MainWindow::openFile(const QString& path, int dota_sample) {
       name = tr("%1, sample %2").arg(name).arg(index);
     }
   } catch (const std::exception& e) {
-    showError(tr("Could not open %1").arg(QFileInfo(path).fileName()), QString::fromStdString(e.what()));
+    showError(tr("Could not open %1").arg(QFileInfo(path).fileName()),
+              QString::fromStdString(e.what()));
     return false;
   }
   setCase(std::move(c), path, name);
@@ -446,7 +463,8 @@ bool MainWindow::saveAs(const QString& path) {
   try {
     save_case(model_->data(), path.toStdString());
   } catch (const std::exception& e) {
-    showError(tr("Could not save %1").arg(QFileInfo(path).fileName()), QString::fromStdString(e.what()));
+    showError(tr("Could not save %1").arg(QFileInfo(path).fileName()),
+              QString::fromStdString(e.what()));
     return false;
   }
   model_->setModified(false);
@@ -504,7 +522,9 @@ void MainWindow::onEngineFinished(const Volume& dose, const InferenceReport& r) 
                           {"latency_s", r.latency_s}};
   const bool had = model_->dose(QStringLiteral("model"));
   model_->setDose(QStringLiteral("model"), Dose{dose, attrs});
-  if (!had || model_->evaluatedName() == model_->referenceName()) model_->setEvaluated(QStringLiteral("model"));
+  // Show the model dose unless it comes from untrained random weights (then it stays selectable).
+  if ((!had && !engine_->randomWeights()) || model_->evaluatedName() == model_->referenceName())
+    model_->setEvaluated(QStringLiteral("model"));
   updateBadge();
   statusBar()->showMessage(tr("Model dose computed in %1").arg(fmt_seconds(r.latency_s)), 5000);
 }
@@ -518,10 +538,12 @@ void MainWindow::updateBadge() {
   QStringList parts;
   QString cache = cacheModeName(r->settings.cache);
   if (r->settings.cache == CacheMode::Auto) cache += r->cache_used ? tr("→on") : tr("→off");
-  parts << tr("cache %1").arg(cache) << r->mode << QStringLiteral("<b>%1</b>").arg(fmt_seconds(r->latency_s));
+  parts << tr("cache %1").arg(cache) << r->mode
+        << QStringLiteral("<b>%1</b>").arg(fmt_seconds(r->latency_s));
   if (r->prefix)
     parts << tr("%1 tokens reused, %2 computed").arg(r->tokens_reused).arg(r->tokens_computed)
-          << (r->full_recompute_s ? tr("full recompute %1").arg(fmt_seconds(*r->full_recompute_s)) : tr("full recompute …"));
+          << (r->full_recompute_s ? tr("full recompute %1").arg(fmt_seconds(*r->full_recompute_s))
+                                  : tr("full recompute …"));
   if (auto sp = r->speedup())
     parts << tr("×%1 vs cache %2").arg(*sp, 0, 'f', 2).arg(r->cache_used ? tr("off") : tr("on"));
   if (r->max_diff_vs_full)
@@ -535,7 +557,8 @@ void MainWindow::updateBadge() {
 }
 
 void MainWindow::refreshDoseCombos() {
-  for (auto [box, sel] : {std::pair{ref_combo_, model_->referenceName()}, std::pair{eval_combo_, model_->evaluatedName()}}) {
+  for (auto [box, sel] : {std::pair{ref_combo_, model_->referenceName()},
+                          std::pair{eval_combo_, model_->evaluatedName()}}) {
     QSignalBlocker b(box);
     box->clear();
     box->addItems(model_->doseNames());
@@ -603,7 +626,8 @@ bool MainWindow::switchLanguage(const QString& code) {
       translator_ = std::move(t);
     }
     auto q = std::make_unique<QTranslator>();
-    if (q->load(QStringLiteral("qtbase_%1").arg(code), QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+    if (q->load(QStringLiteral("qtbase_%1").arg(code),
+                QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
       qApp->installTranslator(q.get());
       qt_translator_ = std::move(q);
     }
@@ -636,7 +660,8 @@ void MainWindow::updateRecentMenu() {
   recent_menu_->clear();
   const QStringList l = recentFiles();
   for (int i = 0; i < l.size(); ++i) {
-    auto* a = recent_menu_->addAction(QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(l[i]).fileName()));
+    auto* a = recent_menu_->addAction(
+        QStringLiteral("&%1 %2").arg(i + 1).arg(QFileInfo(l[i]).fileName()));
     a->setToolTip(l[i]);
     connect(a, &QAction::triggered, this, [this, p = l[i]] { openFile(p); });
   }
@@ -645,12 +670,15 @@ void MainWindow::updateRecentMenu() {
 
 void MainWindow::readSettings() {
   QSettings s;
-  if (s.contains(QStringLiteral("geometry"))) restoreGeometry(s.value(QStringLiteral("geometry")).toByteArray());
-  else resize(1400, 900);
+  if (s.contains(QStringLiteral("geometry")))
+    restoreGeometry(s.value(QStringLiteral("geometry")).toByteArray());
+  else
+    resize(1400, 900);
   restoreState(s.value(QStringLiteral("windowState")).toByteArray());
   setDarkPalette(s.value(QStringLiteral("darkPalette"), false).toBool());
   InferenceSettings is;
-  is.cache = CacheMode(std::clamp(s.value(QStringLiteral("engine/cache"), int(CacheMode::On)).toInt(), 0, 2));
+  is.cache = CacheMode(
+      std::clamp(s.value(QStringLiteral("engine/cache"), int(CacheMode::On)).toInt(), 0, 2));
   is.streaming = s.value(QStringLiteral("engine/streaming"), false).toBool();
   is.kv = KvPrecision(std::clamp(s.value(QStringLiteral("engine/kvPrecision"), 0).toInt(), 0, 2));
   engine_->setSettings(is);
@@ -666,9 +694,11 @@ void MainWindow::readSettings() {
   d.window = s.value(QStringLiteral("display/window"), d.window).toDouble();
   d.level = s.value(QStringLiteral("display/level"), d.level).toDouble();
   d.opacity = s.value(QStringLiteral("display/opacity"), d.opacity).toDouble();
-  d.unit = s.value(QStringLiteral("display/unitGy"), false).toBool() ? DoseUnit::Gy : DoseUnit::Percent;
+  d.unit =
+      s.value(QStringLiteral("display/unitGy"), false).toBool() ? DoseUnit::Gy : DoseUnit::Percent;
   model_->setDisplay(d);
-  tabs_->setCurrentIndex(std::clamp(s.value(QStringLiteral("tab"), 0).toInt(), 0, tabs_->count() - 1));
+  tabs_->setCurrentIndex(
+      std::clamp(s.value(QStringLiteral("tab"), 0).toInt(), 0, tabs_->count() - 1));
   const QString lang = s.value(QStringLiteral("language"), QStringLiteral("en")).toString();
   if (lang != QLatin1String("en")) switchLanguage(lang);
 }

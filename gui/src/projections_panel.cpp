@@ -7,8 +7,8 @@
 #include <QLineSeries>
 #include <QPainter>
 #include <QSplitter>
-#include <QValueAxis>
 #include <QVBoxLayout>
+#include <QValueAxis>
 
 #include "dotakv/analysis.hpp"
 #include "dotakv/viz/slice.hpp"
@@ -33,8 +33,8 @@ void ImageView::paintEvent(QPaintEvent*) {
     const double wmm = img_.width() * mm_.width(), hmm = img_.height() * mm_.height();
     const double s = std::min(area.width() / wmm, area.height() / hmm);
     const QSizeF sz(wmm * s, hmm * s);
-    const QRectF r(area.left() + (area.width() - sz.width()) / 2, area.top() + (area.height() - sz.height()) / 2,
-                   sz.width(), sz.height());
+    const QRectF r(area.left() + (area.width() - sz.width()) / 2,
+                   area.top() + (area.height() - sz.height()) / 2, sz.width(), sz.height());
     p.setRenderHint(QPainter::SmoothPixmapTransform);
     p.drawImage(r, img_);
   }
@@ -51,7 +51,8 @@ QChart* make_chart() {
 }
 
 void plot(QChart* chart, const QString& title, const QString& xtitle, const QString& ytitle,
-          const std::vector<std::pair<QString, std::vector<QPointF>>>& curves, std::optional<double> marker) {
+          const std::vector<std::pair<QString, std::vector<QPointF>>>& curves,
+          std::optional<double> marker) {
   chart->removeAllSeries();
   for (auto* a : chart->axes()) chart->removeAxis(a);
   chart->setTitle(title);
@@ -99,7 +100,8 @@ void plot(QChart* chart, const QString& title, const QString& xtitle, const QStr
 }
 }  // namespace
 
-ProjectionsPanel::ProjectionsPanel(CaseModel* model, QWidget* parent) : QWidget(parent), model_(model) {
+ProjectionsPanel::ProjectionsPanel(CaseModel* model, QWidget* parent)
+    : QWidget(parent), model_(model) {
   auto* left = new QWidget;
   auto* grid = new QGridLayout(left);
   grid->setContentsMargins(0, 0, 0, 0);
@@ -135,8 +137,14 @@ ProjectionsPanel::ProjectionsPanel(CaseModel* model, QWidget* parent) : QWidget(
   lay->setContentsMargins(2, 2, 2, 2);
   lay->addWidget(split);
 
-  connect(model_, &CaseModel::caseChanged, this, [this] { rebuildMips(); rebuildCharts(); });
-  connect(model_, &CaseModel::selectionChanged, this, [this] { rebuildMips(); rebuildCharts(); });
+  connect(model_, &CaseModel::caseChanged, this, [this] {
+    rebuildMips();
+    rebuildCharts();
+  });
+  connect(model_, &CaseModel::selectionChanged, this, [this] {
+    rebuildMips();
+    rebuildCharts();
+  });
   connect(model_, &CaseModel::doseChanged, this, [this](const QString& n) {
     if (n == model_->referenceName() || n == model_->evaluatedName()) {
       rebuildMips();
@@ -191,8 +199,10 @@ void ProjectionsPanel::rebuildCharts() {
     for (int i = 0; i < v.slices; ++i) b.emplace_back(z[i], v.at(i, c[1], c[2]) * scale);
     const auto prx = physics::lateral_profile(v, c[0], 2, c[1]);
     const auto pry = physics::lateral_profile(v, c[0], 1, c[2]);
-    for (size_t i = 0; i < prx.size(); ++i) px.emplace_back((i + 0.5) * v.spacing_mm[2], prx[i] * scale);
-    for (size_t i = 0; i < pry.size(); ++i) py.emplace_back((i + 0.5) * v.spacing_mm[1], pry[i] * scale);
+    for (size_t i = 0; i < prx.size(); ++i)
+      px.emplace_back((i + 0.5) * v.spacing_mm[2], prx[i] * scale);
+    for (size_t i = 0; i < pry.size(); ++i)
+      py.emplace_back((i + 0.5) * v.spacing_mm[1], pry[i] * scale);
     idd.emplace_back(names[d], std::move(a));
     line.emplace_back(names[d], std::move(b));
     lx.emplace_back(names[d], std::move(px));
@@ -200,8 +210,8 @@ void ProjectionsPanel::rebuildCharts() {
   }
   const Volume& ct = model_->ct();
   const double zmm = (c[0] + 0.5) * ct.spacing_mm[0];
-  plot(idd_, tr("Integrated depth dose"), tr("depth [mm]"), pct ? tr("% of reference peak") : tr("Gy cm² per primary"),
-       idd, zmm);
+  plot(idd_, tr("Integrated depth dose"), tr("depth [mm]"),
+       pct ? tr("% of reference peak") : tr("Gy cm² per primary"), idd, zmm);
   plot(line_, tr("Depth dose through the crosshair"), tr("depth [mm]"), unit, line, zmm);
   plot(latx_, tr("Lateral profile (x) at depth %1 mm").arg(zmm, 0, 'f', 1), tr("x [mm]"), unit, lx,
        (c[2] + 0.5) * ct.spacing_mm[2]);

@@ -35,7 +35,8 @@ ReferencePanel::ReferencePanel(CaseModel* model, QWidget* parent) : QWidget(pare
   status_ = new QLabel;
   status_->setWordWrap(true);
   form_ = new QFormLayout;
-  for (QWidget* w : std::initializer_list<QWidget*>{engine_, primaries_k_, seed_, sigma_}) form_->addRow(QStringLiteral("-"), w);
+  for (QWidget* w : std::initializer_list<QWidget*>{engine_, primaries_k_, seed_, sigma_})
+    form_->addRow(QStringLiteral("-"), w);
   auto* b = new QHBoxLayout;
   b->addWidget(run_);
   b->addWidget(stop_);
@@ -76,10 +77,16 @@ ReferencePanel::ReferencePanel(CaseModel* model, QWidget* parent) : QWidget(pare
 void ReferencePanel::start() {
   if (!model_->hasCase() || watcher_.isRunning()) return;
   const bool mc = engine_->currentIndex() == 0;
-  progress_ = std::make_shared<Progress>([bar = QPointer<QProgressBar>(bar_)](double done, double total, const std::string&) {
-    const int v = total > 0 ? int(1000 * done / total) : 0;
-    QMetaObject::invokeMethod(bar, [bar, v] { if (bar) bar->setValue(v); }, Qt::QueuedConnection);
-  });
+  progress_ = std::make_shared<Progress>(
+      [bar = QPointer<QProgressBar>(bar_)](double done, double total, const std::string&) {
+        const int v = total > 0 ? int(1000 * done / total) : 0;
+        QMetaObject::invokeMethod(
+            bar,
+            [bar, v] {
+              if (bar) bar->setValue(v);
+            },
+            Qt::QueuedConnection);
+      });
   const Volume ct = model_->ct();
   const double energy = model_->energy();
   const long long primaries = primaries_k_->value() * 1000LL;
@@ -100,8 +107,11 @@ void ReferencePanel::start() {
       o.spot_sigma_mm = sigma;
       auto r = physics::run_mc(ct, o, prog.get());
       d.volume = std::move(r.dose);
-      d.attributes = {{"engine", "mc"}, {"primaries", primaries}, {"seed", seed},
-                      {"seconds", r.seconds}, {"max_dose_rel_uncertainty", r.max_dose_rel_uncertainty}};
+      d.attributes = {{"engine", "mc"},
+                      {"primaries", primaries},
+                      {"seed", seed},
+                      {"seconds", r.seconds},
+                      {"max_dose_rel_uncertainty", r.max_dose_rel_uncertainty}};
     } else {
       physics::PbaOptions o;
       o.energy_mev = energy;

@@ -6,7 +6,9 @@
 #include <QPainterPath>
 #include <QVBoxLayout>
 #include <QWheelEvent>
+#include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "dotakv/viz/colorbar.hpp"
 #include "dotakv/viz/contour.hpp"
@@ -15,9 +17,12 @@ namespace dotakv::gui {
 
 QString planeName(viz::Plane p) {
   switch (p) {
-    case viz::Plane::Lateral: return SliceView::tr("Beam's-eye view (lateral plane)");
-    case viz::Plane::DepthRow: return SliceView::tr("Depth plane (rows × depth)");
-    case viz::Plane::DepthCol: return SliceView::tr("Depth plane (columns × depth)");
+    case viz::Plane::Lateral:
+      return SliceView::tr("Beam's-eye view (lateral plane)");
+    case viz::Plane::DepthRow:
+      return SliceView::tr("Depth plane (rows × depth)");
+    case viz::Plane::DepthCol:
+      return SliceView::tr("Depth plane (columns × depth)");
   }
   return {};
 }
@@ -28,7 +33,10 @@ SliceView::SliceView(CaseModel* model, viz::Plane plane, QWidget* parent)
   setFocusPolicy(Qt::WheelFocus);
   setAttribute(Qt::WA_OpaquePaintEvent);
   auto inv = [this] { invalidate(); };
-  connect(model_, &CaseModel::caseChanged, this, [this] { resetView(); invalidate(); });
+  connect(model_, &CaseModel::caseChanged, this, [this] {
+    resetView();
+    invalidate();
+  });
   connect(model_, &CaseModel::ctChanged, this, inv);
   connect(model_, &CaseModel::doseChanged, this, inv);
   connect(model_, &CaseModel::selectionChanged, this, inv);
@@ -45,15 +53,25 @@ SliceView::SliceView(CaseModel* model, viz::Plane plane, QWidget* parent)
   });
 }
 
-int SliceView::count() const { return viz::plane_count(model_->ct(), plane_); }
-int SliceView::index() const { return viz::plane_index(plane_, model_->crosshair()); }
+int SliceView::count() const {
+  return viz::plane_count(model_->ct(), plane_);
+}
+int SliceView::index() const {
+  return viz::plane_index(plane_, model_->crosshair());
+}
 
 void SliceView::setIndex(int i) {
   auto c = model_->crosshair();
   switch (plane_) {
-    case viz::Plane::Lateral: c[0] = i; break;
-    case viz::Plane::DepthRow: c[2] = i; break;
-    case viz::Plane::DepthCol: c[1] = i; break;
+    case viz::Plane::Lateral:
+      c[0] = i;
+      break;
+    case viz::Plane::DepthRow:
+      c[2] = i;
+      break;
+    case viz::Plane::DepthCol:
+      c[1] = i;
+      break;
   }
   model_->setCrosshair(c[0], c[1], c[2]);
 }
@@ -104,9 +122,15 @@ QRectF SliceView::imageRect() const {
   int w = 0, h = 0;
   QSizeF mm;
   switch (plane_) {
-    case viz::Plane::Lateral: w = v.cols, h = v.rows, mm = {v.spacing_mm[2], v.spacing_mm[1]}; break;
-    case viz::Plane::DepthRow: w = v.slices, h = v.rows, mm = {v.spacing_mm[0], v.spacing_mm[1]}; break;
-    case viz::Plane::DepthCol: w = v.slices, h = v.cols, mm = {v.spacing_mm[0], v.spacing_mm[2]}; break;
+    case viz::Plane::Lateral:
+      w = v.cols, h = v.rows, mm = {v.spacing_mm[2], v.spacing_mm[1]};
+      break;
+    case viz::Plane::DepthRow:
+      w = v.slices, h = v.rows, mm = {v.spacing_mm[0], v.spacing_mm[1]};
+      break;
+    case viz::Plane::DepthCol:
+      w = v.slices, h = v.cols, mm = {v.spacing_mm[0], v.spacing_mm[2]};
+      break;
   }
   const double wmm = w * mm.width(), hmm = h * mm.height();
   const double margin = 4;
@@ -154,6 +178,11 @@ void SliceView::paintEvent(QPaintEvent*) {
   auto to_widget = [&](QPointF q) { return QPointF(r.left() + q.x() * sx, r.top() + q.y() * sy); };
   if (isodose_ && d.show_isodose && !map_) {
     const double ref = model_->referenceMax();
+    QFont f = font();
+    f.setPointSizeF(std::max(6.0, f.pointSizeF() * 0.8));
+    const QFontMetricsF fm(f);
+    std::vector<QRectF> placed{
+        QRectF(0, 0, width(), QFontMetricsF(font()).height() + 6)};  // header
     auto draw_lines = [&](const Dose* dose, bool dashed, bool labels) {
       if (!dose) return;
       const auto s = viz::extract_slice(dose->volume, plane_, index());
@@ -161,24 +190,39 @@ void SliceView::paintEvent(QPaintEvent*) {
         QPen pen(line.color, dashed ? 1.2 : 1.6);
         if (dashed) pen.setStyle(Qt::DashLine);
         p.setPen(pen);
-        for (const auto& seg : line.segments) p.drawLine(QLineF(to_widget(seg.p1()), to_widget(seg.p2())));
-        if (labels && !line.segments.empty()) {
-          const QPointF at = to_widget(line.label_pos);
-          const QString txt = QString::number(line.level / ref * 100, 'g', 3) + "%";
-          QFont f = font();
-          f.setPointSizeF(std::max(6.0, f.pointSizeF() * 0.8));
-          p.setFont(f);
-          p.setPen(Qt::black);
-          p.drawText(at + QPointF(3, -2), txt);
-          p.setPen(line.color);
-          p.drawText(at + QPointF(2, -3), txt);
+        for (const auto& seg : line.segments)
+          p.drawLine(QLineF(to_widget(seg.p1()), to_widget(seg.p2())));
+        if (!labels || line.segments.empty()) continue;
+        // Label: the highest free spot on the line (top edge first), avoiding earlier labels.
+        const QString txt = QString::number(line.level / ref * 100, 'g', 3) + QStringLiteral("%");
+        const QSizeF ts = fm.size(0, txt);
+        std::vector<QPointF> cand;
+        for (const auto& seg : line.segments) cand.push_back(to_widget(seg.center()));
+        std::sort(cand.begin(), cand.end(), [](QPointF a, QPointF b) { return a.y() < b.y(); });
+        std::optional<QRectF> chosen;
+        for (const QPointF& c : cand) {
+          const QRectF box(c + QPointF(2, -ts.height() - 1), ts);
+          if (!rect().contains(box.toRect())) continue;
+          if (std::none_of(placed.begin(), placed.end(),
+                           [&](const QRectF& o) { return o.intersects(box); })) {
+            chosen = box;
+            break;
+          }
         }
+        if (!chosen) continue;
+        placed.push_back(*chosen);
+        p.setFont(f);
+        p.setPen(QColor(0, 0, 0, 200));
+        p.drawText(chosen->translated(1, 1), Qt::AlignLeft | Qt::AlignVCenter, txt);
+        p.setPen(line.color);
+        p.drawText(*chosen, Qt::AlignLeft | Qt::AlignVCenter, txt);
       }
     };
     const Dose* ev = model_->evaluated();
     const Dose* rf = model_->reference();
     if (rf && rf != ev) draw_lines(rf, true, false);
     draw_lines(ev, false, true);
+    p.setFont(font());
   }
   if (d.show_crosshair) {
     const QPointF c = widgetPos(model_->crosshair());
@@ -192,13 +236,14 @@ void SliceView::paintEvent(QPaintEvent*) {
   const Volume& v = model_->ct();
   const int axis = plane_ == viz::Plane::Lateral ? 0 : plane_ == viz::Plane::DepthRow ? 2 : 1;
   const double mm = (index() + 0.5) * v.spacing_mm[axis];
-  const QString label = plane_ == viz::Plane::Lateral
-                            ? tr("depth %1 mm  [%2/%3]").arg(mm, 0, 'f', 1).arg(index() + 1).arg(count())
-                            : tr("%1 = %2 mm  [%3/%4]")
-                                  .arg(axis == 2 ? tr("x") : tr("y"))
-                                  .arg(mm, 0, 'f', 1)
-                                  .arg(index() + 1)
-                                  .arg(count());
+  const QString label =
+      plane_ == viz::Plane::Lateral
+          ? tr("depth %1 mm  [%2/%3]").arg(mm, 0, 'f', 1).arg(index() + 1).arg(count())
+          : tr("%1 = %2 mm  [%3/%4]")
+                .arg(axis == 2 ? tr("x") : tr("y"))
+                .arg(mm, 0, 'f', 1)
+                .arg(index() + 1)
+                .arg(count());
   p.setPen(QColor(230, 230, 230));
   p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignTop | Qt::AlignLeft, label);
   if (zoom_ != 1.0)
@@ -208,7 +253,8 @@ void SliceView::paintEvent(QPaintEvent*) {
 
 void SliceView::mousePressEvent(QMouseEvent* e) {
   drag_start_ = e->position();
-  if (e->button() == Qt::MiddleButton || (e->button() == Qt::LeftButton && (e->modifiers() & Qt::ShiftModifier))) {
+  if (e->button() == Qt::MiddleButton ||
+      (e->button() == Qt::LeftButton && (e->modifiers() & Qt::ShiftModifier))) {
     panning_ = true;
   } else if (e->button() == Qt::LeftButton) {
     picking_ = true;
@@ -228,8 +274,12 @@ void SliceView::mouseMoveEvent(QMouseEvent* e) {
   }
 }
 
-void SliceView::mouseReleaseEvent(QMouseEvent*) { panning_ = picking_ = false; }
-void SliceView::mouseDoubleClickEvent(QMouseEvent*) { resetView(); }
+void SliceView::mouseReleaseEvent(QMouseEvent*) {
+  panning_ = picking_ = false;
+}
+void SliceView::mouseDoubleClickEvent(QMouseEvent*) {
+  resetView();
+}
 
 void SliceView::wheelEvent(QWheelEvent* e) {
   const int steps = e->angleDelta().y() / 120;

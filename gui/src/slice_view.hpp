@@ -22,15 +22,18 @@ class SliceView : public QWidget {
   SliceView(CaseModel* model, viz::Plane plane, QWidget* parent = nullptr);
 
   viz::Plane plane() const { return plane_; }
-  int index() const;           // slice index along the plane's normal (from the crosshair)
+  int index() const;  // slice index along the plane's normal (from the crosshair)
   int count() const;
-  void setIndex(int i);        // moves the crosshair along the normal
+  void setIndex(int i);  // moves the crosshair along the normal
 
   // Map mode: draws `map` (same grid as the CT; NaN = transparent) over the CT instead of the
   // dose wash. Pass nullptr to return to dose mode. The volume must outlive the view's use.
   void setMap(const Volume* map, double lo, double hi, viz::ColorMap cmap);
   bool showIsodose() const { return isodose_; }
-  void setShowIsodose(bool on) { isodose_ = on; update(); }
+  void setShowIsodose(bool on) {
+    isodose_ = on;
+    update();
+  }
 
   // The rectangle (widget coordinates) the slice image is drawn into; voxel <-> widget mapping.
   QRectF imageRect() const;
@@ -54,7 +57,10 @@ class SliceView : public QWidget {
   void wheelEvent(QWheelEvent*) override;
 
  private:
-  void invalidate() { dirty_ = true; update(); }
+  void invalidate() {
+    dirty_ = true;
+    update();
+  }
   void rebuild();
   CaseModel* model_;
   viz::Plane plane_;

@@ -4,8 +4,8 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QSplitter>
 #include <QRegularExpression>
+#include <QSplitter>
 #include <QVBoxLayout>
 
 namespace dotakv::gui {
@@ -22,8 +22,8 @@ ReadoutWidget::ReadoutWidget(CaseModel* model, QWidget* parent) : QLabel(parent)
   setAlignment(Qt::AlignTop | Qt::AlignLeft);
   setTextInteractionFlags(Qt::TextSelectableByMouse);
   for (auto sig : {&CaseModel::crosshairChanged, &CaseModel::caseChanged, &CaseModel::ctChanged,
-                   &CaseModel::gammaChanged, &CaseModel::selectionChanged, &CaseModel::displayChanged,
-                   &CaseModel::dosesListChanged})
+                   &CaseModel::gammaChanged, &CaseModel::selectionChanged,
+                   &CaseModel::displayChanged, &CaseModel::dosesListChanged})
     connect(model_, sig, this, &ReadoutWidget::refresh);
   connect(model_, &CaseModel::doseChanged, this, &ReadoutWidget::refresh);
   refresh();
@@ -39,9 +39,11 @@ void ReadoutWidget::refresh() {
   const DoseUnit unit = model_->display().unit;
   QString s = QStringLiteral("<table cellspacing=2>");
   auto row = [&](const QString& k, const QString& v) {
-    s += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(k.toHtmlEscaped(), v.toHtmlEscaped());
+    s += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
+             .arg(k.toHtmlEscaped(), v.toHtmlEscaped());
   };
-  row(tr("Voxel"), QStringLiteral("z %1, y %2, x %3").arg(r.voxel[0]).arg(r.voxel[1]).arg(r.voxel[2]));
+  row(tr("Voxel"),
+      QStringLiteral("z %1, y %2, x %3").arg(r.voxel[0]).arg(r.voxel[1]).arg(r.voxel[2]));
   row(tr("Position"), tr("depth %1 mm, y %2 mm, x %3 mm")
                           .arg(r.mm[0], 0, 'f', 1)
                           .arg(r.mm[1], 0, 'f', 1)
@@ -143,8 +145,12 @@ SlicesPanel::SlicesPanel(CaseModel* model, QWidget* parent) : QWidget(parent), m
   connect(unit_, &QComboBox::currentIndexChanged, this, [this] { pushSettings(); });
   connect(opacity_, &QSlider::valueChanged, this, [this] { pushSettings(); });
   connect(levels_, &QLineEdit::editingFinished, this, [this] { pushSettings(); });
-  for (auto* c : {wash_, iso_, cross_}) connect(c, &QCheckBox::toggled, this, [this] { pushSettings(); });
-  connect(model_, &CaseModel::displayChanged, this, [this] { pullSettings(); updateColorBar(); });
+  for (auto* c : {wash_, iso_, cross_})
+    connect(c, &QCheckBox::toggled, this, [this] { pushSettings(); });
+  connect(model_, &CaseModel::displayChanged, this, [this] {
+    pullSettings();
+    updateColorBar();
+  });
   connect(model_, &CaseModel::selectionChanged, this, &SlicesPanel::updateColorBar);
   connect(model_, &CaseModel::caseChanged, this, &SlicesPanel::updateColorBar);
   connect(model_, &CaseModel::doseChanged, this, &SlicesPanel::updateColorBar);
@@ -189,7 +195,8 @@ void SlicesPanel::pushSettings() {
   d.cut_pct = cut_->value();
   d.opacity = opacity_->value() / 100.0;
   std::vector<double> lv;
-  for (const auto& s : levels_->text().split(QRegularExpression(QStringLiteral("[,; ]+")), Qt::SkipEmptyParts)) {
+  for (const auto& s :
+       levels_->text().split(QRegularExpression(QStringLiteral("[,; ]+")), Qt::SkipEmptyParts)) {
     bool ok = false;
     const double x = s.toDouble(&ok);
     if (ok && x > 0 && x < 1000) lv.push_back(x);
@@ -207,7 +214,8 @@ void SlicesPanel::updateColorBar() {
     bar_->setRange(viz::ColorMap::Jet, d.wash_lo_pct, d.wash_hi_pct, tr("Dose [%]"));
   else {
     const double m = model_->referenceMax();
-    bar_->setRange(viz::ColorMap::Jet, d.wash_lo_pct / 100 * m, d.wash_hi_pct / 100 * m, tr("Dose [Gy]"));
+    bar_->setRange(viz::ColorMap::Jet, d.wash_lo_pct / 100 * m, d.wash_hi_pct / 100 * m,
+                   tr("Dose [Gy]"));
   }
 }
 
@@ -230,9 +238,9 @@ void SlicesPanel::retranslate() {
     unit_->addItems({tr("% of reference max"), tr("Gy")});
     unit_->setCurrentIndex(std::max(cur, 0));
   }
-  const QStringList labels{tr("CT preset"), tr("Window [HU]"), tr("Level [HU]"), tr("Dose unit"),
-                           tr("Wash from"), tr("Wash to"), tr("Low-dose cut"), tr("Opacity"),
-                           tr("Isodose levels [%]")};
+  const QStringList labels{tr("CT preset"),    tr("Window [HU]"), tr("Level [HU]"),
+                           tr("Dose unit"),    tr("Wash from"),   tr("Wash to"),
+                           tr("Low-dose cut"), tr("Opacity"),     tr("Isodose levels [%]")};
   for (int i = 0; i < labels.size(); ++i)
     if (auto* item = form_->itemAt(i, QFormLayout::LabelRole))
       if (auto* l = qobject_cast<QLabel*>(item->widget())) l->setText(labels[i]);

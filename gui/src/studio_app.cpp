@@ -65,8 +65,9 @@ void print_case_summary(std::ostream& out, const Case& c, const QString& name) {
   }
   out << "dotakv studio — case summary (no display; use xvfb-run for the window)\n";
   out << "case:     " << name.toStdString() << "\n";
-  out << "grid:     " << v.slices << " x " << v.rows << " x " << v.cols << " voxels (depth x rows x cols), "
-      << v.spacing_mm[0] << " x " << v.spacing_mm[1] << " x " << v.spacing_mm[2] << " mm\n";
+  out << "grid:     " << v.slices << " x " << v.rows << " x " << v.cols
+      << " voxels (depth x rows x cols), " << v.spacing_mm[0] << " x " << v.spacing_mm[1] << " x "
+      << v.spacing_mm[2] << " mm\n";
   out << "energy:   " << c.energy_mev << " MeV\n";
   out << "CT:       " << lo << " .. " << hi << " HU\n";
   out << "doses:    " << c.doses.size() << "\n";
@@ -75,7 +76,12 @@ void print_case_summary(std::ostream& out, const Case& c, const QString& name) {
     for (float x : d.volume.data) m = std::max(m, double(x));
     const auto idd = physics::integrated_depth_dose(d.volume);
     const auto met = physics::depth_dose_metrics(idd, physics::depth_positions_mm(d.volume));
-    out << "  " << std::left << std::setw(12) << n << " max " << std::setprecision(4) << m << " Gy/primary";
+    out << "  " << std::left << std::setw(12) << n << " max " << std::setprecision(4) << m
+        << " Gy/primary";
+    if (n.find("stderr") != std::string::npos) {
+      out << " (uncertainty)\n";
+      continue;
+    }
     if (met.distal_found) out << ", R80 " << std::setprecision(4) << met.r80_mm << " mm";
     out << ", peak " << met.peak_depth_mm << " mm\n";
   }
@@ -92,10 +98,13 @@ int summary_main(int argc, char** argv) {
   QCommandLineParser p;
   p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("case file"));
   p.addOption({QStringLiteral("open"), QStringLiteral("case file"), QStringLiteral("file")});
-  p.addOption({QStringLiteral("sample"), QStringLiteral("DoTA sample"), QStringLiteral("n"), QStringLiteral("0")});
-  for (const char* o : {"view", "screenshot", "size", "lang", "compare-map", "cache", "reference", "evaluated"})
+  p.addOption({QStringLiteral("sample"), QStringLiteral("DoTA sample"), QStringLiteral("n"),
+               QStringLiteral("0")});
+  for (const char* o :
+       {"view", "screenshot", "size", "lang", "compare-map", "cache", "reference", "evaluated"})
     p.addOption({QString::fromLatin1(o), QString(), QStringLiteral("x")});
-  for (const char* o : {"summary", "dark", "streaming"}) p.addOption({QString::fromLatin1(o), QString()});
+  for (const char* o : {"summary", "dark", "streaming"})
+    p.addOption({QString::fromLatin1(o), QString()});
   p.process(app);
   QString path = p.value(QStringLiteral("open"));
   if (path.isEmpty() && !p.positionalArguments().isEmpty()) path = p.positionalArguments().front();
@@ -125,20 +134,31 @@ int run_studio(int argc, char** argv) {
   QApplication::setApplicationVersion(QString::fromStdString(build_info().version));
 
   QCommandLineParser p;
-  p.setApplicationDescription(QStringLiteral("dotakv studio: proton dose with DoTA and KV caching"));
+  p.setApplicationDescription(
+      QStringLiteral("dotakv studio: proton dose with DoTA and KV caching"));
   p.addHelpOption();
   p.addVersionOption();
   p.addPositionalArgument(QStringLiteral("case"), QStringLiteral("Case file to open (HDF5)."));
-  p.addOption({QStringLiteral("open"), QStringLiteral("Open this case file."), QStringLiteral("file")});
-  p.addOption({QStringLiteral("sample"), QStringLiteral("Sample index for DoTA-layout files."), QStringLiteral("n"), QStringLiteral("0")});
-  p.addOption({QStringLiteral("view"), QStringLiteral("slices|projections|compare|3d|bench"), QStringLiteral("view")});
-  p.addOption({QStringLiteral("screenshot"), QStringLiteral("Render, save PNG and exit."), QStringLiteral("file")});
-  p.addOption({QStringLiteral("size"), QStringLiteral("Window size for --screenshot (WxH)."), QStringLiteral("WxH"), QStringLiteral("1500x950")});
-  p.addOption({QStringLiteral("lang"), QStringLiteral("Language: en|de|fr|nl."), QStringLiteral("code")});
-  p.addOption({QStringLiteral("compare-map"), QStringLiteral("difference|relative|gamma"), QStringLiteral("map"), QStringLiteral("gamma")});
-  p.addOption({QStringLiteral("cache"), QStringLiteral("KV cache off|on|auto."), QStringLiteral("mode")});
-  p.addOption({QStringLiteral("reference"), QStringLiteral("Reference dose name."), QStringLiteral("name")});
-  p.addOption({QStringLiteral("evaluated"), QStringLiteral("Evaluated dose name."), QStringLiteral("name")});
+  p.addOption(
+      {QStringLiteral("open"), QStringLiteral("Open this case file."), QStringLiteral("file")});
+  p.addOption({QStringLiteral("sample"), QStringLiteral("Sample index for DoTA-layout files."),
+               QStringLiteral("n"), QStringLiteral("0")});
+  p.addOption({QStringLiteral("view"), QStringLiteral("slices|projections|compare|3d|bench"),
+               QStringLiteral("view")});
+  p.addOption({QStringLiteral("screenshot"), QStringLiteral("Render, save PNG and exit."),
+               QStringLiteral("file")});
+  p.addOption({QStringLiteral("size"), QStringLiteral("Window size for --screenshot (WxH)."),
+               QStringLiteral("WxH"), QStringLiteral("1500x950")});
+  p.addOption(
+      {QStringLiteral("lang"), QStringLiteral("Language: en|de|fr|nl."), QStringLiteral("code")});
+  p.addOption({QStringLiteral("compare-map"), QStringLiteral("difference|relative|gamma"),
+               QStringLiteral("map"), QStringLiteral("gamma")});
+  p.addOption(
+      {QStringLiteral("cache"), QStringLiteral("KV cache off|on|auto."), QStringLiteral("mode")});
+  p.addOption({QStringLiteral("reference"), QStringLiteral("Reference dose name."),
+               QStringLiteral("name")});
+  p.addOption({QStringLiteral("evaluated"), QStringLiteral("Evaluated dose name."),
+               QStringLiteral("name")});
   p.addOption({QStringLiteral("dark"), QStringLiteral("Dark palette.")});
   p.addOption({QStringLiteral("streaming"), QStringLiteral("Streaming inference.")});
   p.addOption({QStringLiteral("summary"), QStringLiteral("Print a text summary and exit.")});
@@ -157,14 +177,17 @@ int run_studio(int argc, char** argv) {
   });
   if (!shot.isEmpty()) {
     w.setDarkPalette(p.isSet(QStringLiteral("dark")));
-    w.switchLanguage(p.isSet(QStringLiteral("lang")) ? p.value(QStringLiteral("lang")) : QStringLiteral("en"));
+    w.switchLanguage(p.isSet(QStringLiteral("lang")) ? p.value(QStringLiteral("lang"))
+                                                     : QStringLiteral("en"));
   } else {
     if (p.isSet(QStringLiteral("dark"))) w.setDarkPalette(true);
     if (p.isSet(QStringLiteral("lang"))) w.switchLanguage(p.value(QStringLiteral("lang")));
   }
   if (p.isSet(QStringLiteral("cache"))) {
     const QString c = p.value(QStringLiteral("cache")).toLower();
-    w.setCacheMode(c == QLatin1String("off") ? CacheMode::Off : c == QLatin1String("auto") ? CacheMode::Auto : CacheMode::On);
+    w.setCacheMode(c == QLatin1String("off")    ? CacheMode::Off
+                   : c == QLatin1String("auto") ? CacheMode::Auto
+                                                : CacheMode::On);
   }
   if (p.isSet(QStringLiteral("streaming"))) w.setStreaming(true);
 
@@ -178,8 +201,10 @@ int run_studio(int argc, char** argv) {
 
   if (p.isSet(QStringLiteral("reference")) || p.isSet(QStringLiteral("evaluated"))) {
     w.engine()->waitIdle(120000);  // the model dose may be the one asked for
-    if (p.isSet(QStringLiteral("reference"))) w.caseModel()->setReference(p.value(QStringLiteral("reference")));
-    if (p.isSet(QStringLiteral("evaluated"))) w.caseModel()->setEvaluated(p.value(QStringLiteral("evaluated")));
+    if (p.isSet(QStringLiteral("reference")))
+      w.caseModel()->setReference(p.value(QStringLiteral("reference")));
+    if (p.isSet(QStringLiteral("evaluated")))
+      w.caseModel()->setEvaluated(p.value(QStringLiteral("evaluated")));
   }
   const QString view = p.value(QStringLiteral("view")).toLower();
   const std::map<QString, int> tabs{{QStringLiteral("slices"), MainWindow::SlicesTab},
@@ -190,13 +215,15 @@ int run_studio(int argc, char** argv) {
   if (!view.isEmpty()) {
     auto it = tabs.find(view);
     if (it == tabs.end() || it->second >= w.tabs()->count()) {
-      std::cerr << "dotakv-studio: error: unknown or unavailable view '" << view.toStdString() << "'\n";
+      std::cerr << "dotakv-studio: error: unknown or unavailable view '" << view.toStdString()
+                << "'\n";
       return 2;
     }
     w.tabs()->setCurrentIndex(it->second);
   }
   const QString map = p.value(QStringLiteral("compare-map")).toLower();
-  w.comparePanel()->setMapKind(map == QLatin1String("difference") ? ComparePanel::MapKind::Difference
+  w.comparePanel()->setMapKind(map == QLatin1String("difference")
+                                   ? ComparePanel::MapKind::Difference
                                : map == QLatin1String("relative") ? ComparePanel::MapKind::Relative
                                                                   : ComparePanel::MapKind::Gamma);
 
@@ -223,7 +250,8 @@ int run_studio(int argc, char** argv) {
     std::cerr << "dotakv-studio: error: could not write " << shot.toStdString() << "\n";
     return 1;
   }
-  std::cout << "wrote " << shot.toStdString() << " (" << img.width() << "x" << img.height() << ")\n";
+  std::cout << "wrote " << shot.toStdString() << " (" << img.width() << "x" << img.height()
+            << ")\n";
   return failed ? 1 : 0;
 }
 

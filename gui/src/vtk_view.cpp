@@ -1,5 +1,10 @@
 #include "vtk_view.hpp"
 
+#include <vtkCamera.h>
+#include <vtkGenericOpenGLRenderWindow.h>
+#include <vtkOpenGLFramebufferObject.h>
+#include <vtkOpenGLState.h>
+#include <vtkRenderer.h>
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -10,11 +15,6 @@
 #include <QSurfaceFormat>
 #include <QVBoxLayout>
 #include <QWheelEvent>
-#include <vtkCamera.h>
-#include <vtkGenericOpenGLRenderWindow.h>
-#include <vtkOpenGLFramebufferObject.h>
-#include <vtkOpenGLState.h>
-#include <vtkRenderer.h>
 
 #include "dotakv/viz/scene3d.hpp"
 
@@ -88,7 +88,9 @@ void VtkView::resetCamera() {
   update();
 }
 
-void VtkView::mousePressEvent(QMouseEvent* e) { last_ = e->position(); }
+void VtkView::mousePressEvent(QMouseEvent* e) {
+  last_ = e->position();
+}
 
 void VtkView::mouseMoveEvent(QMouseEvent* e) {
   const QPointF d = e->position() - last_;
@@ -156,7 +158,10 @@ View3DPanel::View3DPanel(CaseModel* model, QWidget* parent) : QWidget(parent), m
   connect(ct_mode_, &QComboBox::currentIndexChanged, this, mark);
   connect(beam_, &QCheckBox::toggled, this, mark);
   connect(levels_, &QLineEdit::editingFinished, this, mark);
-  connect(reset_, &QPushButton::clicked, this, [this] { dirty_ = true; rebuild(); });
+  connect(reset_, &QPushButton::clicked, this, [this] {
+    dirty_ = true;
+    rebuild();
+  });
   connect(model_, &CaseModel::caseChanged, this, mark);
   connect(model_, &CaseModel::ctChanged, this, mark);
   connect(model_, &CaseModel::selectionChanged, this, mark);
@@ -178,7 +183,8 @@ void View3DPanel::rebuild() {
   o.beam_axis = beam_->isChecked();
   const Dose* d = model_->evaluated();
   const double ref = model_->referenceMax();
-  for (const auto& s : levels_->text().split(QRegularExpression(QStringLiteral("[,; ]+")), Qt::SkipEmptyParts)) {
+  for (const auto& s :
+       levels_->text().split(QRegularExpression(QStringLiteral("[,; ]+")), Qt::SkipEmptyParts)) {
     bool ok = false;
     const double p = s.toDouble(&ok);
     if (ok && p > 0) {

@@ -6,15 +6,15 @@
 // View3DPanel: the 3-D tab — CT surfaces or volume rendering, isodose surfaces of the evaluated
 // dose at the display's isodose levels, the beam axis.
 #pragma once
+#include <vtkGenericOpenGLRenderWindow.h>
+#include <vtkNew.h>
+#include <vtkRenderer.h>
+#include <vtkSmartPointer.h>
 #include <QCheckBox>
 #include <QComboBox>
 #include <QLineEdit>
 #include <QOpenGLWidget>
 #include <QPushButton>
-#include <vtkNew.h>
-#include <vtkGenericOpenGLRenderWindow.h>
-#include <vtkRenderer.h>
-#include <vtkSmartPointer.h>
 
 #include "case_model.hpp"
 

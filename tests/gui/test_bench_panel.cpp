@@ -11,6 +11,7 @@
 
 #include "bench_panel.hpp"
 #include "dotakv/bench_harness.hpp"
+#include "dotakv/error.hpp"
 
 using namespace dotakv::bench;
 using dotakv::gui::BenchPanel;

@@ -132,7 +132,7 @@ class TestReport : public QObject {
     QVERIFY2(m.hasMatch(), qPrintable(meta));
     const int pages = m.captured(1).toInt();
     QVERIFY2(pages >= 3, qPrintable(meta));
-    QVERIFY(meta.contains("Test report"));
+    QVERIFY2(meta.contains("Test report"), qPrintable(meta));
 
     QProcess ppm;
     ppm.start("pdftoppm", {"-r", "40", "-png", pdf, dir.filePath("page")});

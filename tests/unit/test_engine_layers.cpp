@@ -89,6 +89,17 @@ class TestEngineLayers : public QObject {
     conv.run(n, x.data(), y.data());
     expect_close(y, ref::conv2d_same(x, n, hw, hw, ci, w, k, co, b), 1e-5, "conv2d");
   }
+  void convToOneChannelMatchesReference() {
+    for (int k : {3, 5}) {
+      const int n = 3, h = 12, w = 10, c = 16;
+      const Vec x = rnd(std::size_t(n) * h * w * c, 50), wt = rnd(std::size_t(k) * k * c, 51);
+      kernels::Engine e;
+      kernels::ConvToOne conv(e, h, w, c, k, wt.data(), 0.25f, ComputePrecision::fp32);
+      Vec y(std::size_t(n) * h * w);
+      conv.run(n, x.data(), y.data());
+      expect_close(y, ref::conv2d_same(x, n, h, w, c, wt, k, 1, {0.25f}), 1e-5, "conv to one channel");
+    }
+  }
   void convTransposeMatchesReference_data() {
     QTest::addColumn<int>("n");
     QTest::addColumn<int>("hw");

@@ -16,9 +16,12 @@ std::vector<QLineF> marching_squares(const Slice2D& s, double level) {
   // Crossing point on the edge between corners a (value fa) and b (value fb).
   auto cross = [&](QPointF a, double fa, QPointF b, double fb) {
     double t = 0.5;
-    if (std::isfinite(fa) && std::isfinite(fb) && fb != fa) t = std::clamp((level - fa) / (fb - fa), 0.0, 1.0);
-    else if (!std::isfinite(fa)) t = 0.0;
-    else if (!std::isfinite(fb)) t = 1.0;
+    if (std::isfinite(fa) && std::isfinite(fb) && fb != fa)
+      t = std::clamp((level - fa) / (fb - fa), 0.0, 1.0);
+    else if (!std::isfinite(fa))
+      t = 0.0;
+    else if (!std::isfinite(fb))
+      t = 1.0;
     return a + (b - a) * t;
   };
   for (int v = 0; v + 1 < s.height; ++v)
@@ -35,29 +38,57 @@ std::vector<QLineF> marching_squares(const Slice2D& s, double level) {
       // edges: 0 = (0,1) top, 1 = (1,2) right, 2 = (2,3) bottom, 3 = (3,0) left
       auto seg = [&](int a, int b) { out.emplace_back(e(a), e(b)); };
       switch (code) {
-        case 1: case 14: seg(3, 0); break;
-        case 2: case 13: seg(0, 1); break;
-        case 3: case 12: seg(3, 1); break;
-        case 4: case 11: seg(1, 2); break;
-        case 6: case 9: seg(0, 2); break;
-        case 7: case 8: seg(2, 3); break;
-        case 5: case 10: {
+        case 1:
+        case 14:
+          seg(3, 0);
+          break;
+        case 2:
+        case 13:
+          seg(0, 1);
+          break;
+        case 3:
+        case 12:
+          seg(3, 1);
+          break;
+        case 4:
+        case 11:
+          seg(1, 2);
+          break;
+        case 6:
+        case 9:
+          seg(0, 2);
+          break;
+        case 7:
+        case 8:
+          seg(2, 3);
+          break;
+        case 5:
+        case 10: {
           double c = 0;
           for (double x : f) c += std::isfinite(x) ? x : 0.0;
           const bool centre_high = c / 4 >= level;
           // code 5: corners 0 and 2 high
-          if ((code == 5) == centre_high) { seg(0, 1); seg(2, 3); }
-          else { seg(3, 0); seg(1, 2); }
+          if ((code == 5) == centre_high) {
+            seg(0, 1);
+            seg(2, 3);
+          } else {
+            seg(3, 0);
+            seg(1, 2);
+          }
           break;
         }
-        default: break;
+        default:
+          break;
       }
     }
   return out;
 }
 
 QColor isodose_color(double percent) {
-  struct Stop { double p; QColor c; };
+  struct Stop {
+    double p;
+    QColor c;
+  };
   static const std::array<Stop, 9> stops{{{10, QColor(0, 0, 160)},
                                           {30, QColor(0, 90, 255)},
                                           {50, QColor(0, 220, 255)},
@@ -73,7 +104,8 @@ QColor isodose_color(double percent) {
     if (percent <= stops[i + 1].p) {
       const double t = (percent - stops[i].p) / (stops[i + 1].p - stops[i].p);
       const QColor a = stops[i].c, b = stops[i + 1].c;
-      return QColor(int(a.red() + t * (b.red() - a.red())), int(a.green() + t * (b.green() - a.green())),
+      return QColor(int(a.red() + t * (b.red() - a.red())),
+                    int(a.green() + t * (b.green() - a.green())),
                     int(a.blue() + t * (b.blue() - a.blue())));
     }
   return stops.back().c;
@@ -89,9 +121,9 @@ std::vector<IsoLine> isodose_lines(const Slice2D& dose, const std::vector<double
     l.segments = marching_squares(dose, l.level);
     if (!l.segments.empty()) {
       // label at the segment farthest along u (distal edge of the beam in depth planes)
-      const auto it = std::max_element(l.segments.begin(), l.segments.end(), [](const QLineF& a, const QLineF& b) {
-        return a.center().x() < b.center().x();
-      });
+      const auto it = std::max_element(
+          l.segments.begin(), l.segments.end(),
+          [](const QLineF& a, const QLineF& b) { return a.center().x() < b.center().x(); });
       l.label_pos = it->center();
     }
     lines.push_back(std::move(l));

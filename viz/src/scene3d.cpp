@@ -3,8 +3,8 @@
 #include <vtkActor.h>
 #include <vtkCamera.h>
 #include <vtkColorTransferFunction.h>
-#include <vtkFlyingEdges3D.h>
 #include <vtkFloatArray.h>
+#include <vtkFlyingEdges3D.h>
 #include <vtkImageData.h>
 #include <vtkLineSource.h>
 #include <vtkOutlineFilter.h>
@@ -39,7 +39,8 @@ vtkSmartPointer<vtkImageData> to_image_data(const Volume& vol) {
 }
 
 namespace {
-vtkSmartPointer<vtkActor> surface(vtkImageData* img, double level, const QColor& c, double opacity) {
+vtkSmartPointer<vtkActor> surface(vtkImageData* img, double level, const QColor& c,
+                                  double opacity) {
   auto fe = vtkSmartPointer<vtkFlyingEdges3D>::New();
   fe->SetInputData(img);
   fe->SetValue(0, level);
@@ -130,7 +131,8 @@ void build_scene(vtkRenderer* ren, const Volume& ct, const Volume* dose, const S
   ren->ResetCamera();
   auto* cam = ren->GetActiveCamera();
   cam->SetFocalPoint((b[0] + b[1]) / 2, (b[2] + b[3]) / 2, (b[4] + b[5]) / 2);
-  cam->SetPosition(b[1] + 1.2 * (b[5] - b[4]), b[2] - 0.6 * (b[5] - b[4]), (b[4] + b[5]) / 2 - 0.3 * (b[5] - b[4]));
+  cam->SetPosition(b[1] + 1.2 * (b[5] - b[4]), b[2] - 0.6 * (b[5] - b[4]),
+                   (b[4] + b[5]) / 2 - 0.3 * (b[5] - b[4]));
   cam->SetViewUp(0, -1, 0);
   ren->ResetCamera();
   cam->Zoom(1.6);

@@ -7,36 +7,48 @@ namespace dotakv::viz {
 
 int plane_count(const Volume& vol, Plane plane) {
   switch (plane) {
-    case Plane::Lateral: return vol.slices;
-    case Plane::DepthRow: return vol.cols;
-    case Plane::DepthCol: return vol.rows;
+    case Plane::Lateral:
+      return vol.slices;
+    case Plane::DepthRow:
+      return vol.cols;
+    case Plane::DepthCol:
+      return vol.rows;
   }
   return 0;
 }
 
 int plane_index(Plane plane, const std::array<int, 3>& zyx) {
   switch (plane) {
-    case Plane::Lateral: return zyx[0];
-    case Plane::DepthRow: return zyx[2];
-    case Plane::DepthCol: return zyx[1];
+    case Plane::Lateral:
+      return zyx[0];
+    case Plane::DepthRow:
+      return zyx[2];
+    case Plane::DepthCol:
+      return zyx[1];
   }
   return 0;
 }
 
 std::array<int, 3> voxel_of(Plane plane, int index, int u, int v) {
   switch (plane) {
-    case Plane::Lateral: return {index, v, u};
-    case Plane::DepthRow: return {u, v, index};
-    case Plane::DepthCol: return {u, index, v};
+    case Plane::Lateral:
+      return {index, v, u};
+    case Plane::DepthRow:
+      return {u, v, index};
+    case Plane::DepthCol:
+      return {u, index, v};
   }
   return {0, 0, 0};
 }
 
 QPoint pixel_of(Plane plane, const std::array<int, 3>& zyx) {
   switch (plane) {
-    case Plane::Lateral: return {zyx[2], zyx[1]};
-    case Plane::DepthRow: return {zyx[0], zyx[1]};
-    case Plane::DepthCol: return {zyx[0], zyx[2]};
+    case Plane::Lateral:
+      return {zyx[2], zyx[1]};
+    case Plane::DepthRow:
+      return {zyx[0], zyx[1]};
+    case Plane::DepthCol:
+      return {zyx[0], zyx[2]};
   }
   return {};
 }
@@ -45,9 +57,15 @@ namespace {
 void plane_shape(const Volume& vol, Plane plane, int& w, int& h, QSizeF& mm) {
   const auto& s = vol.spacing_mm;
   switch (plane) {
-    case Plane::Lateral: w = vol.cols, h = vol.rows, mm = QSizeF(s[2], s[1]); break;
-    case Plane::DepthRow: w = vol.slices, h = vol.rows, mm = QSizeF(s[0], s[1]); break;
-    case Plane::DepthCol: w = vol.slices, h = vol.cols, mm = QSizeF(s[0], s[2]); break;
+    case Plane::Lateral:
+      w = vol.cols, h = vol.rows, mm = QSizeF(s[2], s[1]);
+      break;
+    case Plane::DepthRow:
+      w = vol.slices, h = vol.rows, mm = QSizeF(s[0], s[1]);
+      break;
+    case Plane::DepthCol:
+      w = vol.slices, h = vol.cols, mm = QSizeF(s[0], s[2]);
+      break;
   }
 }
 }  // namespace

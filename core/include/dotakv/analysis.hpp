@@ -11,11 +11,11 @@ namespace dotakv::physics {
 
 // Dose-difference statistics between a reference and an evaluated dose (same grid).
 struct DoseDifference {
-  double max_abs = 0.0;             // max |E - R| (Gy per primary)
-  double mean_abs = 0.0;            // mean |E - R| over all voxels
-  double max_abs_percent = 0.0;     // max_abs / max(R) * 100
-  double mean_abs_percent = 0.0;    // mean_abs / max(R) * 100
-  double rms = 0.0;                 // sqrt(mean (E - R)^2)
+  double max_abs = 0.0;           // max |E - R| (Gy per primary)
+  double mean_abs = 0.0;          // mean |E - R| over all voxels
+  double max_abs_percent = 0.0;   // max_abs / max(R) * 100
+  double mean_abs_percent = 0.0;  // mean_abs / max(R) * 100
+  double rms = 0.0;               // sqrt(mean (E - R)^2)
   // Relative error in the high-dose region (voxels with R >= high_dose_fraction * max(R)):
   // mean of |E - R| / R * 100 and the sum-based relative error sum|E-R|/sum R * 100.
   double high_dose_mean_rel_percent = 0.0;
@@ -37,11 +37,11 @@ std::vector<double> depth_positions_mm(const Volume& v);
 struct DepthDoseMetrics {
   double peak_depth_mm = 0.0;  // parabolic interpolation around the maximum sample
   double peak_value = 0.0;
-  double r90_mm = 0.0;         // distal depth where the curve falls to 90 % of the peak
-  double r80_mm = 0.0;         // distal 80 % (~ CSDA range, Bortfeld 1997)
-  double r20_mm = 0.0;         // distal 20 %
+  double r90_mm = 0.0;  // distal depth where the curve falls to 90 % of the peak
+  double r80_mm = 0.0;  // distal 80 % (~ CSDA range, Bortfeld 1997)
+  double r20_mm = 0.0;  // distal 20 %
   double falloff_80_20_mm = 0.0;
-  bool distal_found = false;   // false if the curve does not fall below 20 % inside the grid
+  bool distal_found = false;  // false if the curve does not fall below 20 % inside the grid
 };
 // Distal crossings by linear interpolation between samples (the first crossing after the peak).
 DepthDoseMetrics depth_dose_metrics(const std::vector<double>& curve,

@@ -30,16 +30,16 @@
 namespace dotakv::physics {
 
 struct DatasetOptions {
-  int n = 100;                        // number of samples (> 0)
+  int n = 100;                                   // number of samples (> 0)
   double energy_min = 70.0, energy_max = 220.0;  // uniform in [min, max]
-  long long primaries = 20000;        // MC primaries per sample
+  long long primaries = 20000;                   // MC primaries per sample
   uint64_t seed = 1;
   std::vector<PhantomKind> kinds{PhantomKind::Water, PhantomKind::Slab, PhantomKind::Lateral,
                                  PhantomKind::Random};  // cycled / drawn per sample
   int slices = 150, rows = 24, cols = 24;
   double spacing_mm = 2.0;
-  bool dota_layout = false;           // write DoTA's layout instead of ours
-  int threads = 0;                    // MC threads (0: OpenMP default)
+  bool dota_layout = false;  // write DoTA's layout instead of ours
+  int threads = 0;           // MC threads (0: OpenMP default)
 };
 
 struct DatasetSummary {
@@ -56,7 +56,7 @@ DatasetSummary generate_dataset(const DatasetOptions& options, const std::string
 struct DatasetInfo {
   int n = 0;
   bool dota_layout = false;
-  int slices = 0, rows = 0, cols = 0;   // as stored (DoTA: 150, 25, 25)
+  int slices = 0, rows = 0, cols = 0;  // as stored (DoTA: 150, 25, 25)
   double x_min = 0, x_max = 0, y_min = 0, y_max = 0, e_min = 0, e_max = 0;  // scaling constants
 };
 DatasetInfo dataset_info(const std::string& path);

@@ -23,24 +23,24 @@
 namespace dotakv::physics {
 
 struct GammaOptions {
-  double dose_percent = 1.0;       // dD in % (of norm for global, of local dose for local)
-  double dta_mm = 3.0;             // distance-to-agreement criterion
+  double dose_percent = 1.0;  // dD in % (of norm for global, of local dose for local)
+  double dta_mm = 3.0;        // distance-to-agreement criterion
   bool local = false;
-  double threshold_fraction = 0.0; // low-dose cut: skip voxels with D_r < fraction * norm
-  double norm_dose = 0.0;          // > 0: global normalisation dose; 0: max of reference
-  double max_gamma = 2.0;          // cap (also bounds the search radius to max_gamma * dta)
-  int step_divisions = 10;         // search step = dta / step_divisions (>= 1)
-  int histogram_bins = 20;         // bins over [0, max_gamma]
+  double threshold_fraction = 0.0;  // low-dose cut: skip voxels with D_r < fraction * norm
+  double norm_dose = 0.0;           // > 0: global normalisation dose; 0: max of reference
+  double max_gamma = 2.0;           // cap (also bounds the search radius to max_gamma * dta)
+  int step_divisions = 10;          // search step = dta / step_divisions (>= 1)
+  int histogram_bins = 20;          // bins over [0, max_gamma]
 };
 
 struct GammaResult {
-  Volume gamma;                    // per voxel; -1 where not evaluated (below threshold)
-  double pass_rate = 0.0;          // % over evaluated voxels
-  double pass_rate_dota = 0.0;     // % DoTA definition: count(g<=1)/count(g>0)
+  Volume gamma;                 // per voxel; -1 where not evaluated (below threshold)
+  double pass_rate = 0.0;       // % over evaluated voxels
+  double pass_rate_dota = 0.0;  // % DoTA definition: count(g<=1)/count(g>0)
   long long evaluated = 0, passed = 0, positive = 0;
-  double mean_gamma = 0.0, max_gamma = 0.0;   // over evaluated voxels
-  double norm_dose = 0.0;                     // dose used for global normalisation
-  std::vector<long long> histogram;           // counts per bin over [0, cap]; last bin includes cap
+  double mean_gamma = 0.0, max_gamma = 0.0;  // over evaluated voxels
+  double norm_dose = 0.0;                    // dose used for global normalisation
+  std::vector<long long> histogram;          // counts per bin over [0, cap]; last bin includes cap
   double histogram_bin_width = 0.0;
 };
 

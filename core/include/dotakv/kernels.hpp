@@ -89,4 +89,22 @@ class Matmul {
   std::vector<std::uint16_t> bf16_src_;
 };
 
+// Conv2D KxK stride 1 'same' with ONE output channel (DoTA's last layer), computed as a GEMM
+// to per-tap partial sums followed by a shift-and-add, because oneDNN's direct convolution is
+// inefficient for OC = 1:
+//   Y[p, t] = sum_c x[p, c] * w[t, c]          (matmul [n*H*W, C] x [C, K*K])
+//   out[y, x] = bias + sum_{t=(ky,kx)} Y[(y+ky-pad, x+kx-pad), t]   (in-bounds taps only)
+// weights_hwio: Keras kernel [K, K, C, 1]; bias scalar. src [n,H,W,C] -> dst [n,H,W].
+class ConvToOne {
+ public:
+  ConvToOne(Engine& e, int h, int w, int c, int k, const float* weights_hwio, float bias, ComputePrecision p);
+  void run(int n, const float* src, float* dst);
+
+ private:
+  int h_, w_, c_, k_;
+  float bias_;
+  std::unique_ptr<Matmul> mm_;
+  std::vector<float> taps_;
+};
+
 }  // namespace dotakv::kernels

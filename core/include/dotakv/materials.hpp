@@ -9,7 +9,8 @@
 //   * radiation length X0 in g/cm^2 (PDG atomic and nuclear properties: water 36.08, air 36.62,
 //     adipose 41.0, compact bone 27.1).
 // Water stopping power: Bethe formula without shell/density corrections, I = 75 eV, which matches
-// NIST PSTAR within ~0.5 % above 10 MeV. CSDA range R(E) = integral of 1/S from the 0.5 MeV cut-off.
+// NIST PSTAR within ~0.5 % above 10 MeV. CSDA range R(E) = integral of 1/S from the 0.5 MeV
+// cut-off.
 //
 // Thread safety: all functions are pure; WaterTables is immutable after construction and shared.
 #pragma once
@@ -21,18 +22,18 @@ namespace dotakv::physics {
 inline constexpr double kProtonMassMeV = 938.272;
 inline constexpr double kElectronMassMeV = 0.51099895;
 inline constexpr double kMeVToJoule = 1.602176634e-13;
-inline constexpr double kWaterIValueEV = 75.0;    // I-value used for the Bethe formula
-inline constexpr double kWaterZoverA = 0.5551;    // mol/g
-inline constexpr double kWaterX0 = 36.08;         // g/cm^2 (PDG)
-inline constexpr double kMinEnergyMeV = 70.0;     // DoTA's energy range
+inline constexpr double kWaterIValueEV = 75.0;  // I-value used for the Bethe formula
+inline constexpr double kWaterZoverA = 0.5551;  // mol/g
+inline constexpr double kWaterX0 = 36.08;       // g/cm^2 (PDG)
+inline constexpr double kMinEnergyMeV = 70.0;   // DoTA's energy range
 inline constexpr double kMaxEnergyMeV = 220.0;
 inline constexpr double kTableMaxEnergyMeV = 300.0;  // tables cover 0..300 MeV
 
 // Properties of the material in one voxel.
 struct Material {
-  double density = 1.0;      // g/cm^3
-  double rsp = 1.0;          // stopping power relative to water (per cm, not per g)
-  double x0 = kWaterX0;      // radiation length, g/cm^2
+  double density = 1.0;  // g/cm^3
+  double rsp = 1.0;      // stopping power relative to water (per cm, not per g)
+  double x0 = kWaterX0;  // radiation length, g/cm^2
   // Mass stopping-power ratio medium/water = rsp/density (used to convert dose to medium -> water).
   double stopping_ratio() const { return rsp / density; }
 };

@@ -42,24 +42,24 @@ struct McOptions {
   double energy_spread = 0.008;  // relative sigma of the initial energy
   double offset_row_mm = 0.0;    // spot centre offset from the lateral centre of the grid
   double offset_col_mm = 0.0;
-  bool dose_to_water = false;    // false: dose to medium
-  bool nuclear = true;           // nuclear interactions on/off
-  bool straggling = true;        // Bohr straggling on/off
-  bool scattering = true;        // multiple Coulomb scattering on/off
+  bool dose_to_water = false;  // false: dose to medium
+  bool nuclear = true;         // nuclear interactions on/off
+  bool straggling = true;      // Bohr straggling on/off
+  bool scattering = true;      // multiple Coulomb scattering on/off
   double max_step_mm = 2.0;
   double max_energy_loss_fraction = 0.25;
   double cutoff_mev = 0.5;
-  int batches = 20;              // fixed number of statistical batches (>= 2 for uncertainty)
-  int threads = 0;               // 0: OpenMP default
+  int batches = 20;  // fixed number of statistical batches (>= 2 for uncertainty)
+  int threads = 0;   // 0: OpenMP default
 };
 
 struct McResult {
   Volume dose;         // Gy per primary, [slices, rows, cols] like the CT
   Volume uncertainty;  // standard error of `dose` per voxel (Gy per primary), from the batches
   long long primaries = 0;
-  long long steps = 0;         // charged-particle steps simulated (primaries + secondaries)
-  long long secondaries = 0;   // secondary protons from nuclear interactions
-  double seconds = 0.0;        // wall time of the transport
+  long long steps = 0;        // charged-particle steps simulated (primaries + secondaries)
+  long long secondaries = 0;  // secondary protons from nuclear interactions
+  double seconds = 0.0;       // wall time of the transport
   int threads = 1;
   // Relative uncertainty (stderr/dose) at the maximum-dose voxel.
   double max_dose_rel_uncertainty = 0.0;

@@ -9,8 +9,9 @@
 //     range/stopping tables as the MC (CSDA energy loss per depth bin, primary fluence attenuated
 //     by nuclear removal 0.012/cm above 10 MeV; as in the MC 25 % of the removed energy is local
 //     and 35 % rides on secondary protons, spread uniformly over the secondary's depth extent
-//     and laterally as a wider "halo" Gaussian — 60 % in all, Bortfeld's gamma) and convolved with a depth Gaussian of range straggling
-//     (Bortfeld 0.012 R0^0.935 cm) plus the energy spread (dR/dE * sigma_E);
+//     and laterally as a wider "halo" Gaussian — 60 % in all, Bortfeld's gamma) and convolved with
+//     a depth Gaussian of range straggling (Bortfeld 0.012 R0^0.935 cm) plus the energy spread
+//     (dR/dE * sigma_E);
 //   * G: Gaussian lateral spread, voxel-averaged with erf, sigma^2(z) = sigma_spot^2 + Fermi-Eyges
 //     sigma_MCS^2(z) = integral_0^z (z - z')^2 T(z') dz' along the central axis, with the MC's
 //     scattering power T = (14.1 MeV/pv)^2 rho/X0 (Highland's constant, no log term).

@@ -10,7 +10,7 @@
 //            slabs/half-slabs/cylinders/spheres of mixed materials and Gaussian HU noise
 //
 // Everything is drawn from std::mt19937_64 seeded with `seed`, so a phantom is reproducible
-// (same seed + options => bit-identical volume on every machine). Thread safety: pure function.
+// (same seed + options => identical volume on the same platform/libm). Thread safety: pure.
 #pragma once
 #include <cstdint>
 #include <string>

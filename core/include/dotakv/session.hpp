@@ -82,7 +82,7 @@ struct RunStats {
   std::int64_t tokens_reused = 0;          // tokens whose K/V came from the cache of a previous run
   std::size_t cache_bytes_in_use = 0, cache_bytes_reserved = 0;
   double flops = 0.0;                      // model FLOPs of this run (cost model, ModelConfig)
-  std::string kv_precision, precision;
+  std::string kv_precision, precision;   // precision = what ran (bf16 falls back to fp32 if unsupported)
   nlohmann::json to_json() const;
 };
 

@@ -80,11 +80,26 @@ Report make_report(const std::string& title) {
 std::vector<ReportChart> bench_charts(const nlohmann::json& doc) {
   const auto& res = doc.at("results");
   std::set<int> slices_set, batch_set;
+  std::map<std::string, std::set<std::string>> values;  // group axis -> values seen
   for (const auto& r : res) {
     slices_set.insert(r["settings"].value("slices", 0));
     batch_set.insert(r["settings"].value("batch", 1));
+    for (const char* k : {"batch", "slices", "chunk", "depth", "threads"})
+      values[k].insert(r["settings"].contains(k) ? r["settings"][k].dump() : "null");
   }
   const bool many_slices = slices_set.size() > 1, many_batches = batch_set.size() > 1;
+  // Series name suffix: the group axes (other than the chart's x axis) that vary in the sweep.
+  auto suffix = [&](const nlohmann::json& s, const std::string& x_axis) {
+    std::string out;
+    static const std::map<std::string, std::string> abbrev{
+        {"batch", "b"}, {"slices", "S"}, {"chunk", "c"}, {"depth", "k"}, {"threads", "t"}};
+    for (const auto& [k, a] : abbrev)
+      if (k != x_axis && values[k].size() > 1 && s.contains(k))
+        out += " " + a + "=" + s[k].dump();
+    return out;
+  };
+  (void)many_slices;
+  (void)many_batches;
   std::vector<ReportChart> charts;
 
   // speedup vs batch (bars with CI whiskers)
@@ -97,8 +112,8 @@ std::vector<ReportChart> bench_charts(const nlohmann::json& doc) {
     for (const auto& r : res) {
       if (r["speedup"].is_null()) continue;
       const auto& s = r["settings"];
-      std::string name = r["label"].get<std::string>() + " vs " + r.value("reference_label", std::string("ref"));
-      if (many_slices) name += " S=" + s["slices"].dump();
+      std::string name = r["label"].get<std::string>() + " vs " +
+                         r.value("reference_label", std::string("ref")) + suffix(s, "batch");
       auto& se = series[name];
       se.name = name;
       const int xi = int(std::find(batches.begin(), batches.end(), s.value("batch", 1)) - batches.begin());
@@ -118,8 +133,7 @@ std::vector<ReportChart> bench_charts(const nlohmann::json& doc) {
     for (const auto& r : res) {
       if (r["stats"].is_null()) continue;
       const auto& s = r["settings"];
-      std::string name = r["label"].get<std::string>();
-      if (many_batches) name += " b=" + s["batch"].dump();
+      const std::string name = r["label"].get<std::string>() + suffix(s, "slices");
       pts[name][s.value("slices", 0)] = {r["stats"]["median"].get<double>() * 1e3,
                                          {r["stats"]["q1"].get<double>() * 1e3,
                                           r["stats"]["q3"].get<double>() * 1e3}};
@@ -170,8 +184,7 @@ std::vector<ReportChart> bench_charts(const nlohmann::json& doc) {
     for (const auto& r : res) {
       if (num(r, "cache_bytes", 0) <= 0) continue;
       const auto& s = r["settings"];
-      std::string name = r["label"].get<std::string>();
-      if (many_batches) name += " b=" + s["batch"].dump();
+      const std::string name = r["label"].get<std::string>() + suffix(s, "slices");
       pts[name][s.value("slices", 0)] = num(r, "cache_bytes", 0) / 1e6;
     }
     for (auto& [name, m] : pts) {
@@ -187,9 +200,9 @@ std::vector<ReportChart> bench_charts(const nlohmann::json& doc) {
 
 std::vector<ReportSection> bench_sections(const nlohmann::json& doc) {
   std::vector<ReportSection> out;
-  const auto& m = doc.value("machine", nlohmann::json::object());
-  const auto& h = doc.value("harness", nlohmann::json::object());
-  const auto& sw = doc.value("sweep", nlohmann::json::object());
+  const nlohmann::json m = doc.value("machine", nlohmann::json::object());
+  const nlohmann::json h = doc.value("harness", nlohmann::json::object());
+  const nlohmann::json sw = doc.value("sweep", nlohmann::json::object());
   {
     ReportSection s;
     s.title = "Benchmark: method and settings";
@@ -215,7 +228,8 @@ std::vector<ReportSection> bench_sections(const nlohmann::json& doc) {
       mt.rows.push_back({"CPU", m["cpu"].value("model", std::string("?"))});
       mt.rows.push_back({"logical cores", m["cpu"].value("logical_cores", nlohmann::json()).dump()});
       std::string feats;
-      for (const auto& [k, v] : m["cpu"].value("features", nlohmann::json::object()).items())
+      const nlohmann::json features = m["cpu"].value("features", nlohmann::json::object());
+      for (const auto& [k, v] : features.items())
         if (v.is_boolean() && v.get<bool>()) feats += (feats.empty() ? "" : " ") + k;
       mt.rows.push_back({"features", feats});
     }
@@ -374,10 +388,16 @@ std::vector<ReportSection> case_sections(const std::string& path, const CaseRepo
                             m.distal_found ? fmt("%.1f", m.r20_mm) : "-", attrs});
     s.images.push_back(side_view(d.volume, "dose_side_" + name, "Dose '" + name + "', side view", "dose", 0, global_max));
     s.images.push_back(projection(d.volume, "dose_mip_" + name, "Dose '" + name + "', projection over rows", global_max));
-    if (!first) {
-      first = &d;
-      first_name = name;
+  }
+  // The comparison reference: a dose named "reference" or "mc" if present, else the first.
+  for (const char* want : {"reference", "mc", "MC"})
+    if (!first && c.doses.count(want)) {
+      first = &c.doses.at(want);
+      first_name = want;
     }
+  if (!first && !c.doses.empty()) {
+    first = &c.doses.begin()->second;
+    first_name = c.doses.begin()->first;
   }
   s.tables.push_back(metrics);
   if (first && c.doses.size() > 1) {

@@ -188,4 +188,39 @@ void Matmul::run(int m, const float* a, float* c) {
 
 std::string Matmul::impl_info(int m) { return get(m).impl; }
 
+// ---------------- ConvToOne ----------------
+ConvToOne::ConvToOne(Engine& e, int h, int w, int c, int k, const float* weights_hwio, float bias, ComputePrecision p)
+    : h_(h), w_(w), c_(c), k_(k), bias_(bias) {
+  std::vector<float> wt(std::size_t(c) * k * k);  // [C, K*K]
+  for (int t = 0; t < k * k; ++t)
+    for (int ch = 0; ch < c; ++ch) wt[std::size_t(ch) * k * k + t] = weights_hwio[std::size_t(t) * c + ch];
+  mm_ = std::make_unique<Matmul>(e, c, k * k, wt.data(), nullptr, Matmul::Post::none, false, p);
+}
+
+void ConvToOne::run(int n, const float* src, float* dst) {
+  const int KK = k_ * k_, pad = (k_ - 1) / 2, HW = h_ * w_;
+  const std::size_t need = std::size_t(n) * HW * KK;
+  if (taps_.size() < need) taps_.resize(need);
+  mm_->run(n * HW, src, taps_.data());
+#pragma omp parallel for schedule(static)
+  for (int i = 0; i < n; ++i) {
+    const float* Y = taps_.data() + std::size_t(i) * HW * KK;
+    float* o = dst + std::size_t(i) * HW;
+    for (int y = 0; y < h_; ++y)
+      for (int x = 0; x < w_; ++x) {
+        float s = bias_;
+        for (int ky = 0; ky < k_; ++ky) {
+          const int iy = y + ky - pad;
+          if (iy < 0 || iy >= h_) continue;
+          for (int kx = 0; kx < k_; ++kx) {
+            const int ix = x + kx - pad;
+            if (ix < 0 || ix >= w_) continue;
+            s += Y[(std::size_t(iy) * w_ + ix) * KK + ky * k_ + kx];
+          }
+        }
+        o[std::size_t(y) * w_ + x] = s;
+      }
+  }
+}
+
 }  // namespace dotakv::kernels

@@ -68,7 +68,8 @@ struct Session::Impl {
   const ModelConfig& c;
   ComputePrecision prec;
   kernels::Engine eng;
-  std::unique_ptr<kernels::Conv> enc1, enc2, enc3, dec1, dec2, dec3;
+  std::unique_ptr<kernels::Conv> enc1, enc2, enc3, dec1, dec2;
+  std::unique_ptr<kernels::ConvToOne> dec3;
   struct Block {
     std::unique_ptr<kernels::Matmul> qkv, wo, ff1, ff2;
   };
@@ -82,7 +83,12 @@ struct Session::Impl {
   std::vector<float> prev_e;
   std::vector<Volume> prev_raw;
 
-  Impl(const Model& model, ComputePrecision p) : m(model), c(model.config()), prec(p) { build(); }
+  // bf16 falls back to fp32 where oneDNN has no bf16 kernels (RunStats reports what ran)
+  Impl(const Model& model, ComputePrecision p)
+      : m(model), c(model.config()),
+        prec(p == ComputePrecision::bf16 && !kernels::bf16_supported() ? ComputePrecision::fp32 : p) {
+    build();
+  }
 
   void build() {
     const auto& w = m.weights();
@@ -93,8 +99,7 @@ struct Session::Impl {
     enc3 = std::make_unique<kernels::Conv>(eng, H / 4, W / 4, C, P, K, false, hwio_to_oihw(w.enc_conv3).data(), nullptr, prec);
     dec1 = std::make_unique<kernels::Conv>(eng, H / 4, W / 4, P, C, K, true, hwoi_to_oihw(w.dec_deconv1).data(), nullptr, prec);
     dec2 = std::make_unique<kernels::Conv>(eng, H / 2, W / 2, C, C, K, true, hwoi_to_oihw(w.dec_deconv2).data(), nullptr, prec);
-    dec3 = std::make_unique<kernels::Conv>(eng, H, W, C, 1, K, false, hwio_to_oihw(w.dec_conv).data(),
-                                           w.dec_conv_bias.data.data(), prec);
+    dec3 = std::make_unique<kernels::ConvToOne>(eng, H, W, C, K, w.dec_conv.data.data(), w.dec_conv_bias.data[0], prec);
     blocks.clear();
     for (const auto& bw : w.blocks) {
       Block b;
@@ -366,7 +371,7 @@ std::vector<Volume> Session::infer_scaled(const std::vector<Volume>& x, const st
   stats_.batch = B;
   stats_.cache = options_.cache;
   stats_.kv_precision = to_string(options_.kv_precision);
-  stats_.precision = to_string(options_.precision);
+  stats_.precision = to_string(impl_->prec);
   stats_.chunk = options_.mode == Mode::stream ? options_.chunk : 0;
   stats_.mode = to_string(options_.mode);
   std::int64_t tokens = 0;
@@ -478,7 +483,7 @@ Volume Session::infer_reusing_prefix(const Volume& ct, double energy_mev, int fi
   stats_.cache = true;
   stats_.batch = 1;
   stats_.kv_precision = to_string(options_.kv_precision);
-  stats_.precision = to_string(options_.precision);
+  stats_.precision = to_string(impl_->prec);
   std::vector<Volume> raw = im.prev_raw;  // slices < k are final already
   im.prev_valid = false;
   check_cancel(progress);

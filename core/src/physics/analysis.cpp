@@ -161,7 +161,9 @@ Image2D max_intensity_projection(const Volume& v, int axis) {
     for (int y = 0; y < v.rows; ++y)
       for (int x = 0; x < v.cols; ++x) {
         const float d = v.at(z, y, x);
-        size_t k = axis == 0 ? size_t(y) * v.cols + x : axis == 1 ? size_t(z) * v.cols + x : size_t(z) * v.rows + y;
+        size_t k = axis == 0   ? size_t(y) * v.cols + x
+                   : axis == 1 ? size_t(z) * v.cols + x
+                               : size_t(z) * v.rows + y;
         im.data[k] = std::max(im.data[k], d);
       }
   return im;

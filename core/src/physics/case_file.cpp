@@ -12,13 +12,15 @@ namespace dotakv {
 namespace {
 
 Volume read_volume3(const H5::Group& g, const std::string& name, const std::string& where) {
-  if (!physics::h5::has_link(g, name)) throw FormatError(where + ": missing dataset '" + name + "'");
+  if (!physics::h5::has_link(g, name))
+    throw FormatError(where + ": missing dataset '" + name + "'");
   H5::DataSet ds = g.openDataSet(name);
   if (ds.getTypeClass() != H5T_FLOAT && ds.getTypeClass() != H5T_INTEGER)
     throw FormatError(where + ": dataset '" + name + "' must be numeric (float32)");
   const auto d = physics::h5::dims(ds);
   if (d.size() != 3)
-    throw ShapeError(where + ": dataset '" + name + "': expected rank 3 [slices,rows,cols], found " +
+    throw ShapeError(where + ": dataset '" + name +
+                     "': expected rank 3 [slices,rows,cols], found " +
                      shape_string(std::vector<long long>(d.begin(), d.end())));
   if (d[0] == 0 || d[1] == 0 || d[2] == 0)
     throw ValueError(where + ": dataset '" + name + "' is empty " +
@@ -62,7 +64,8 @@ Case load_case(const std::string& path) {
   try {
     Case c;
     c.ct = read_volume3(f, "ct", path);
-    const auto sp = physics::h5::read_attr_doubles(f.openDataSet("ct"), "spacing_mm", path + ": dataset 'ct'");
+    const auto sp =
+        physics::h5::read_attr_doubles(f.openDataSet("ct"), "spacing_mm", path + ": dataset 'ct'");
     if (sp.size() != 3 || !(sp[0] > 0 && sp[1] > 0 && sp[2] > 0))
       throw FormatError(path + ": dataset 'ct': attribute 'spacing_mm' must be 3 positive values");
     c.ct.spacing_mm = {sp[0], sp[1], sp[2]};
@@ -81,7 +84,8 @@ Case load_case(const std::string& path) {
                            shape_string({c.ct.slices, c.ct.rows, c.ct.cols}) + ", found " +
                            shape_string({d.volume.slices, d.volume.rows, d.volume.cols}));
         for (float v : d.volume.data)
-          if (!std::isfinite(v)) throw ValueError(path + ": dataset 'doses/" + name + "' has NaN/Inf");
+          if (!std::isfinite(v))
+            throw ValueError(path + ": dataset 'doses/" + name + "' has NaN/Inf");
         c.doses.emplace(name, std::move(d));
       }
     }
@@ -149,7 +153,8 @@ Volume read_dota_volume(H5::H5File& f, const std::string& name, int n, bool crop
   H5::DataSet ds = f.openDataSet(name);
   const auto d = physics::h5::dims(ds);
   if (d.size() != 4)
-    throw ShapeError(path + ": dataset '" + name + "': expected rank 4 [lat, lat, depth, N], found " +
+    throw ShapeError(path + ": dataset '" + name +
+                     "': expected rank 4 [lat, lat, depth, N], found " +
                      shape_string(std::vector<long long>(d.begin(), d.end())));
   if (n < 0 || hsize_t(n) >= d[3])
     throw ValueError(path + ": sample " + std::to_string(n) + " out of range [0, " +

@@ -62,9 +62,12 @@ Case make_sample(const DatasetOptions& o, int i) {
   McResult r = run_mc(c.ct, mo);
   Dose d;
   d.volume = std::move(r.dose);
-  d.attributes = {{"engine", "mc"},        {"primaries", o.primaries},
-                  {"seed", (long long)s.mc_seed}, {"kind", phantom_kind_name(s.kind)},
-                  {"sample", i},           {"dataset_seed", (long long)o.seed}};
+  d.attributes = {{"engine", "mc"},
+                  {"primaries", o.primaries},
+                  {"seed", (long long)s.mc_seed},
+                  {"kind", phantom_kind_name(s.kind)},
+                  {"sample", i},
+                  {"dataset_seed", (long long)o.seed}};
   c.doses.emplace("mc", std::move(d));
   return c;
 }
@@ -73,15 +76,19 @@ std::string fmt_duration(double s) {
   if (!std::isfinite(s) || s < 0) return "?";
   const long long t = (long long)std::llround(s);
   char buf[32];
-  if (t >= 3600) std::snprintf(buf, sizeof buf, "%lldh%02lldm", t / 3600, (t / 60) % 60);
-  else if (t >= 60) std::snprintf(buf, sizeof buf, "%lldm%02llds", t / 60, t % 60);
-  else std::snprintf(buf, sizeof buf, "%llds", t);
+  if (t >= 3600)
+    std::snprintf(buf, sizeof buf, "%lldh%02lldm", t / 3600, (t / 60) % 60);
+  else if (t >= 60)
+    std::snprintf(buf, sizeof buf, "%lldm%02llds", t / 60, t % 60);
+  else
+    std::snprintf(buf, sizeof buf, "%llds", t);
   return buf;
 }
 
 void validate(const DatasetOptions& o) {
   if (o.n <= 0) throw ValueError("dataset: n must be > 0, found " + std::to_string(o.n));
-  if (!(o.energy_min > 0.0) || !(o.energy_max <= kTableMaxEnergyMeV) || !(o.energy_min <= o.energy_max))
+  if (!(o.energy_min > 0.0) || !(o.energy_max <= kTableMaxEnergyMeV) ||
+      !(o.energy_min <= o.energy_max))
     throw ValueError("dataset: energies must satisfy 0 < min <= max <= 300 MeV, found " +
                      std::to_string(o.energy_min) + ":" + std::to_string(o.energy_max));
   if (o.primaries <= 0)
@@ -103,7 +110,8 @@ void write_sample(H5::H5File& f, const DatasetOptions& o, int i, const Case& c) 
       H5::DataSet ds = f.openDataSet(name);
       H5::DataSpace sp = ds.getSpace();
       sp.selectHyperslab(H5S_SELECT_SET, count, start);
-      ds.write((std::string(name) == "ct" ? ct : dose).data.data(), H5::PredType::NATIVE_FLOAT, ms, sp);
+      ds.write((std::string(name) == "ct" ? ct : dose).data.data(), H5::PredType::NATIVE_FLOAT, ms,
+               sp);
     }
   } else {
     // DoTA: [A = cols+1, B = rows+1, D, N]; element (x, y, z) = ours (z, y, x) with the last
@@ -118,7 +126,8 @@ void write_sample(H5::H5File& f, const DatasetOptions& o, int i, const Case& c) 
       for (int x = 0; x < A; ++x)
         for (int y = 0; y < B; ++y)
           for (int z = 0; z < D; ++z)
-            buf[(size_t(x) * B + y) * D + z] = v.at(z, std::min(y, v.rows - 1), std::min(x, v.cols - 1));
+            buf[(size_t(x) * B + y) * D + z] =
+                v.at(z, std::min(y, v.rows - 1), std::min(x, v.cols - 1));
       H5::DataSet ds = f.openDataSet(name);
       H5::DataSpace sp = ds.getSpace();
       sp.selectHyperslab(H5S_SELECT_SET, count, start);
@@ -129,7 +138,8 @@ void write_sample(H5::H5File& f, const DatasetOptions& o, int i, const Case& c) 
 
 }  // namespace
 
-DatasetSummary generate_dataset(const DatasetOptions& o, const std::string& out, Progress* progress) {
+DatasetSummary generate_dataset(const DatasetOptions& o, const std::string& out,
+                                Progress* progress) {
   validate(o);
   H5::Exception::dontPrint();
   const auto t0 = std::chrono::steady_clock::now();
@@ -142,18 +152,22 @@ DatasetSummary generate_dataset(const DatasetOptions& o, const std::string& out,
     const DatasetInfo info = dataset_info(out);
     H5::H5File f = h5::open_read(out);
     auto check = [&](const char* attr, double want) {
-      if (!h5::has_attr(f, attr)) throw ConfigError(out + ": exists but has no attribute '" + std::string(attr) + "'; cannot resume");
+      if (!h5::has_attr(f, attr))
+        throw ConfigError(out + ": exists but has no attribute '" + std::string(attr) +
+                          "'; cannot resume");
       const double have = h5::read_attr_double(f, attr, out);
       if (std::abs(have - want) > 1e-9 * std::max(1.0, std::abs(want)))
         throw ConfigError(out + ": exists with " + attr + " = " + std::to_string(have) +
-                          ", requested " + std::to_string(want) + "; use another --out to start a new dataset");
+                          ", requested " + std::to_string(want) +
+                          "; use another --out to start a new dataset");
     };
     check("seed", double(o.seed));
     check("primaries", double(o.primaries));
     check("energy_min", o.energy_min);
     check("energy_max", o.energy_max);
     if (info.dota_layout != o.dota_layout)
-      throw ConfigError(out + ": exists in the " + std::string(info.dota_layout ? "DoTA" : "dotakv") +
+      throw ConfigError(out + ": exists in the " +
+                        std::string(info.dota_layout ? "DoTA" : "dotakv") +
                         " layout; requested the other one");
     existing = std::min(info.n, o.n);
   }
@@ -200,11 +214,13 @@ DatasetSummary generate_dataset(const DatasetOptions& o, const std::string& out,
         h5::create_float_dataset(f, "ct", shape, chunk);
         h5::create_float_dataset(f, "dose", shape, chunk);
       } else {
-        const std::vector<hsize_t> shape = {hsize_t(o.cols + 1), hsize_t(o.rows + 1), hsize_t(o.slices), N};
+        const std::vector<hsize_t> shape = {hsize_t(o.cols + 1), hsize_t(o.rows + 1),
+                                            hsize_t(o.slices), N};
         h5::create_float_dataset(f, "geometry", shape, {});
         h5::create_float_dataset(f, "dose0", shape, {});
       }
-      double xmin = std::numeric_limits<double>::infinity(), xmax = -xmin, ymin = xmin, ymax = -xmin;
+      double xmin = std::numeric_limits<double>::infinity(), xmax = -xmin, ymin = xmin,
+             ymax = -xmin;
       for (int i = 0; i < o.n; ++i) {
         check_cancel(progress);
         Case c = i < existing ? read_dataset_sample(out, i, true) : load_case(part_path(out, i));
@@ -218,20 +234,22 @@ DatasetSummary generate_dataset(const DatasetOptions& o, const std::string& out,
         kinds[i] = attrs.contains("kind") && attrs["kind"].is_string()
                        ? (long long)parse_phantom_kind(attrs["kind"].get<std::string>())
                        : (long long)sample_spec(o, i).kind;
-        for (float v : c.ct.data) xmin = std::min(xmin, double(v)), xmax = std::max(xmax, double(v));
+        for (float v : c.ct.data)
+          xmin = std::min(xmin, double(v)), xmax = std::max(xmax, double(v));
         for (float v : c.doses.at("mc").volume.data)
           ymin = std::min(ymin, double(v)), ymax = std::max(ymax, double(v));
       }
       const hsize_t n1 = N;
-      H5::DataSet e = f.createDataSet(o.dota_layout ? "energy0" : "energy", H5::PredType::NATIVE_DOUBLE,
-                                      H5::DataSpace(1, &n1));
+      H5::DataSet e = f.createDataSet(o.dota_layout ? "energy0" : "energy",
+                                      H5::PredType::NATIVE_DOUBLE, H5::DataSpace(1, &n1));
       e.write(energies.data(), H5::PredType::NATIVE_DOUBLE);
       H5::DataSet k = f.createDataSet("kind", H5::PredType::NATIVE_LLONG, H5::DataSpace(1, &n1));
       k.write(kinds.data(), H5::PredType::NATIVE_LLONG);
       h5::write_attr(f, "format", std::string(o.dota_layout ? "dota" : "dotakv-dataset"));
       h5::write_attr(f, "version", 1LL);
       h5::write_attr(f, "n_samples", (long long)o.n);
-      h5::write_attr(f, "spacing_mm", std::vector<double>{o.spacing_mm, o.spacing_mm, o.spacing_mm});
+      h5::write_attr(f, "spacing_mm",
+                     std::vector<double>{o.spacing_mm, o.spacing_mm, o.spacing_mm});
       h5::write_attr(f, "primaries", (long long)o.primaries);
       h5::write_attr(f, "seed", (long long)o.seed);
       h5::write_attr(f, "energy_min", o.energy_min);
@@ -270,7 +288,8 @@ DatasetInfo dataset_info(const std::string& path) {
     } else if (h5::has_link(f, "geometry")) {
       const auto d = h5::dims(f.openDataSet("geometry"));
       if (d.size() != 4)
-        throw ShapeError(path + ": dataset 'geometry': expected rank 4 [lat, lat, depth, N], found " +
+        throw ShapeError(path +
+                         ": dataset 'geometry': expected rank 4 [lat, lat, depth, N], found " +
                          shape_string(std::vector<long long>(d.begin(), d.end())));
       info.dota_layout = true;
       info.n = int(d[3]);
@@ -278,7 +297,9 @@ DatasetInfo dataset_info(const std::string& path) {
       info.rows = int(d[1]);
       info.cols = int(d[0]);
     } else {
-      throw FormatError(path + ": neither a dotakv dataset ('ct', 'dose') nor DoTA's layout ('geometry', 'dose0')");
+      throw FormatError(
+          path +
+          ": neither a dotakv dataset ('ct', 'dose') nor DoTA's layout ('geometry', 'dose0')");
     }
     auto opt = [&](const char* a, double& v) {
       if (h5::has_attr(f, a)) v = h5::read_attr_double(f, a, path);
@@ -337,11 +358,13 @@ Case read_dataset_sample(const std::string& path, int index, bool crop_to_24) {
     f.openDataSet("energy").read(e.data(), H5::PredType::NATIVE_DOUBLE);
     c.energy_mev = e[size_t(index)];
     d.attributes = {{"engine", "mc"}, {"sample", index}};
-    if (h5::has_attr(f, "primaries")) d.attributes["primaries"] = (long long)h5::read_attr_double(f, "primaries", path);
+    if (h5::has_attr(f, "primaries"))
+      d.attributes["primaries"] = (long long)h5::read_attr_double(f, "primaries", path);
     if (h5::has_link(f, "kind")) {
       std::vector<long long> k(n1);
       f.openDataSet("kind").read(k.data(), H5::PredType::NATIVE_LLONG);
-      d.attributes["kind"] = phantom_kind_name(PhantomKind(std::clamp<long long>(k[size_t(index)], 0, 3)));
+      d.attributes["kind"] =
+          phantom_kind_name(PhantomKind(std::clamp<long long>(k[size_t(index)], 0, 3)));
     }
     c.doses.emplace("mc", std::move(d));
     return c;

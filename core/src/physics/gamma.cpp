@@ -31,7 +31,8 @@ std::vector<Offset> make_offsets(const Volume& v, const GammaOptions& o) {
         const double d2 = mz * mz + my * my + mx * mx;
         if (d2 > radius * radius * (1.0 + 1e-12)) continue;
         Offset f{};
-        const double pz = mz / v.spacing_mm[0], py = my / v.spacing_mm[1], px = mx / v.spacing_mm[2];
+        const double pz = mz / v.spacing_mm[0], py = my / v.spacing_mm[1],
+                     px = mx / v.spacing_mm[2];
         f.dz = int(std::floor(pz));
         f.dy = int(std::floor(py));
         f.dx = int(std::floor(px));
@@ -54,10 +55,12 @@ std::vector<Offset> make_offsets(const Volume& v, const GammaOptions& o) {
         for (int a = 0; a < 2; ++a)
           for (int b = 0; b < 2; ++b)
             for (int e = 0; e < 2; ++e)
-              f.w[c++] = (a ? f.fz : 1.f - f.fz) * (b ? f.fy : 1.f - f.fy) * (e ? f.fx : 1.f - f.fx);
+              f.w[c++] =
+                  (a ? f.fz : 1.f - f.fz) * (b ? f.fy : 1.f - f.fy) * (e ? f.fx : 1.f - f.fx);
         out.push_back(f);
       }
-  std::stable_sort(out.begin(), out.end(), [](const Offset& a, const Offset& b) { return a.r2 < b.r2; });
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Offset& a, const Offset& b) { return a.r2 < b.r2; });
   return out;
 }
 
@@ -99,8 +102,9 @@ Prepared prepare(const Volume& ref, const Volume& ev, const GammaOptions& o) {
                      shape_string({ref.slices, ref.rows, ref.cols}) + ", evaluated " +
                      shape_string({ev.slices, ev.rows, ev.cols}));
   if (ref.data.empty()) throw ValueError("gamma: empty dose volumes");
-  if (!(o.dose_percent > 0.0) || !(o.dta_mm > 0.0) || !(o.max_gamma > 0.0) || o.step_divisions < 1 ||
-      !(o.threshold_fraction >= 0.0) || !(o.norm_dose >= 0.0) || o.histogram_bins < 1)
+  if (!(o.dose_percent > 0.0) || !(o.dta_mm > 0.0) || !(o.max_gamma > 0.0) ||
+      o.step_divisions < 1 || !(o.threshold_fraction >= 0.0) || !(o.norm_dose >= 0.0) ||
+      o.histogram_bins < 1)
     throw ValueError("gamma: criteria must be positive (dose " + std::to_string(o.dose_percent) +
                      " %, DTA " + std::to_string(o.dta_mm) + " mm, cap " +
                      std::to_string(o.max_gamma) + ", step divisions " +
@@ -217,8 +221,8 @@ Volume gamma_index_reference(const Volume& ref, const Volume& ev, const GammaOpt
                   for (int c = 0; c < 2; ++c) {
                     const double wgt = (a ? fz : 1 - fz) * (b ? fy : 1 - fy) * (c ? fx : 1 - fx);
                     if (wgt <= 1e-7) continue;
-                    de += wgt * ev.at(std::min(z0 + a, ev.slices - 1), std::min(y0 + b, ev.rows - 1),
-                                      std::min(x0 + c, ev.cols - 1));
+                    de += wgt * ev.at(std::min(z0 + a, ev.slices - 1),
+                                      std::min(y0 + b, ev.rows - 1), std::min(x0 + c, ev.cols - 1));
                   }
               const double g2 = d2 / (o.dta_mm * o.dta_mm) + (de - dr) * (de - dr) * inv;
               best = std::min(best, g2);

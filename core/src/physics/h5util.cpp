@@ -22,7 +22,9 @@ bool has_link(const H5::Group& g, const std::string& name) {
   return H5Lexists(g.getId(), name.c_str(), H5P_DEFAULT) > 0;
 }
 
-bool has_attr(const H5::H5Object& o, const std::string& name) { return o.attrExists(name); }
+bool has_attr(const H5::H5Object& o, const std::string& name) {
+  return o.attrExists(name);
+}
 
 std::vector<hsize_t> dims(const H5::DataSet& ds) {
   H5::DataSpace sp = ds.getSpace();
@@ -115,8 +117,10 @@ nlohmann::json read_json_attrs(const H5::H5Object& o) {
       const hssize_t cnt = a.getSpace().getSimpleExtentNpoints();
       std::vector<double> v(size_t(std::max<hssize_t>(cnt, 0)));
       if (!v.empty()) a.read(H5::PredType::NATIVE_DOUBLE, v.data());
-      if (v.size() == 1) j[name] = v[0];
-      else j[name] = v;
+      if (v.size() == 1)
+        j[name] = v[0];
+      else
+        j[name] = v;
     }
   }
   return j;
@@ -128,7 +132,8 @@ H5::DataSet create_float_dataset(H5::Group& g, const std::string& name,
   H5::DataSpace sp(int(shape.size()), shape.data());
   H5::DSetCreatPropList pl;
   bool chunk_ok = !chunk.empty();
-  for (size_t i = 0; i < chunk.size() && chunk_ok; ++i) chunk_ok = chunk[i] > 0 && chunk[i] <= shape[i];
+  for (size_t i = 0; i < chunk.size() && chunk_ok; ++i)
+    chunk_ok = chunk[i] > 0 && chunk[i] <= shape[i];
   if (chunk_ok) {
     pl.setChunk(int(chunk.size()), chunk.data());
     if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) pl.setDeflate(4);

@@ -27,7 +27,8 @@ const std::vector<HuTableRow>& hu_table() {
 }
 
 Material material_from_hu(double hu) {
-  if (!std::isfinite(hu)) throw ValueError("material_from_hu: HU must be finite, found " + std::to_string(hu));
+  if (!std::isfinite(hu))
+    throw ValueError("material_from_hu: HU must be finite, found " + std::to_string(hu));
   const auto& t = hu_table();
   if (hu <= t.front().hu) return {t.front().density, t.front().rsp, t.front().x0};
   if (hu >= t.back().hu) return {t.back().density, t.back().rsp, t.back().x0};
@@ -45,7 +46,9 @@ double proton_beta2(double e) {
   return 1.0 - 1.0 / (gamma * gamma);
 }
 
-double proton_pv(double e) { return e * (e + 2.0 * kProtonMassMeV) / (e + kProtonMassMeV); }
+double proton_pv(double e) {
+  return e * (e + 2.0 * kProtonMassMeV) / (e + kProtonMassMeV);
+}
 
 double bethe_stopping_power_water(double e) {
   constexpr double K = 0.307075;  // MeV cm^2/mol

@@ -17,24 +17,24 @@
 namespace dotakv::physics {
 namespace {
 
-constexpr double kHighlandEs = 14.1;       // MeV, scattering power constant
-constexpr double kNuclearRate = 0.012;     // 1/cm per g/cm^3 (Bortfeld's beta, water)
-constexpr double kNuclearMinE = 10.0;      // MeV, no non-elastic interactions below
-constexpr double kNuclearLocal = 0.25;     // fraction of E deposited locally
-constexpr double kNuclearSecondary = 0.7;  // secondary proton energy = u * this * E
+constexpr double kHighlandEs = 14.1;             // MeV, scattering power constant
+constexpr double kNuclearRate = 0.012;           // 1/cm per g/cm^3 (Bortfeld's beta, water)
+constexpr double kNuclearMinE = 10.0;            // MeV, no non-elastic interactions below
+constexpr double kNuclearLocal = 0.25;           // fraction of E deposited locally
+constexpr double kNuclearSecondary = 0.7;        // secondary proton energy = u * this * E
 constexpr double kBohr = 0.1569 * kWaterZoverA;  // MeV^2 per g/cm^2 of water
 
 struct VoxelPhys {
-  float rsp;         // relative stopping power
-  float scat;        // rho / X0, 1/cm
-  float nuc;         // nuclear removal rate, 1/cm
-  float dose_factor; // Gy per MeV deposited in this voxel
+  float rsp;          // relative stopping power
+  float scat;         // rho / X0, 1/cm
+  float nuc;          // nuclear removal rate, 1/cm
+  float dose_factor;  // Gy per MeV deposited in this voxel
 };
 
 struct Particle {
-  double x, y, z;     // mm, grid frame: z depth (slices), y rows, x cols
-  double u, v, w;     // direction cosines (x, y, z)
-  double e;           // MeV
+  double x, y, z;  // mm, grid frame: z depth (slices), y rows, x cols
+  double u, v, w;  // direction cosines (x, y, z)
+  double e;        // MeV
 };
 
 // cos/sin by Taylor series for the small MCS angles (error < 1e-10 for t < 0.1).
@@ -65,19 +65,54 @@ inline void rotate(Particle& p, double cos_t, double sin_t, double cos_p, double
     p.v = sin_t * sin_p;
     p.w = s * cos_t;
   }
-  const double n = 1.0 / std::sqrt(p.u * p.u + p.v * p.v + p.w * p.w);
-  p.u *= n;
-  p.v *= n;
-  p.w *= n;
+  const double n2 = p.u * p.u + p.v * p.v + p.w * p.w;
+  if (std::abs(n2 - 1.0) > 1e-9) {  // rotation preserves the norm; fix rounding drift rarely
+    const double n = 1.0 / std::sqrt(n2);
+    p.u *= n;
+    p.v *= n;
+    p.w *= n;
+  }
 }
+
+// Per-energy coefficients tabulated on a uniform 0.05 MeV grid (linear interpolation):
+// Bohr variance per cm of water and the squared Highland factor (Es / pv)^2.
+struct EnergyCoefficients {
+  static constexpr double kStep = 0.05;
+  std::vector<float> bohr, scat;
+  EnergyCoefficients() {
+    const int n = int(kTableMaxEnergyMeV * 1.1 / kStep) + 2;
+    bohr.resize(n);
+    scat.resize(n);
+    for (int i = 0; i < n; ++i) {
+      const double e = std::max(i * kStep, 0.01);
+      const double g = 1.0 + e / kProtonMassMeV;
+      const double b2 = 1.0 - 1.0 / (g * g);
+      bohr[i] = float(kBohr * g * g * (1.0 - 0.5 * b2));
+      const double k = kHighlandEs / proton_pv(e);
+      scat[i] = float(k * k);
+    }
+  }
+  void lookup(double e, double& bohr_out, double& scat_out) const {
+    const double x = e * (1.0 / kStep);
+    const size_t i = std::min(size_t(x), bohr.size() - 2);
+    const double f = x - double(i);
+    bohr_out = bohr[i] + f * (bohr[i + 1] - bohr[i]);
+    scat_out = scat[i] + f * (scat[i + 1] - scat[i]);
+  }
+  static const EnergyCoefficients& instance() {
+    static const EnergyCoefficients c;
+    return c;
+  }
+};
 
 struct Transport {
   const std::vector<VoxelPhys>& phys;
   int nz, ny, nx;
-  double hz, hy, hx;          // voxel size, mm
+  double hz, hy, hx;  // voxel size, mm
   const McOptions& o;
   const WaterTables& tab;
-  double r_cut;               // range at the cut-off energy
+  double r_cut;  // range at the cut-off energy
+  const EnergyCoefficients& coef;
 
   // Transports one particle (and its secondaries) depositing into tally. Returns steps.
   long long run(Particle p0, detail::Rng& rng, double* tally, long long& secondaries) const {
@@ -107,12 +142,18 @@ struct Transport {
             limit_axis = axis;
           }
         };
-        if (p.w > 1e-12) bound(((iz + 1) * hz - p.z) / p.w, 0);
-        else if (p.w < -1e-12) bound((iz * hz - p.z) / p.w, 0);
-        if (p.v > 1e-12) bound(((iy + 1) * hy - p.y) / p.v, 1);
-        else if (p.v < -1e-12) bound((iy * hy - p.y) / p.v, 1);
-        if (p.u > 1e-12) bound(((ix + 1) * hx - p.x) / p.u, 2);
-        else if (p.u < -1e-12) bound((ix * hx - p.x) / p.u, 2);
+        if (p.w > 1e-12)
+          bound(((iz + 1) * hz - p.z) / p.w, 0);
+        else if (p.w < -1e-12)
+          bound((iz * hz - p.z) / p.w, 0);
+        if (p.v > 1e-12)
+          bound(((iy + 1) * hy - p.y) / p.v, 1);
+        else if (p.v < -1e-12)
+          bound((iy * hy - p.y) / p.v, 1);
+        if (p.u > 1e-12)
+          bound(((ix + 1) * hx - p.x) / p.u, 2);
+        else if (p.u < -1e-12)
+          bound((ix * hx - p.x) / p.u, 2);
         // Land just across the boundary. A boundary up to 1 % beyond max_step still ends the
         // step there (a tilted track crosses a 2 mm voxel in slightly more than 2 mm; cutting
         // it would leave a sliver step).
@@ -153,18 +194,16 @@ struct Transport {
         double e1 = tab.energy(r1);
         double de = p.e - e1;
         const double emid = 0.5 * (p.e + e1);
+        double bohr, scat_k;
+        coef.lookup(emid, bohr, scat_k);
         if (o.straggling) {
-          const double g = 1.0 + emid / kProtonMassMeV;
-          const double b2 = 1.0 - 1.0 / (g * g);
-          const double var = kBohr * sw * g * g * (1.0 - 0.5 * b2);
-          de += std::sqrt(var) * rng.normal();
+          de += std::sqrt(bohr * sw) * rng.normal();
           de = std::clamp(de, 0.0, p.e);
           e1 = p.e - de;
         }
         tally[vox] += de;
         if (o.scattering) {
-          const double pv = proton_pv(emid);
-          const double theta0 = kHighlandEs / pv * std::sqrt(m.scat * 0.1 * s);
+          const double theta0 = std::sqrt(scat_k * m.scat * 0.1 * s);
           const double tx = theta0 * rng.normal(), ty = theta0 * rng.normal();
           const double t2 = tx * tx + ty * ty;
           // Random hinge: straight end point plus (1 - xi) s (d' - d), with the component along
@@ -231,8 +270,10 @@ McResult run_mc(const Volume& ct, const McOptions& o, Progress* progress) {
   detail::validate_energy(o.energy_mev, "mc");
   if (o.primaries <= 0)
     throw ValueError("mc: primaries must be > 0, found " + std::to_string(o.primaries));
-  if (o.batches < 1) throw ValueError("mc: batches must be >= 1, found " + std::to_string(o.batches));
-  if (!(o.max_step_mm > 0.0) || !(o.max_energy_loss_fraction > 0.0 && o.max_energy_loss_fraction < 1.0))
+  if (o.batches < 1)
+    throw ValueError("mc: batches must be >= 1, found " + std::to_string(o.batches));
+  if (!(o.max_step_mm > 0.0) ||
+      !(o.max_energy_loss_fraction > 0.0 && o.max_energy_loss_fraction < 1.0))
     throw ValueError("mc: max_step_mm must be > 0 and max_energy_loss_fraction in (0,1)");
   if (!(o.spot_sigma_mm >= 0.0) || !(o.energy_spread >= 0.0) || !(o.cutoff_mev > 0.0))
     throw ValueError("mc: spot_sigma_mm and energy_spread must be >= 0, cutoff_mev > 0");
@@ -254,8 +295,17 @@ McResult run_mc(const Volume& ct, const McOptions& o, Progress* progress) {
   std::vector<long long> batch_n(nb), batch_steps(nb, 0), batch_sec(nb, 0);
   for (int b = 0; b < nb; ++b) batch_n[b] = o.primaries / nb + (b < o.primaries % nb ? 1 : 0);
 
-  Transport tr{phys, ct.slices, ct.rows, ct.cols, ct.spacing_mm[0], ct.spacing_mm[1],
-               ct.spacing_mm[2], o, tab, tab.range(o.cutoff_mev)};
+  Transport tr{phys,
+               ct.slices,
+               ct.rows,
+               ct.cols,
+               ct.spacing_mm[0],
+               ct.spacing_mm[1],
+               ct.spacing_mm[2],
+               o,
+               tab,
+               tab.range(o.cutoff_mev),
+               EnergyCoefficients::instance()};
   const double cy = 0.5 * ct.rows * ct.spacing_mm[1] + o.offset_row_mm;
   const double cx = 0.5 * ct.cols * ct.spacing_mm[2] + o.offset_col_mm;
 

@@ -12,21 +12,21 @@
 namespace dotakv::physics {
 namespace {
 
-constexpr double kHighlandEs = 14.1;      // MeV, as in the MC
-constexpr double kNuclearRate = 0.012;    // 1/cm in water (Bortfeld's beta)
-constexpr double kNuclearMinE = 10.0;     // MeV
-constexpr double kNuclearLocal = 0.25;    // locally deposited fraction (as in the MC)
+constexpr double kHighlandEs = 14.1;        // MeV, as in the MC
+constexpr double kNuclearRate = 0.012;      // 1/cm in water (Bortfeld's beta)
+constexpr double kNuclearMinE = 10.0;       // MeV
+constexpr double kNuclearLocal = 0.25;      // locally deposited fraction (as in the MC)
 constexpr double kNuclearSecondary = 0.35;  // mean energy fraction carried by the secondary
 constexpr double kSecondaryAngle = 20.0 * M_PI / 180.0;  // mean polar angle of the secondary
-constexpr double kFine = 0.005;           // cm, fine depth grid of the water depth dose
+constexpr double kFine = 0.01;  // cm, fine depth grid of the water depth dose
 constexpr double kMeVPerGramToGy = kMeVToJoule * 1e3;
 
 // Cumulative energy (MeV per primary, laterally integrated) deposited in water up to depth w,
 // split into the part that follows the primary Gaussian and the wide secondary-proton halo.
 struct WaterDepthDose {
-  std::vector<double> cp, ch;   // cumulative at w = i * kFine, i = 0..n
-  std::vector<double> halo_len; // secondary deposit length L(w), cm
-  double r0 = 0.0;              // CSDA range of the nominal energy, cm
+  std::vector<double> cp, ch;    // cumulative at w = i * kFine, i = 0..n
+  std::vector<double> halo_len;  // secondary deposit length L(w), cm
+  double r0 = 0.0;               // CSDA range of the nominal energy, cm
 
   static double lookup(const std::vector<double>& c, double w) {
     if (w <= 0.0) return 0.0;
@@ -65,7 +65,8 @@ WaterDepthDose build_water_depth_dose(const PbaOptions& o) {
       phi -= removed;
       prim[i] += removed * kNuclearLocal * em;
       // secondary proton: energy spread uniformly over its depth extent L
-      const double len = std::max(kFine, tab.range(kNuclearSecondary * em) * std::cos(kSecondaryAngle));
+      const double len =
+          std::max(kFine, tab.range(kNuclearSecondary * em) * std::cos(kSecondaryAngle));
       const int nl = std::max(1, int(len / kFine));
       const double e2 = removed * kNuclearSecondary * em;
       halo_diff[i] += e2 / nl;
@@ -86,7 +87,8 @@ WaterDepthDose build_water_depth_dose(const PbaOptions& o) {
     const int k = int(4.0 * sigma_r / kFine) + 1;
     std::vector<double> ker(2 * k + 1);
     double s = 0.0;
-    for (int j = -k; j <= k; ++j) s += ker[j + k] = std::exp(-0.5 * std::pow(j * kFine / sigma_r, 2));
+    for (int j = -k; j <= k; ++j)
+      s += ker[j + k] = std::exp(-0.5 * std::pow(j * kFine / sigma_r, 2));
     for (auto& v : ker) v /= s;
     // Mass-conserving: kernel weights falling outside [0, n) are renormalised away (a clamp
     // would pile the entrance plateau's energy into the first bin).
@@ -146,7 +148,8 @@ Volume run_pba(const Volume& ct, const PbaOptions& o) {
   const auto& tab = WaterTables::instance();
   const WaterDepthDose dd = build_water_depth_dose(o);
   const int nz = ct.slices, ny = ct.rows, nx = ct.cols;
-  const double dz = ct.spacing_mm[0] * 0.1, dy = ct.spacing_mm[1] * 0.1, dx = ct.spacing_mm[2] * 0.1;
+  const double dz = ct.spacing_mm[0] * 0.1, dy = ct.spacing_mm[1] * 0.1,
+               dx = ct.spacing_mm[2] * 0.1;
   const double cy = 0.5 * ny * dy + o.offset_row_mm * 0.1;
   const double cx = 0.5 * nx * dx + o.offset_col_mm * 0.1;
   std::vector<Material> mat(ct.size());
@@ -182,7 +185,8 @@ Volume run_pba(const Volume& ct, const PbaOptions& o) {
       sigma_p[z] = std::sqrt(s0 * s0 + last_sigma2);
       const double wc = std::max(0.0, w - 0.5 * dz * m.rsp);
       const double len = dd.halo_length(std::min(wc, dd.r0));
-      sigma_h[z] = std::sqrt(sigma_p[z] * sigma_p[z] + std::pow(len * std::tan(kSecondaryAngle), 2) / 6.0);
+      sigma_h[z] =
+          std::sqrt(sigma_p[z] * sigma_p[z] + std::pow(len * std::tan(kSecondaryAngle), 2) / 6.0);
     }
   }
 

@@ -60,10 +60,14 @@ void add_half_slab(Grid& g, Draw& d, double depth_max) {
   g.fill(d.material(), [&](double z, double y, double x) {
     if (z < z0 || z >= z0 + t) return false;
     switch (side) {
-      case 0: return x >= edge;
-      case 1: return x < edge;
-      case 2: return y >= edge;
-      default: return y < edge;
+      case 0:
+        return x >= edge;
+      case 1:
+        return x < edge;
+      case 2:
+        return y >= edge;
+      default:
+        return y < edge;
     }
   });
 }
@@ -75,7 +79,8 @@ void add_cylinder(Grid& g, Draw& d, double depth_max, bool oblique) {
   const double len = d.uni(20.0, 100.0);
   const double tilt = oblique ? d.uni(10.0, 45.0) * M_PI / 180.0 : 0.0;
   const double az = d.uni(0.0, 2.0 * M_PI);
-  const double ax[3] = {std::cos(tilt), std::sin(tilt) * std::sin(az), std::sin(tilt) * std::cos(az)};
+  const double ax[3] = {std::cos(tilt), std::sin(tilt) * std::sin(az),
+                        std::sin(tilt) * std::cos(az)};
   const double zm = z0 + 0.5 * len;
   g.fill(d.material(), [&](double z, double y, double x) {
     const double p[3] = {z - zm, y - y0, x - x0};
@@ -107,10 +112,14 @@ PhantomKind parse_phantom_kind(const std::string& name) {
 
 std::string phantom_kind_name(PhantomKind k) {
   switch (k) {
-    case PhantomKind::Water: return "water";
-    case PhantomKind::Slab: return "slab";
-    case PhantomKind::Lateral: return "lateral";
-    case PhantomKind::Random: return "random";
+    case PhantomKind::Water:
+      return "water";
+    case PhantomKind::Slab:
+      return "slab";
+    case PhantomKind::Lateral:
+      return "lateral";
+    case PhantomKind::Random:
+      return "random";
   }
   return "unknown";
 }
@@ -136,10 +145,18 @@ Volume make_phantom(const PhantomOptions& o) {
       const int n = d.integer(1, 3);
       for (int i = 0; i < n; ++i) {
         switch (d.integer(0, 3)) {
-          case 0: add_half_slab(g, d, depth); break;
-          case 1: add_cylinder(g, d, depth, false); break;
-          case 2: add_cylinder(g, d, depth, true); break;
-          default: add_sphere(g, d, depth); break;
+          case 0:
+            add_half_slab(g, d, depth);
+            break;
+          case 1:
+            add_cylinder(g, d, depth, false);
+            break;
+          case 2:
+            add_cylinder(g, d, depth, true);
+            break;
+          default:
+            add_sphere(g, d, depth);
+            break;
         }
       }
       break;
@@ -166,14 +183,25 @@ Volume make_phantom(const PhantomOptions& o) {
       const int n = d.integer(2, 6);
       for (int i = 0; i < n; ++i) {
         switch (d.integer(0, 4)) {
-          case 0: add_slab(g, d, depth); break;
-          case 1: add_half_slab(g, d, depth); break;
-          case 2: add_cylinder(g, d, depth, false); break;
-          case 3: add_cylinder(g, d, depth, true); break;
-          default: add_sphere(g, d, depth); break;
+          case 0:
+            add_slab(g, d, depth);
+            break;
+          case 1:
+            add_half_slab(g, d, depth);
+            break;
+          case 2:
+            add_cylinder(g, d, depth, false);
+            break;
+          case 3:
+            add_cylinder(g, d, depth, true);
+            break;
+          default:
+            add_sphere(g, d, depth);
+            break;
         }
       }
-      for (float& hu : v.data) hu = float(std::clamp(hu + o.noise_hu * d.normal(), -1000.0, 3000.0));
+      for (float& hu : v.data)
+        hu = float(std::clamp(hu + o.noise_hu * d.normal(), -1000.0, 3000.0));
       break;
     }
   }

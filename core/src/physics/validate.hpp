@@ -29,8 +29,7 @@ inline void validate_ct(const Volume& ct, const char* what) {
 inline void validate_energy(double e, const char* what) {
   if (!(e > 0.0) || !(e <= kTableMaxEnergyMeV))
     throw ValueError(std::string(what) + ": energy must be in (0, " +
-                     std::to_string(int(kTableMaxEnergyMeV)) + "] MeV, found " +
-                     std::to_string(e));
+                     std::to_string(int(kTableMaxEnergyMeV)) + "] MeV, found " + std::to_string(e));
 }
 
 }  // namespace dotakv::physics::detail

@@ -13,7 +13,7 @@
 namespace dotakv::viz {
 
 struct IsoLine {
-  double level = 0.0;           // in the slice's unit
+  double level = 0.0;  // in the slice's unit
   QColor color;
   std::vector<QLineF> segments;  // unordered segments
   QPointF label_pos;             // a point on the line for the label (valid if !segments.empty())

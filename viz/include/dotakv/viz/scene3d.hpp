@@ -16,10 +16,10 @@ namespace dotakv::viz {
 vtkSmartPointer<vtkImageData> to_image_data(const Volume& vol);
 
 struct Scene3DOptions {
-  bool ct_volume_rendering = false;     // true: ray-cast CT volume; false: CT iso-surfaces
+  bool ct_volume_rendering = false;  // true: ray-cast CT volume; false: CT iso-surfaces
   std::vector<double> ct_surfaces_hu{-500.0, 300.0};  // body outline, bone
-  std::vector<double> iso_levels;       // dose iso-surface levels (in dose units); empty = none
-  std::vector<double> iso_percent;      // the same levels in percent (for colours)
+  std::vector<double> iso_levels;   // dose iso-surface levels (in dose units); empty = none
+  std::vector<double> iso_percent;  // the same levels in percent (for colours)
   bool beam_axis = true;
 };
 

@@ -3,8 +3,9 @@
 //
 // Planes (volume order [slices=z (depth along the beam), rows=y, cols=x]):
 //   Lateral  : beam's-eye view at a depth z; image u = x (cols), v = y (rows); size cols x rows.
-//   DepthRow : depth plane through column x;  image u = z (depth), v = y (rows); size slices x rows.
-//   DepthCol : depth plane through row y;     image u = z (depth), v = x (cols); size slices x cols.
+//   DepthRow : depth plane through column x;  image u = z (depth), v = y (rows); size slices x
+//   rows. DepthCol : depth plane through row y;     image u = z (depth), v = x (cols); size slices
+//   x cols.
 // Image pixel (u, v) is the voxel centre; pixel_mm gives the physical size of one pixel so views
 // can keep the aspect ratio.
 #pragma once
