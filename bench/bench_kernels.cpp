@@ -11,7 +11,9 @@
 using namespace dotakv;
 
 namespace {
-ComputePrecision prec(long v) { return v ? ComputePrecision::bf16 : ComputePrecision::fp32; }
+ComputePrecision prec(long v) {
+  return v ? ComputePrecision::bf16 : ComputePrecision::fp32;
+}
 std::vector<float> filled(std::size_t n) {
   std::vector<float> v(n);
   for (std::size_t i = 0; i < n; ++i) v[i] = float((i * 37 + 11) % 101) * 0.01f - 0.5f;
@@ -25,24 +27,28 @@ static void BM_Matmul(benchmark::State& st) {
   kernels::Engine e;
   const auto b = filled(std::size_t(k) * n), a = filled(std::size_t(m) * k);
   std::vector<float> c(std::size_t(m) * n);
-  kernels::Matmul mm(e, k, n, b.data(), nullptr, kernels::Matmul::Post::none, false, prec(st.range(3)));
+  kernels::Matmul mm(e, k, n, b.data(), nullptr, kernels::Matmul::Post::none, false,
+                     prec(st.range(3)));
   mm.run(m, a.data(), c.data());
   st.SetLabel(mm.impl_info(m));
   for (auto _ : st) mm.run(m, a.data(), c.data());
-  st.counters["GFLOP/s"] = benchmark::Counter(2.0 * m * k * n * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  st.counters["GFLOP/s"] =
+      benchmark::Counter(2.0 * m * k * n * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
   st.counters["GB/s weights"] = benchmark::Counter(double(k) * n * (st.range(3) ? 2 : 4) * 1e-9,
                                                    benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_Matmul)
-    ->ArgsProduct({{151, 1}, {432}, {20736}, {0, 1}})  // fused QKV, full pass and one streamed token
-    ->ArgsProduct({{151, 1}, {6912}, {432}, {0, 1}})   // attention output projection
-    ->ArgsProduct({{2048}, {2048}, {2048}, {0, 1}})    // square (the peak measurement)
+    ->ArgsProduct(
+        {{151, 1}, {432}, {20736}, {0, 1}})           // fused QKV, full pass and one streamed token
+    ->ArgsProduct({{151, 1}, {6912}, {432}, {0, 1}})  // attention output projection
+    ->ArgsProduct({{2048}, {2048}, {2048}, {0, 1}})   // square (the peak measurement)
     ->Unit(benchmark::kMillisecond)
     ->UseRealTime();
 
 // args: N images, H(=W) input, IC, OC, transposed, bf16
 static void BM_Conv(benchmark::State& st) {
-  const int n = int(st.range(0)), h = int(st.range(1)), ic = int(st.range(2)), oc = int(st.range(3)), k = 5;
+  const int n = int(st.range(0)), h = int(st.range(1)), ic = int(st.range(2)),
+            oc = int(st.range(3)), k = 5;
   const bool tr = st.range(4) != 0;
   kernels::Engine e;
   const auto w = filled(std::size_t(oc) * ic * k * k), x = filled(std::size_t(n) * h * h * ic);
@@ -53,7 +59,8 @@ static void BM_Conv(benchmark::State& st) {
   for (auto _ : st) conv.run(n, x.data(), y.data());
   // transposed: every input pixel scatters a KxK patch
   const double flops = 2.0 * n * h * h * ic * oc * k * k;
-  st.counters["GFLOP/s"] = benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  st.counters["GFLOP/s"] =
+      benchmark::Counter(flops * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_Conv)
     ->ArgsProduct({{150}, {24}, {1}, {64}, {0}, {0, 1}})   // encoder conv1

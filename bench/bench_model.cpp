@@ -2,6 +2,8 @@
 // fp32 / bf16, full and compact configs, random weights. Counters: GFLOP/s (model FLOPs from
 // ModelConfig's cost model / time) and the fraction of the measured fp32 GEMM peak.
 // The user-facing benchmark with statistics and JSON is `dotakv bench`.
+// Times: real (wall) and CPU of the whole process (all threads). On a shared machine run with
+// OMP_WAIT_POLICY=passive: CPU / threads is then the time the run would take on dedicated cores.
 #include <benchmark/benchmark.h>
 
 #include "dotakv/machine_ceilings.hpp"
@@ -22,7 +24,8 @@ Volume phantom(const ModelConfig& c) {
   return v;
 }
 void counters(benchmark::State& st, double flops_per_iter) {
-  st.counters["GFLOP/s"] = benchmark::Counter(flops_per_iter * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  st.counters["GFLOP/s"] =
+      benchmark::Counter(flops_per_iter * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
   static const double peak = measure_fp32_gemm_peak_gflops();
   st.counters["peak_fp32_GFLOP/s"] = peak;
 }
@@ -43,7 +46,12 @@ static void BM_Full(benchmark::State& st) {
   for (auto _ : st) benchmark::DoNotOptimize(s.infer(cts, e));
   counters(st, m->config().flops_full(B));
 }
-BENCHMARK(BM_Full)->ArgsProduct({{0, 1}, {0, 1}, {1}})->Args({0, 0, 8})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Full)
+    ->ArgsProduct({{0, 1}, {0, 1}, {1}})
+    ->Args({0, 0, 8})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
 
 // args: config, cache (0/1), chunk
 static void BM_Stream(benchmark::State& st) {
@@ -64,6 +72,7 @@ BENCHMARK(BM_Stream)
     ->Args({0, 0, 15})
     ->Args({1, 0, 15})
     ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
     ->UseRealTime();
 
 // args: config, first changed slice
@@ -85,6 +94,10 @@ static void BM_Prefix(benchmark::State& st) {
   }
   counters(st, m->config().flops_stream_step(k + 1, m->config().num_tokens - k - 1, true));
 }
-BENCHMARK(BM_Prefix)->ArgsProduct({{0}, {0, 75, 140}})->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(BM_Prefix)
+    ->ArgsProduct({{0}, {0, 75, 140}})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
 
 BENCHMARK_MAIN();

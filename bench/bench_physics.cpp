@@ -5,6 +5,8 @@
 #include <benchmark/benchmark.h>
 #include <omp.h>
 
+#include <ctime>
+
 #include "dotakv/gamma.hpp"
 #include "dotakv/mc.hpp"
 #include "dotakv/pba.hpp"
@@ -20,14 +22,19 @@ static void BM_McWater150(benchmark::State& state) {
   o.primaries = 100000;
   o.threads = int(state.range(0));
   long long steps = 0, prim = 0;
-  double secs = 0.0;
+  double secs = 0.0, cpu = 0.0;
   for (auto _ : state) {
+    const std::clock_t c0 = std::clock();  // process CPU time over all threads
     const auto r = run_mc(ct, o);
+    cpu += double(std::clock() - c0) / CLOCKS_PER_SEC;
     steps += r.steps;
     prim += r.primaries;
     secs += r.seconds;
     benchmark::DoNotOptimize(r.dose.data.data());
   }
+  // On a shared machine wall time under-states the per-core speed; primaries per CPU-second is
+  // the per-core throughput the target (1e5/s per core) refers to.
+  state.counters["primaries_per_cpu_s"] = prim / cpu;
   state.counters["primaries_per_s"] = prim / secs;
   state.counters["primaries_per_s_per_thread"] = prim / secs / o.threads;
   state.counters["steps_per_s"] = steps / secs;

@@ -38,11 +38,13 @@ int main(int argc, char** argv) {
   try {
     if (!cl.isSet(bench) && !cl.isSet(case_opt))
       throw dotakv::ValueError("give --bench RESULTS.json and/or --case CASE.h5");
-    if (!cl.isSet(pdf) && !cl.isSet(html)) throw dotakv::ValueError("give --pdf FILE and/or --html FILE");
+    if (!cl.isSet(pdf) && !cl.isSet(html))
+      throw dotakv::ValueError("give --pdf FILE and/or --html FILE");
     using namespace dotakv::bench;
     Report r = make_report(cl.value(title).toStdString());
     if (cl.isSet(bench))
-      for (auto& s : bench_sections(load_results(cl.value(bench).toStdString()))) r.sections.push_back(s);
+      for (auto& s : bench_sections(load_results(cl.value(bench).toStdString())))
+        r.sections.push_back(s);
     if (cl.isSet(case_opt)) {
       CaseReportOptions co;
       co.gamma_criteria = cl.value(gamma).toStdString();

@@ -9,6 +9,156 @@
     </message>
 </context>
 <context>
+    <name>dotakv::gui::BenchPanel</name>
+    <message>
+        <source>model&apos;s (e.g. 20,50,150)</source>
+        <translation>des Modells (z. B. 20,50,150)</translation>
+    </message>
+    <message>
+        <source>slices/2</source>
+        <translation>Schichten/2</translation>
+    </message>
+    <message>
+        <source>Workload</source>
+        <translation>Arbeitslast</translation>
+    </message>
+    <message>
+        <source>Config (no model file)</source>
+        <translation>Konfiguration (ohne Modelldatei)</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>Batch</translation>
+    </message>
+    <message>
+        <source>Slices</source>
+        <translation>Schichten</translation>
+    </message>
+    <message>
+        <source>Chunk (stream)</source>
+        <translation>Block (Stream)</translation>
+    </message>
+    <message>
+        <source>Edit depth (prefix)</source>
+        <translation>Änderungstiefe (Präfix)</translation>
+    </message>
+    <message>
+        <source>Cache</source>
+        <translation>Cache</translation>
+    </message>
+    <message>
+        <source>KV precision</source>
+        <translation>KV-Genauigkeit</translation>
+    </message>
+    <message>
+        <source>Compute precision</source>
+        <translation>Rechengenauigkeit</translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation>Threads</translation>
+    </message>
+    <message>
+        <source>Repetitions</source>
+        <translation>Wiederholungen</translation>
+    </message>
+    <message>
+        <source>Warm-up runs</source>
+        <translation>Aufwärmläufe</translation>
+    </message>
+    <message>
+        <source>Run sweep</source>
+        <translation>Sweep starten</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>No results loaded.</source>
+        <translation>Keine Ergebnisse geladen.</translation>
+    </message>
+    <message>
+        <source>Load JSON…</source>
+        <translation>JSON laden…</translation>
+    </message>
+    <message>
+        <source>Save JSON…</source>
+        <translation>JSON speichern…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV exportieren…</translation>
+    </message>
+    <message>
+        <source>Export chart…</source>
+        <translation>Diagramm exportieren…</translation>
+    </message>
+    <message>
+        <source>Export report…</source>
+        <translation>Bericht exportieren…</translation>
+    </message>
+    <message>
+        <source>%1 results%2</source>
+        <translation>%1 Ergebnisse%2</translation>
+    </message>
+    <message>
+        <source> (cancelled sweep: finished runs only)</source>
+        <translation> (Sweep abgebrochen: nur fertige Läufe)</translation>
+    </message>
+    <message>
+        <source>no chart to export</source>
+        <translation>kein Diagramm zum Exportieren</translation>
+    </message>
+    <message>
+        <source>Sweep failed: %1</source>
+        <translation>Sweep fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Load results</source>
+        <translation>Ergebnisse laden</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Save results</source>
+        <translation>Ergebnisse speichern</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>CSV exportieren</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export chart</source>
+        <translation>Diagramm exportieren</translation>
+    </message>
+    <message>
+        <source>PNG (*.png);;SVG (*.svg)</source>
+        <translation>PNG (*.png);;SVG (*.svg)</translation>
+    </message>
+    <message>
+        <source>Export report</source>
+        <translation>Bericht exportieren</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf);;HTML (*.html)</source>
+        <translation>PDF (*.pdf);;HTML (*.html)</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::BenchResultsModel</name>
+    <message>
+        <source>reference</source>
+        <translation>Referenz</translation>
+    </message>
+</context>
+<context>
     <name>dotakv::gui::ComparePanel</name>
     <message>
         <source>auto</source>
@@ -520,7 +670,7 @@ Hochdosis mittl. rel. %3 %</translation>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <source>The model cannot run on this case's grid</source>
+        <source>The model cannot run on this case&apos;s grid</source>
         <translation>Das Modell kann auf dem Gitter dieses Falls nicht rechnen</translation>
     </message>
     <message>
@@ -744,7 +894,7 @@ Hochdosis mittl. rel. %3 %</translation>
 <context>
     <name>dotakv::gui::SliceView</name>
     <message>
-        <source>Beam's-eye view (lateral plane)</source>
+        <source>Beam&apos;s-eye view (lateral plane)</source>
         <translation>Strahlansicht (Lateralebene)</translation>
     </message>
     <message>

@@ -9,6 +9,156 @@
     </message>
 </context>
 <context>
+    <name>dotakv::gui::BenchPanel</name>
+    <message>
+        <source>model&apos;s (e.g. 20,50,150)</source>
+        <translation>du modèle (p. ex. 20,50,150)</translation>
+    </message>
+    <message>
+        <source>slices/2</source>
+        <translation>coupes/2</translation>
+    </message>
+    <message>
+        <source>Workload</source>
+        <translation>Charge de travail</translation>
+    </message>
+    <message>
+        <source>Config (no model file)</source>
+        <translation>Configuration (sans fichier de modèle)</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>Lot</translation>
+    </message>
+    <message>
+        <source>Slices</source>
+        <translation>Coupes</translation>
+    </message>
+    <message>
+        <source>Chunk (stream)</source>
+        <translation>Bloc (flux)</translation>
+    </message>
+    <message>
+        <source>Edit depth (prefix)</source>
+        <translation>Profondeur de modification (préfixe)</translation>
+    </message>
+    <message>
+        <source>Cache</source>
+        <translation>Cache</translation>
+    </message>
+    <message>
+        <source>KV precision</source>
+        <translation>Précision KV</translation>
+    </message>
+    <message>
+        <source>Compute precision</source>
+        <translation>Précision de calcul</translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation>Threads</translation>
+    </message>
+    <message>
+        <source>Repetitions</source>
+        <translation>Répétitions</translation>
+    </message>
+    <message>
+        <source>Warm-up runs</source>
+        <translation>Exécutions de préchauffage</translation>
+    </message>
+    <message>
+        <source>Run sweep</source>
+        <translation>Lancer le balayage</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>No results loaded.</source>
+        <translation>Aucun résultat chargé.</translation>
+    </message>
+    <message>
+        <source>Load JSON…</source>
+        <translation>Charger JSON…</translation>
+    </message>
+    <message>
+        <source>Save JSON…</source>
+        <translation>Enregistrer JSON…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>Exporter en CSV…</translation>
+    </message>
+    <message>
+        <source>Export chart…</source>
+        <translation>Exporter le graphique…</translation>
+    </message>
+    <message>
+        <source>Export report…</source>
+        <translation>Exporter le rapport…</translation>
+    </message>
+    <message>
+        <source>%1 results%2</source>
+        <translation>%1 résultats%2</translation>
+    </message>
+    <message>
+        <source> (cancelled sweep: finished runs only)</source>
+        <translation> (balayage annulé : exécutions terminées seulement)</translation>
+    </message>
+    <message>
+        <source>no chart to export</source>
+        <translation>aucun graphique à exporter</translation>
+    </message>
+    <message>
+        <source>Sweep failed: %1</source>
+        <translation>Échec du balayage : %1</translation>
+    </message>
+    <message>
+        <source>Load results</source>
+        <translation>Charger les résultats</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Save results</source>
+        <translation>Enregistrer les résultats</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>Exporter en CSV</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export chart</source>
+        <translation>Exporter le graphique</translation>
+    </message>
+    <message>
+        <source>PNG (*.png);;SVG (*.svg)</source>
+        <translation>PNG (*.png);;SVG (*.svg)</translation>
+    </message>
+    <message>
+        <source>Export report</source>
+        <translation>Exporter le rapport</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf);;HTML (*.html)</source>
+        <translation>PDF (*.pdf);;HTML (*.html)</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::BenchResultsModel</name>
+    <message>
+        <source>reference</source>
+        <translation>référence</translation>
+    </message>
+</context>
+<context>
     <name>dotakv::gui::ComparePanel</name>
     <message>
         <source>auto</source>
@@ -520,7 +670,7 @@ haute dose rel. moyen %3 %</translation>
         <translation>%1 enregistré</translation>
     </message>
     <message>
-        <source>The model cannot run on this case's grid</source>
+        <source>The model cannot run on this case&apos;s grid</source>
         <translation>Le modèle ne peut pas calculer sur la grille de ce cas</translation>
     </message>
     <message>
@@ -744,7 +894,7 @@ haute dose rel. moyen %3 %</translation>
 <context>
     <name>dotakv::gui::SliceView</name>
     <message>
-        <source>Beam's-eye view (lateral plane)</source>
+        <source>Beam&apos;s-eye view (lateral plane)</source>
         <translation>Vue faisceau (plan latéral)</translation>
     </message>
     <message>

@@ -9,6 +9,156 @@
     </message>
 </context>
 <context>
+    <name>dotakv::gui::BenchPanel</name>
+    <message>
+        <source>model&apos;s (e.g. 20,50,150)</source>
+        <translation>van het model (bijv. 20,50,150)</translation>
+    </message>
+    <message>
+        <source>slices/2</source>
+        <translation>sneden/2</translation>
+    </message>
+    <message>
+        <source>Workload</source>
+        <translation>Werklast</translation>
+    </message>
+    <message>
+        <source>Config (no model file)</source>
+        <translation>Configuratie (geen modelbestand)</translation>
+    </message>
+    <message>
+        <source>Batch</source>
+        <translation>Batch</translation>
+    </message>
+    <message>
+        <source>Slices</source>
+        <translation>Sneden</translation>
+    </message>
+    <message>
+        <source>Chunk (stream)</source>
+        <translation>Blok (stream)</translation>
+    </message>
+    <message>
+        <source>Edit depth (prefix)</source>
+        <translation>Bewerkingsdiepte (prefix)</translation>
+    </message>
+    <message>
+        <source>Cache</source>
+        <translation>Cache</translation>
+    </message>
+    <message>
+        <source>KV precision</source>
+        <translation>KV-precisie</translation>
+    </message>
+    <message>
+        <source>Compute precision</source>
+        <translation>Rekenprecisie</translation>
+    </message>
+    <message>
+        <source>Threads</source>
+        <translation>Threads</translation>
+    </message>
+    <message>
+        <source>Repetitions</source>
+        <translation>Herhalingen</translation>
+    </message>
+    <message>
+        <source>Warm-up runs</source>
+        <translation>Opwarmruns</translation>
+    </message>
+    <message>
+        <source>Run sweep</source>
+        <translation>Sweep starten</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>No results loaded.</source>
+        <translation>Geen resultaten geladen.</translation>
+    </message>
+    <message>
+        <source>Load JSON…</source>
+        <translation>JSON laden…</translation>
+    </message>
+    <message>
+        <source>Save JSON…</source>
+        <translation>JSON opslaan…</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV exporteren…</translation>
+    </message>
+    <message>
+        <source>Export chart…</source>
+        <translation>Grafiek exporteren…</translation>
+    </message>
+    <message>
+        <source>Export report…</source>
+        <translation>Rapport exporteren…</translation>
+    </message>
+    <message>
+        <source>%1 results%2</source>
+        <translation>%1 resultaten%2</translation>
+    </message>
+    <message>
+        <source> (cancelled sweep: finished runs only)</source>
+        <translation> (sweep geannuleerd: alleen voltooide runs)</translation>
+    </message>
+    <message>
+        <source>no chart to export</source>
+        <translation>geen grafiek om te exporteren</translation>
+    </message>
+    <message>
+        <source>Sweep failed: %1</source>
+        <translation>Sweep mislukt: %1</translation>
+    </message>
+    <message>
+        <source>Load results</source>
+        <translation>Resultaten laden</translation>
+    </message>
+    <message>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Save results</source>
+        <translation>Resultaten opslaan</translation>
+    </message>
+    <message>
+        <source>Export CSV</source>
+        <translation>CSV exporteren</translation>
+    </message>
+    <message>
+        <source>CSV (*.csv)</source>
+        <translation>CSV (*.csv)</translation>
+    </message>
+    <message>
+        <source>Export chart</source>
+        <translation>Grafiek exporteren</translation>
+    </message>
+    <message>
+        <source>PNG (*.png);;SVG (*.svg)</source>
+        <translation>PNG (*.png);;SVG (*.svg)</translation>
+    </message>
+    <message>
+        <source>Export report</source>
+        <translation>Rapport exporteren</translation>
+    </message>
+    <message>
+        <source>PDF (*.pdf);;HTML (*.html)</source>
+        <translation>PDF (*.pdf);;HTML (*.html)</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::BenchResultsModel</name>
+    <message>
+        <source>reference</source>
+        <translation>referentie</translation>
+    </message>
+</context>
+<context>
     <name>dotakv::gui::ComparePanel</name>
     <message>
         <source>auto</source>
@@ -520,7 +670,7 @@ hoge dosis gem. rel. %3 %</translation>
         <translation>%1 opgeslagen</translation>
     </message>
     <message>
-        <source>The model cannot run on this case's grid</source>
+        <source>The model cannot run on this case&apos;s grid</source>
         <translation>Het model kan niet rekenen op het rooster van deze casus</translation>
     </message>
     <message>
@@ -744,7 +894,7 @@ hoge dosis gem. rel. %3 %</translation>
 <context>
     <name>dotakv::gui::SliceView</name>
     <message>
-        <source>Beam's-eye view (lateral plane)</source>
+        <source>Beam&apos;s-eye view (lateral plane)</source>
         <translation>Bundelaanzicht (laterale vlak)</translation>
     </message>
     <message>

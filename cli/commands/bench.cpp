@@ -9,9 +9,9 @@
 // weight bytes per step against the measured bandwidth, speedup with its 95 % CI, the cost
 // model's predicted speedup); --json/--csv write the full results (docs/format_bench.md).
 // Ctrl-C stops after the current run and still writes the runs finished so far.
+#include <unistd.h>
 #include <csignal>
 #include <cstdio>
-#include <unistd.h>
 
 #include "command.hpp"
 #include "dotakv/bench_harness.hpp"
@@ -26,9 +26,8 @@ extern "C" void on_sigint(int) {
 }
 
 struct BenchOptions {
-  std::string workload = "full", config = "full", model, batch = "1", slices, chunk = "1",
-              depth, threads = "0", cache = "off,on", kv = "fp32", precision = "fp32", policy,
-              json, csv;
+  std::string workload = "full", config = "full", model, batch = "1", slices, chunk = "1", depth,
+              threads = "0", cache = "off,on", kv = "fp32", precision = "fp32", policy, json, csv;
   int reps = 20, warmup = 3;
   bool no_interleave = false, quiet = false, no_cold = false;
 };
@@ -76,9 +75,8 @@ void print_table(const nlohmann::json& doc) {
                   << fmt("%.1f", r["cost_model"]["weight_bytes_per_step"].get<double>() / 1e6)
                   << " MB weights per step)";
       std::cout << "\n";
-      std::printf("  %-22s %10s %11s %10s %9s %7s %17s %8s %10s %9s\n", "setting", "cold",
-                  "median", "IQR", "GFLOP/s", "%peak", "speedup [95% CI]", "model", "max|diff|",
-                  "cache MB");
+      std::printf("  %-22s %10s %11s %10s %9s %7s %17s %8s %10s %9s\n", "setting", "cold", "median",
+                  "IQR", "GFLOP/s", "%peak", "speedup [95% CI]", "model", "max|diff|", "cache MB");
     }
     std::string sp = "reference", pred;
     if (!r["speedup"].is_null())
@@ -102,29 +100,33 @@ void print_table(const nlohmann::json& doc) {
     if (r.contains("auto")) {
       std::cout << "      auto: " << r["auto"]["reason"].get<std::string>();
       if (r["auto"].contains("regret"))
-        std::cout << "; regret vs best fixed " << fmt("%+.1f %%", r["auto"]["regret"].get<double>() * 100);
+        std::cout << "; regret vs best fixed "
+                  << fmt("%+.1f %%", r["auto"]["regret"].get<double>() * 100);
       std::cout << "\n";
     }
     if (r.contains("cost_model") && r["settings"]["workload"] == "stream" && has) {
       const auto& cm = r["cost_model"];
-      std::cout << "      " << cm["steps"] << " steps; predicted " << fmt_time(cm["predicted_s"].get<double>())
-                << " (compute bound " << fmt_time(cm["compute_bound_s"].get<double>())
-                << ", memory bound " << fmt_time(cm["memory_bound_s"].get<double>())
-                << "); measured/predicted " << fmt("%.2f", cm.value("measured_over_predicted", 0.0))
-                << "; weights+KV read " << fmt("%.1f", cm.value("bytes_gbs_achieved", 0.0))
-                << " GB/s vs " << fmt("%.1f", cm["ceilings"]["bandwidth_gbs"].get<double>())
-                << " GB/s measured\n";
+      std::cout << "      " << cm["steps"] << " steps; predicted "
+                << fmt_time(cm["predicted_s"].get<double>()) << " (compute bound "
+                << fmt_time(cm["compute_bound_s"].get<double>()) << ", memory bound "
+                << fmt_time(cm["memory_bound_s"].get<double>()) << "); measured/predicted "
+                << fmt("%.2f", cm.value("measured_over_predicted", 0.0)) << "; weights+KV read "
+                << fmt("%.1f", cm.value("bytes_gbs_achieved", 0.0)) << " GB/s vs "
+                << fmt("%.1f", cm["ceilings"]["bandwidth_gbs"].get<double>()) << " GB/s measured\n";
     }
   }
-  if (doc["cancelled"].get<bool>()) std::cout << "\n(cancelled: results hold the runs finished so far)\n";
+  if (doc["cancelled"].get<bool>())
+    std::cout << "\n(cancelled: results hold the runs finished so far)\n";
 }
 
 void setup_bench(CLI::App& app) {
-  auto* cmd = app.add_subcommand("bench", "Benchmark cache settings honestly (warm-up excluded, "
-                                          "interleaved reps, CIs, cost model)");
+  auto* cmd = app.add_subcommand("bench",
+                                 "Benchmark cache settings honestly (warm-up excluded, "
+                                 "interleaved reps, CIs, cost model)");
   auto o = std::make_shared<BenchOptions>();
   cmd->add_option("--workload", o->workload, "full | stream | prefix")->capture_default_str();
-  cmd->add_option("--config", o->config, "Model configuration without --model: full | compact | C.json")
+  cmd->add_option("--config", o->config,
+                  "Model configuration without --model: full | compact | C.json")
       ->capture_default_str();
   cmd->add_option("--model", o->model, "Weights file (HDF5); default: seeded random weights");
   cmd->add_option("--batch", o->batch, "Batch sizes, e.g. 1,2,4,8")->capture_default_str();
@@ -135,13 +137,16 @@ void setup_bench(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--cache", o->cache, "off,on,auto (compared interleaved)")->capture_default_str();
   cmd->add_option("--kv-precision", o->kv, "fp32,fp16,int8")->capture_default_str();
-  cmd->add_option("--precision", o->precision, "Compute precision fp32,bf16")->capture_default_str();
+  cmd->add_option("--precision", o->precision, "Compute precision fp32,bf16")
+      ->capture_default_str();
   cmd->add_option("--reps", o->reps, "Timed repetitions per setting")->capture_default_str();
-  cmd->add_option("--warmup", o->warmup, "Discarded warm-up runs per setting")->capture_default_str();
+  cmd->add_option("--warmup", o->warmup, "Discarded warm-up runs per setting")
+      ->capture_default_str();
   cmd->add_flag("--no-interleave", o->no_interleave, "Run settings in blocks (to show drift bias)");
   cmd->add_flag("--no-cold", o->no_cold, "Do not time the first run separately");
-  cmd->add_option("--policy", o->policy, "Auto-policy profile for --cache auto (default: "
-                                         "$DOTAKV_POLICY or ~/.cache/dotakv/auto_policy.json)");
+  cmd->add_option("--policy", o->policy,
+                  "Auto-policy profile for --cache auto (default: "
+                  "$DOTAKV_POLICY or ~/.cache/dotakv/auto_policy.json)");
   cmd->add_option("--json", o->json, "Write all results as JSON");
   cmd->add_option("--csv", o->csv, "Write one CSV row per result");
   cmd->add_flag("--quiet", o->quiet, "No progress on stderr");

@@ -15,14 +15,15 @@ namespace {
 
 struct CalOptions {
   std::string model, config = "full", batch = "1", chunk = "1,10", depth, out, precision = "fp32",
-              kv = "fp32";
+                     kv = "fp32";
   int reps = 3, threads = 0;
   bool json = false;
 };
 
 void setup_calibrate(CLI::App& app) {
-  auto* cmd = app.add_subcommand("calibrate", "Measure cached vs uncached costs; write the "
-                                              "auto-policy profile");
+  auto* cmd = app.add_subcommand("calibrate",
+                                 "Measure cached vs uncached costs; write the "
+                                 "auto-policy profile");
   auto o = std::make_shared<CalOptions>();
   cmd->add_option("--model", o->model, "Weights file (HDF5); default: random weights of --config");
   cmd->add_option("--config", o->config, "full | compact | C.json (without --model)")
@@ -34,8 +35,9 @@ void setup_calibrate(CLI::App& app) {
   cmd->add_option("--threads", o->threads, "Threads (0 = all cores)")->capture_default_str();
   cmd->add_option("--precision", o->precision, "fp32 | bf16")->capture_default_str();
   cmd->add_option("--kv-precision", o->kv, "fp32 | fp16 | int8")->capture_default_str();
-  cmd->add_option("--out", o->out, "Profile path (default $DOTAKV_POLICY or "
-                                   "~/.cache/dotakv/auto_policy.json)");
+  cmd->add_option("--out", o->out,
+                  "Profile path (default $DOTAKV_POLICY or "
+                  "~/.cache/dotakv/auto_policy.json)");
   cmd->add_flag("--json", o->json, "Print the profile as JSON");
   cmd->callback([o] {
     using namespace dotakv::bench;
@@ -49,7 +51,8 @@ void setup_calibrate(CLI::App& app) {
     co.precision = o->precision;
     co.kv_precision = o->kv;
     for (int b : co.batches)
-      if (b < 1 || b > 64) throw dotakv::ValueError("--batch: value " + std::to_string(b) + " outside 1..64");
+      if (b < 1 || b > 64)
+        throw dotakv::ValueError("--batch: value " + std::to_string(b) + " outside 1..64");
     for (int c : co.chunks)
       if (c < 1) throw dotakv::ValueError("--chunk: value " + std::to_string(c) + " must be >= 1");
     dotakv::set_num_threads(o->threads);
@@ -71,12 +74,13 @@ void setup_calibrate(CLI::App& app) {
       const int be = p.break_even_slices(c.batch, c.chunk);
       int S = 0;
       for (int m : c.new_slices) S += m;
-      std::printf("stream batch %d chunk %d: %d slices cached %.2f ms, uncached %.2f ms; "
-                  "cache pays off from %s\n",
-                  c.batch, c.chunk, S, p.predict_stream_s(c, S, c.chunk, true) * 1e3,
-                  p.predict_stream_s(c, S, c.chunk, false) * 1e3,
-                  be < 0 ? "never (within the calibrated range)"
-                         : (std::to_string(be) + " slices").c_str());
+      std::printf(
+          "stream batch %d chunk %d: %d slices cached %.2f ms, uncached %.2f ms; "
+          "cache pays off from %s\n",
+          c.batch, c.chunk, S, p.predict_stream_s(c, S, c.chunk, true) * 1e3,
+          p.predict_stream_s(c, S, c.chunk, false) * 1e3,
+          be < 0 ? "never (within the calibrated range)"
+                 : (std::to_string(be) + " slices").c_str());
     }
     for (const auto& f : p.full)
       std::printf("full batch %d: %.2f ms without K/V storage, %.2f ms with\n", f.batch,

@@ -1,6 +1,7 @@
 // `dotakv demo`: a water phantom with a bone slab, the DoTA engine in full and stream+cache
 // modes (fp16/int8 KV storage, bf16 compute, prefix reuse after a downstream edit), with a
-// readable summary: latency, speedup, max difference to `full` fp32, cache bytes. Uses --model if given, else seeded random weights.
+// readable summary: latency, speedup, max difference to `full` fp32, cache bytes. Uses --model if
+// given, else seeded random weights.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -17,7 +18,8 @@ double median(std::vector<double> v) {
 }
 double max_diff(const dotakv::Volume& a, const dotakv::Volume& b) {
   double d = 0;
-  for (std::size_t i = 0; i < a.data.size(); ++i) d = std::max(d, double(std::fabs(a.data[i] - b.data[i])));
+  for (std::size_t i = 0; i < a.data.size(); ++i)
+    d = std::max(d, double(std::fabs(a.data[i] - b.data[i])));
   return d;
 }
 double max_abs(const dotakv::Volume& a) {
@@ -27,7 +29,8 @@ double max_abs(const dotakv::Volume& a) {
 }
 
 void setup_demo(CLI::App& app) {
-  auto* cmd = app.add_subcommand("demo", "Run DoTA on a water + bone-slab phantom in every mode and summarize");
+  auto* cmd = app.add_subcommand(
+      "demo", "Run DoTA on a water + bone-slab phantom in every mode and summarize");
   struct Opts {
     std::string model, config = "full";
     std::uint64_t seed = 1;
@@ -37,20 +40,24 @@ void setup_demo(CLI::App& app) {
   };
   auto o = std::make_shared<Opts>();
   cmd->add_option("--model", o->model, "Weights file (default: random weights of --config)");
-  cmd->add_option("--config", o->config, "full | compact | config JSON (for random weights)")->capture_default_str();
+  cmd->add_option("--config", o->config, "full | compact | config JSON (for random weights)")
+      ->capture_default_str();
   cmd->add_option("--seed", o->seed, "Seed of the random weights")->capture_default_str();
   cmd->add_option("--energy", o->energy, "Beam energy in MeV")->capture_default_str();
-  cmd->add_option("--reps", o->reps, "Timed repetitions per mode (median reported)")->capture_default_str();
+  cmd->add_option("--reps", o->reps, "Timed repetitions per mode (median reported)")
+      ->capture_default_str();
   cmd->add_option("--chunk", o->chunk, "Slices per streaming step")->capture_default_str();
   cmd->add_option("--threads", o->threads, "Threads (0: all cores)");
-  cmd->add_flag("--baseline", o->baseline, "Also run stream without cache (recomputes the prefix every step; slow)");
+  cmd->add_flag("--baseline", o->baseline,
+                "Also run stream without cache (recomputes the prefix every step; slow)");
   cmd->add_flag("!--no-bf16", o->bf16, "Skip the bf16 compute row");
   cmd->add_flag("--json", o->json, "Print JSON");
   cmd->callback([o] {
-    if (o->reps < 1) throw dotakv::ValueError("--reps: expected >= 1, found " + std::to_string(o->reps));
-    auto model = o->model.empty()
-                     ? dotakv::Model::random_shared(dotakv::ModelConfig::from_name_or_file(o->config), o->seed)
-                     : dotakv::Model::load_shared(o->model);
+    if (o->reps < 1)
+      throw dotakv::ValueError("--reps: expected >= 1, found " + std::to_string(o->reps));
+    auto model = o->model.empty() ? dotakv::Model::random_shared(
+                                        dotakv::ModelConfig::from_name_or_file(o->config), o->seed)
+                                  : dotakv::Model::load_shared(o->model);
     const auto& c = model->config();
     // water (0 HU) with a 2 cm bone slab (1200 HU) from 4 cm depth; 2 mm voxels
     dotakv::Volume ct(c.num_slices, c.rows(), c.cols(), 0.f);
@@ -70,7 +77,8 @@ void setup_demo(CLI::App& app) {
     };
     std::vector<Row> rows;
     dotakv::Volume ref;
-    auto run = [&](const std::string& name, dotakv::SessionOptions so, const dotakv::Volume& input, const dotakv::Volume* against) {
+    auto run = [&](const std::string& name, dotakv::SessionOptions so, const dotakv::Volume& input,
+                   const dotakv::Volume* against) {
       so.threads = o->threads;
       dotakv::Session s(model, so);
       Row r;
@@ -139,26 +147,37 @@ void setup_demo(CLI::App& app) {
     }
     const double full_s = rows[0].latency_s;
     if (o->json) {
-      nlohmann::json j = {{"model", model->description()}, {"config", c.to_json()}, {"energy_mev", o->energy},
-                          {"flops_full", c.flops_full()}, {"rows", nlohmann::json::array()}};
+      nlohmann::json j = {{"model", model->description()},
+                          {"config", c.to_json()},
+                          {"energy_mev", o->energy},
+                          {"flops_full", c.flops_full()},
+                          {"rows", nlohmann::json::array()}};
       for (const auto& r : rows)
-        j["rows"].push_back({{"name", r.name}, {"latency_s", r.latency_s}, {"cold_s", r.cold_s},
-                             {"speedup_vs_full", full_s / r.latency_s}, {"max_diff_over_dose_max", r.diff},
-                             {"cache_bytes", r.cache_bytes}, {"tokens_computed", r.tokens}, {"tokens_reused", r.reused}});
+        j["rows"].push_back({{"name", r.name},
+                             {"latency_s", r.latency_s},
+                             {"cold_s", r.cold_s},
+                             {"speedup_vs_full", full_s / r.latency_s},
+                             {"max_diff_over_dose_max", r.diff},
+                             {"cache_bytes", r.cache_bytes},
+                             {"tokens_computed", r.tokens},
+                             {"tokens_reused", r.reused}});
       dotakv::cli::print_json(j);
       return;
     }
-    std::printf("dotakv demo: %s (%.1f GFLOP per forward), water + 2 cm bone slab at 4 cm, %.0f MeV\n",
-                model->description().c_str(), c.flops_full() * 1e-9, o->energy);
-    std::printf("full pass: %.1f ms median of %d (%.1f GFLOP/s), first call %.1f ms\n\n", full_s * 1e3, o->reps,
-                c.flops_full() / full_s * 1e-9, rows[0].cold_s * 1e3);
-    std::printf("%-42s %12s %10s %14s %12s %10s\n", "mode", "latency ms", "vs full", "max diff/max", "cache MB", "tokens");
+    std::printf(
+        "dotakv demo: %s (%.1f GFLOP per forward), water + 2 cm bone slab at 4 cm, %.0f MeV\n",
+        model->description().c_str(), c.flops_full() * 1e-9, o->energy);
+    std::printf("full pass: %.1f ms median of %d (%.1f GFLOP/s), first call %.1f ms\n\n",
+                full_s * 1e3, o->reps, c.flops_full() / full_s * 1e-9, rows[0].cold_s * 1e3);
+    std::printf("%-42s %12s %10s %14s %12s %10s\n", "mode", "latency ms", "vs full", "max diff/max",
+                "cache MB", "tokens");
     for (const auto& r : rows)
-      std::printf("%-42s %12.1f %9.2fx %14.2e %12.2f %10lld%s\n", r.name.c_str(), r.latency_s * 1e3, full_s / r.latency_s,
-                  r.diff, r.cache_bytes / 1e6, (long long)r.tokens,
+      std::printf("%-42s %12.1f %9.2fx %14.2e %12.2f %10lld%s\n", r.name.c_str(), r.latency_s * 1e3,
+                  full_s / r.latency_s, r.diff, r.cache_bytes / 1e6, (long long)r.tokens,
                   r.reused ? (" (+" + std::to_string(r.reused) + " reused)").c_str() : "");
-    std::printf("\nstream + cache delivers the dose slice by slice (each slice final when its step ends);\n"
-                "prefix reuse recomputes only the tokens after the edit.\n");
+    std::printf(
+        "\nstream + cache delivers the dose slice by slice (each slice final when its step ends);\n"
+        "prefix reuse recomputes only the tokens after the edit.\n");
   });
 }
 DOTAKV_REGISTER_COMMAND(setup_demo);

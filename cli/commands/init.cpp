@@ -12,7 +12,8 @@ void setup_init(CLI::App& app) {
     bool json = false;
   };
   auto o = std::make_shared<Opts>();
-  cmd->add_option("--config", o->config, "full | compact | path to a model config JSON")->capture_default_str();
+  cmd->add_option("--config", o->config, "full | compact | path to a model config JSON")
+      ->capture_default_str();
   cmd->add_option("--seed", o->seed, "Random seed")->capture_default_str();
   cmd->add_option("--out", o->out, "Weights file to write (HDF5)")->required();
   cmd->add_flag("--json", o->json, "Print JSON");
@@ -22,11 +23,13 @@ void setup_init(CLI::App& app) {
     m.set_description("random init, config " + o->config + ", seed " + std::to_string(o->seed));
     m.save(o->out);
     if (o->json) {
-      dotakv::cli::print_json({{"out", o->out}, {"config", cfg.to_json()}, {"seed", o->seed},
+      dotakv::cli::print_json({{"out", o->out},
+                               {"config", cfg.to_json()},
+                               {"seed", o->seed},
                                {"parameters", cfg.parameter_count()}});
     } else {
-      std::cout << "wrote " << o->out << ": " << cfg.parameter_count() << " parameters, config " << o->config
-                << ", seed " << o->seed << "\n";
+      std::cout << "wrote " << o->out << ": " << cfg.parameter_count() << " parameters, config "
+                << o->config << ", seed " << o->seed << "\n";
     }
   });
 }

@@ -35,7 +35,8 @@ void setup_report(CLI::App& app) {
   cmd->add_option("--html", o->html, "Write HTML here");
   cmd->add_option("--pdf", o->pdf, "Write PDF here (needs dotakv-report next to dotakv)");
   cmd->add_option("--title", o->title, "Report title")->capture_default_str();
-  cmd->add_option("--gamma", o->gamma, "Gamma criteria for dose comparisons")->capture_default_str();
+  cmd->add_option("--gamma", o->gamma, "Gamma criteria for dose comparisons")
+      ->capture_default_str();
   cmd->add_option("--threshold", o->threshold, "Gamma low-dose threshold (fraction of max)")
       ->capture_default_str();
   cmd->callback([o] {
@@ -48,9 +49,11 @@ void setup_report(CLI::App& app) {
     if (!o->pdf.empty()) {
       tool = report_tool();
       if (tool.empty() || access(tool.c_str(), X_OK) != 0)
-        throw dotakv::IoError("report: PDF export needs the Qt program 'dotakv-report' next to this "
-                              "executable (looked for " + (tool.empty() ? std::string("?") : tool) +
-                              "); build with DOTAKV_BUILD_GUI=ON, or export --html only");
+        throw dotakv::IoError(
+            "report: PDF export needs the Qt program 'dotakv-report' next to this "
+            "executable (looked for " +
+            (tool.empty() ? std::string("?") : tool) +
+            "); build with DOTAKV_BUILD_GUI=ON, or export --html only");
     }
     // Build (and so validate) the content before writing anything.
     Report r = make_report(o->title);
@@ -69,8 +72,9 @@ void setup_report(CLI::App& app) {
       std::cout << "wrote " << o->html << "\n";
     }
     if (!o->pdf.empty()) {
-      std::vector<std::string> args{tool, "--pdf", o->pdf, "--title", o->title, "--gamma", o->gamma,
-                                    "--threshold", std::to_string(o->threshold)};
+      std::vector<std::string> args{tool,      "--pdf",       o->pdf,
+                                    "--title", o->title,      "--gamma",
+                                    o->gamma,  "--threshold", std::to_string(o->threshold)};
       if (!o->bench.empty()) args.insert(args.end(), {"--bench", o->bench});
       if (!o->case_path.empty()) args.insert(args.end(), {"--case", o->case_path});
       std::vector<char*> argv;

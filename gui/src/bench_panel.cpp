@@ -46,15 +46,17 @@ std::vector<int> ints(const QString& text, const char* option) {
   for (const auto& part : text.split(',', Qt::SkipEmptyParts)) {
     bool ok = false;
     const int v = part.trimmed().toInt(&ok);
-    if (!ok) throw dotakv::ValueError(std::string(option) + ": expected integers, found '" +
-                                      part.toStdString() + "'");
+    if (!ok)
+      throw dotakv::ValueError(std::string(option) + ": expected integers, found '" +
+                               part.toStdString() + "'");
     out.push_back(v);
   }
   return out;
 }
 std::vector<std::string> strings(const QString& text) {
   std::vector<std::string> out;
-  for (const auto& part : text.split(',', Qt::SkipEmptyParts)) out.push_back(part.trimmed().toStdString());
+  for (const auto& part : text.split(',', Qt::SkipEmptyParts))
+    out.push_back(part.trimmed().toStdString());
   return out;
 }
 
@@ -73,8 +75,9 @@ int BenchResultsModel::rowCount(const QModelIndex& parent) const {
 }
 QVariant BenchResultsModel::headerData(int s, Qt::Orientation o, int role) const {
   if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
-  static const char* names[] = {"group", "point", "setting", "cold", "median", "IQR", "speedup",
-                                "CI95 low", "CI95 high", "max |diff|", "cache MB", "model speedup"};
+  static const char* names[] = {"group",     "point",      "setting",  "cold",
+                                "median",    "IQR",        "speedup",  "CI95 low",
+                                "CI95 high", "max |diff|", "cache MB", "model speedup"};
   return s >= 0 && s < ColumnCount ? QVariant(tr(names[s])) : QVariant();
 }
 QVariant BenchResultsModel::data(const QModelIndex& index, int role) const {
@@ -85,18 +88,32 @@ QVariant BenchResultsModel::data(const QModelIndex& index, int role) const {
     return role == Qt::UserRole ? QVariant(std::isfinite(v) ? v : -1e300) : QVariant(text);
   };
   switch (index.column()) {
-    case Group: return r.value("group", 0);
+    case Group:
+      return r.value("group", 0);
     case Point: {
-      QString p = QString::fromStdString(st.value("workload", std::string())) + " b=" +
-                  QString::number(st.value("batch", 0)) + " S=" + QString::number(st.value("slices", 0));
-      if (st.contains("chunk") && st["chunk"].is_number()) p += " c=" + QString::number(st["chunk"].get<int>());
-      if (st.contains("depth") && st["depth"].is_number()) p += " k=" + QString::number(st["depth"].get<int>());
+      QString p = QString::fromStdString(st.value("workload", std::string())) +
+                  " b=" + QString::number(st.value("batch", 0)) +
+                  " S=" + QString::number(st.value("slices", 0));
+      if (st.contains("chunk") && st["chunk"].is_number())
+        p += " c=" + QString::number(st["chunk"].get<int>());
+      if (st.contains("depth") && st["depth"].is_number())
+        p += " k=" + QString::number(st["depth"].get<int>());
       return p;
     }
-    case Setting: return QString::fromStdString(r.value("label", std::string()));
-    case Cold: { const double v = num_at(r, {"cold_s"}); return number(v, fmt_time(v)); }
-    case Median: { const double v = num_at(r, {"stats", "median"}); return number(v, fmt_time(v)); }
-    case Iqr: { const double v = num_at(r, {"stats", "iqr"}); return number(v, fmt_time(v)); }
+    case Setting:
+      return QString::fromStdString(r.value("label", std::string()));
+    case Cold: {
+      const double v = num_at(r, {"cold_s"});
+      return number(v, fmt_time(v));
+    }
+    case Median: {
+      const double v = num_at(r, {"stats", "median"});
+      return number(v, fmt_time(v));
+    }
+    case Iqr: {
+      const double v = num_at(r, {"stats", "iqr"});
+      return number(v, fmt_time(v));
+    }
     case Speedup: {
       const double v = num_at(r, {"speedup", "median_ratio"});
       return number(v, std::isfinite(v) ? QString::number(v, 'f', 2) + "x" : tr("reference"));
@@ -108,8 +125,14 @@ QVariant BenchResultsModel::data(const QModelIndex& index, int role) const {
         v = r["speedup"]["ci95"][index.column() == CiLow ? 0 : 1].get<double>();
       return number(v, std::isfinite(v) ? QString::number(v, 'f', 2) : "-");
     }
-    case MaxDiff: { const double v = num_at(r, {"max_abs_diff"}); return number(v, QString::number(v, 'e', 2)); }
-    case CacheMB: { const double v = num_at(r, {"cache_bytes"}) / 1e6; return number(v, QString::number(v, 'f', 2)); }
+    case MaxDiff: {
+      const double v = num_at(r, {"max_abs_diff"});
+      return number(v, QString::number(v, 'e', 2));
+    }
+    case CacheMB: {
+      const double v = num_at(r, {"cache_bytes"}) / 1e6;
+      return number(v, QString::number(v, 'f', 2));
+    }
     case Predicted: {
       const double v = num_at(r, {"cost_model", "predicted_speedup"});
       return number(v, std::isfinite(v) ? QString::number(v, 'f', 2) + "x" : "-");
@@ -233,14 +256,19 @@ void BenchPanel::setResults(const nlohmann::json& doc) {
   model_->setDocument(doc);
   refreshCharts();
   const auto n = doc.contains("results") ? doc["results"].size() : 0;
-  status_->setText(tr("%1 results%2").arg(n).arg(doc.value("cancelled", false) ? tr(" (cancelled sweep: finished runs only)") : QString()));
+  status_->setText(tr("%1 results%2")
+                       .arg(n)
+                       .arg(doc.value("cancelled", false)
+                                ? tr(" (cancelled sweep: finished runs only)")
+                                : QString()));
 }
 
 void BenchPanel::refreshCharts() {
   charts_.clear();
   chart_select_->blockSignals(true);
   chart_select_->clear();
-  if (model_->document().contains("results")) charts_ = dotakv::bench::bench_charts(model_->document());
+  if (model_->document().contains("results"))
+    charts_ = dotakv::bench::bench_charts(model_->document());
   for (const auto& c : charts_) chart_select_->addItem(QString::fromStdString(c.title));
   chart_select_->blockSignals(false);
   showChart(charts_.empty() ? -1 : 0);
@@ -339,7 +367,9 @@ dotakv::bench::SweepSpec BenchPanel::sweepFromControls() const {
   return s;
 }
 
-bool BenchPanel::running() const { return watcher_->isRunning(); }
+bool BenchPanel::running() const {
+  return watcher_->isRunning();
+}
 
 void BenchPanel::onRun() {
   try {
@@ -354,17 +384,18 @@ void BenchPanel::startSweep(const dotakv::bench::SweepSpec& spec) {
   if (running()) return;
   dotakv::bench::validate_sweep(spec);  // throws on bad input, before any thread starts
   QPointer<BenchPanel> self(this);
-  progress_ = std::make_shared<dotakv::Progress>([self](double done, double total, const std::string& msg) {
-    QMetaObject::invokeMethod(
-        qApp,
-        [self, done, total, msg] {
-          if (!self) return;
-          self->progress_bar_->setValue(total > 0 ? int(1000 * done / total) : 0);
-          self->status_->setText(QString::fromStdString(msg));
-          emit self->progressChanged(done, total);
-        },
-        Qt::QueuedConnection);
-  });
+  progress_ =
+      std::make_shared<dotakv::Progress>([self](double done, double total, const std::string& msg) {
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, done, total, msg] {
+              if (!self) return;
+              self->progress_bar_->setValue(total > 0 ? int(1000 * done / total) : 0);
+              self->status_->setText(QString::fromStdString(msg));
+              emit self->progressChanged(done, total);
+            },
+            Qt::QueuedConnection);
+      });
   run_->setEnabled(false);
   cancel_->setEnabled(true);
   progress_bar_->setValue(0);
@@ -417,12 +448,14 @@ void BenchPanel::onExportCsv() {
   if (!p.isEmpty() && !exportCsv(p, &err)) QMessageBox::warning(this, tr("Export CSV"), err);
 }
 void BenchPanel::onExportChart() {
-  const QString p = QFileDialog::getSaveFileName(this, tr("Export chart"), {}, tr("PNG (*.png);;SVG (*.svg)"));
+  const QString p =
+      QFileDialog::getSaveFileName(this, tr("Export chart"), {}, tr("PNG (*.png);;SVG (*.svg)"));
   QString err;
   if (!p.isEmpty() && !exportChart(p, &err)) QMessageBox::warning(this, tr("Export chart"), err);
 }
 void BenchPanel::onExportReport() {
-  const QString p = QFileDialog::getSaveFileName(this, tr("Export report"), {}, tr("PDF (*.pdf);;HTML (*.html)"));
+  const QString p =
+      QFileDialog::getSaveFileName(this, tr("Export report"), {}, tr("PDF (*.pdf);;HTML (*.html)"));
   QString err;
   if (!p.isEmpty() && !exportReport(p, &err)) QMessageBox::warning(this, tr("Export report"), err);
 }

@@ -36,8 +36,21 @@ namespace dotakv::gui {
 class BenchResultsModel : public QAbstractTableModel {
   Q_OBJECT
  public:
-  enum Column { Group, Point, Setting, Cold, Median, Iqr, Speedup, CiLow, CiHigh, MaxDiff, CacheMB,
-                Predicted, ColumnCount };
+  enum Column {
+    Group,
+    Point,
+    Setting,
+    Cold,
+    Median,
+    Iqr,
+    Speedup,
+    CiLow,
+    CiHigh,
+    MaxDiff,
+    CacheMB,
+    Predicted,
+    ColumnCount
+  };
   explicit BenchResultsModel(QObject* parent = nullptr) : QAbstractTableModel(parent) {}
   void setDocument(const nlohmann::json& doc);
   const nlohmann::json& document() const { return doc_; }

@@ -147,8 +147,8 @@ QChart* make_bench_chart(const dotakv::bench::ReportChart& spec) {
     }
   }
   if (bar && spec.id == "speedup_vs_batch" && !logy) {
-    auto* one = segment(chart, {-0.6, 1.0}, {std::max<double>(spec.categories.size(), 1) - 0.4, 1.0},
-                        Qt::gray);
+    auto* one = segment(chart, {-0.6, 1.0},
+                        {std::max<double>(spec.categories.size(), 1) - 0.4, 1.0}, Qt::gray);
     QPen p(Qt::gray);
     p.setStyle(Qt::DashLine);
     one->setPen(p);

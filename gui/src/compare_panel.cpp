@@ -11,6 +11,7 @@
 #include <QVBoxLayout>
 #include <QValueAxis>
 #include <QtConcurrent>
+#include <algorithm>
 #include <cmath>
 
 #include "dotakv/analysis.hpp"
@@ -193,16 +194,31 @@ void ComparePanel::rebuildMaps() {
     diff_ = Volume(r->volume.slices, r->volume.rows, r->volume.cols);
     diff_.spacing_mm = r->volume.spacing_mm;
     rel_ = diff_;
-    double m = 0;
+    std::vector<float> relevant;  // |diff| where either dose is above the threshold
     for (size_t i = 0; i < diff_.size(); ++i) {
       const double a = r->volume.data[i], b = e->volume.data[i];
       diff_.data[i] = float((b - a) / ref_max * 100);
-      m = std::max(m, std::abs(double(diff_.data[i])));
+      if (std::max(a, b) >= thr) relevant.push_back(std::abs(diff_.data[i]));
       rel_.data[i] =
           a >= thr && a > 0 ? float((b - a) / a * 100) : std::numeric_limits<float>::quiet_NaN();
     }
-    auto_range_ = m > 0 ? viz::nice_ticks(0, m, 2).back() : 1.0;
-    if (auto_range_ < m) auto_range_ *= 2;
+    // Symmetric auto range: a 1/2/5 x 10^k ceiling of the 99th percentile of |diff| in the
+    // dose region (single noisy MC voxels would otherwise wash the map out).
+    double q = 0;
+    if (!relevant.empty()) {
+      const size_t k = size_t(0.99 * double(relevant.size() - 1));
+      std::nth_element(relevant.begin(), relevant.begin() + k, relevant.end());
+      q = relevant[k];
+    }
+    auto_range_ = 1.0;
+    if (q > 0) {
+      const double mag = std::pow(10.0, std::floor(std::log10(q)));
+      for (double f : {1.0, 2.0, 5.0, 10.0})
+        if (f * mag >= q) {
+          auto_range_ = f * mag;
+          break;
+        }
+    }
     try {
       const auto d = physics::dose_difference(r->volume, e->volume);
       stats_->setText(tr("max |Δ| %1 % of ref. max\nmean |Δ| %2 %\nhigh-dose mean rel. %3 %")

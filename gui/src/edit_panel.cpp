@@ -106,6 +106,8 @@ EditPanel::EditPanel(CaseModel* model, QUndoStack* stack, QWidget* parent)
   insert_ = new QPushButton;
   move_ = new QPushButton;
   paint_ = new QPushButton;
+  brush_ = new QPushButton;
+  brush_->setCheckable(true);
   undo_ = new QPushButton;
   redo_ = new QPushButton;
   hint_ = new QLabel;
@@ -127,6 +129,7 @@ EditPanel::EditPanel(CaseModel* model, QUndoStack* stack, QWidget* parent)
   lay->addLayout(form_);
   lay->addLayout(buttons);
   lay->addLayout(paint_row);
+  lay->addWidget(brush_);
   lay->addLayout(ur);
   lay->addWidget(hint_);
   lay->addStretch();
@@ -142,6 +145,7 @@ EditPanel::EditPanel(CaseModel* model, QUndoStack* stack, QWidget* parent)
   connect(insert_, &QPushButton::clicked, this, &EditPanel::insertShape);
   connect(move_, &QPushButton::clicked, this, &EditPanel::moveLastShape);
   connect(paint_, &QPushButton::clicked, this, &EditPanel::paintAtCrosshair);
+  connect(brush_, &QPushButton::toggled, this, &EditPanel::brushToggled);
   connect(undo_, &QPushButton::clicked, stack_, &QUndoStack::undo);
   connect(redo_, &QPushButton::clicked, stack_, &QUndoStack::redo);
   connect(stack_, &QUndoStack::canUndoChanged, undo_, &QPushButton::setEnabled);
@@ -219,6 +223,30 @@ bool EditPanel::paintAtCrosshair() {
   return true;
 }
 
+bool EditPanel::brushEnabled() const {
+  return brush_->isChecked();
+}
+
+void EditPanel::strokePaint(const std::array<int, 3>& c) {
+  if (!model_->hasCase()) return;
+  if (!stroke_) {
+    stroke_before_ = model_->ct();
+    stroke_ = model_->ct();
+  }
+  stroke_ = paint_disc(*stroke_, c[0], c[1], c[2], radius_->value(), hu_->value());
+  model_->setCt(*stroke_);  // live feedback; the dose follows when the stroke ends
+}
+
+void EditPanel::strokeFinished() {
+  if (!stroke_ || !stroke_before_) return;
+  Volume before = std::move(*stroke_before_), after = std::move(*stroke_);
+  stroke_.reset();
+  stroke_before_.reset();
+  stack_->push(new CtEditCommand(model_, std::move(before), std::move(after),
+                                 tr("Paint %1 HU").arg(hu_->value(), 0, 'f', 0),
+                                 [this](int z) { emit ctEdited(z); }));
+}
+
 void EditPanel::retranslate() {
   shape_->setItemText(0, tr("Block"));
   shape_->setItemText(1, tr("Sphere"));
@@ -242,6 +270,7 @@ void EditPanel::retranslate() {
   move_->setText(tr("Move last to depth"));
   paint_->setText(tr("Paint HU at crosshair"));
   radius_->setToolTip(tr("Paint radius"));
+  brush_->setText(tr("Paint with the mouse (drag in the slices)"));
   undo_->setText(tr("Undo"));
   redo_->setText(tr("Redo"));
   hint_->setText(

@@ -1,5 +1,6 @@
 // CT edit tool: insert or move a block/sphere of bone, lung, air or tissue (or any HU) at a
-// chosen depth, or paint HU in the current beam's-eye slice around the crosshair. Every edit is
+// chosen depth, or paint HU in a slice (a disc around the crosshair, or a brush: left-drag in the
+// slice views while "Paint with the mouse" is on). Every edit is
 // a QUndoCommand holding the CT before and after; applying/undoing it updates the CaseModel and
 // reports the first changed slice so the dose is recomputed with prefix reuse (tokens of the
 // slices before it keep their cached K/V).
@@ -63,11 +64,18 @@ class EditPanel : public QWidget {
   bool insertShape();
   bool moveLastShape();
   bool paintAtCrosshair();
+  // Brush strokes from a slice view in paint mode: each call paints a disc (live, no
+  // recompute); strokeFinished() makes the whole stroke one undoable edit and recomputes.
+  void strokePaint(const std::array<int, 3>& zyx);
+  void strokeFinished();
+  bool brushEnabled() const;
   void retranslate();
 
  signals:
   // The CT changed from this slice on (edit applied or undone): recompute with prefix reuse.
   void ctEdited(int first_changed_slice);
+  // The "paint with the mouse" toggle changed (the main window switches the views' paint mode).
+  void brushToggled(bool on);
 
  protected:
   void changeEvent(QEvent* e) override;
@@ -79,7 +87,8 @@ class EditPanel : public QWidget {
   QFormLayout* form_;
   QComboBox *shape_, *material_;
   QDoubleSpinBox *hu_, *depth_, *size_, *width_, *ox_, *oy_, *radius_;
-  QPushButton *insert_, *move_, *paint_, *undo_, *redo_;
+  QPushButton *insert_, *move_, *paint_, *brush_, *undo_, *redo_;
+  std::optional<Volume> stroke_before_, stroke_;
   QLabel* hint_;
   std::optional<ShapeEdit> last_;
   std::optional<Volume> before_last_;

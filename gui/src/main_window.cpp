@@ -1,6 +1,8 @@
 #include "main_window.hpp"
 
 #include <QApplication>
+#include <QChart>
+#include <QChartView>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
@@ -21,6 +23,7 @@
 #include <QUndoStack>
 
 #include "compare_panel.hpp"
+#include "dotakv/dataset.hpp"
 #include "dotakv/error.hpp"
 #include "dotakv/pba.hpp"
 #include "dotakv/phantom.hpp"
@@ -100,6 +103,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     if (engine_->acceptsGrid(model_->ct()))
       engine_->recomputeEdited(model_->ct(), model_->energy(), first);
   });
+  for (auto plane : {viz::Plane::Lateral, viz::Plane::DepthRow, viz::Plane::DepthCol}) {
+    SliceView* v = slices_->viewer(plane)->view();
+    connect(edit_, &EditPanel::brushToggled, v, &SliceView::setPaintMode);
+    connect(v, &SliceView::paintAt, edit_, &EditPanel::strokePaint);
+    connect(v, &SliceView::paintFinished, edit_, &EditPanel::strokeFinished);
+  }
   connect(reference_, &ReferencePanel::failed, this,
           [this](const QString& m) { showError(tr("Reference dose failed"), m); });
   connect(reference_, &ReferencePanel::done, this, [this](const QString& n) {
@@ -399,23 +408,25 @@ bool MainWindow::openFile(const QString& path, int dota_sample) {
     try {
       c = load_case(p);
     } catch (const FormatError& case_error) {
-      // Not a case file: maybe DoTA's training layout (geometry + doseK + energyK).
-      int n = 0;
+      // Not a case file: maybe a training dataset (dotakv layout or DoTA's geometry/doseK/energyK).
+      physics::DatasetInfo info;
       try {
-        n = dota_sample_count(p);
+        info = physics::dataset_info(p);
       } catch (const Error&) {
         throw case_error;
       }
-      if (n <= 0) throw case_error;
+      if (info.n <= 0) throw case_error;
       int index = dota_sample;
       if (index < 0) {
         bool ok = false;
-        index = QInputDialog::getInt(this, tr("DoTA file"), tr("Sample (0–%1):").arg(n - 1), 0, 0,
-                                     n - 1, 1, &ok);
+        index = QInputDialog::getInt(this, tr("DoTA file"), tr("Sample (0–%1):").arg(info.n - 1), 0,
+                                     0, info.n - 1, 1, &ok);
         if (!ok) return false;
       }
-      c = read_dota_sample(p, index);
-      c.doses.size() == 1 ? void(c.doses = {{"mc", c.doses.begin()->second}}) : void();
+      if (index >= info.n)
+        throw ValueError(p + ": sample " + std::to_string(index) + " requested, the file holds " +
+                         std::to_string(info.n));
+      c = physics::read_dataset_sample(p, index);
       name = tr("%1, sample %2").arg(name).arg(index);
     }
   } catch (const std::exception& e) {
@@ -585,6 +596,10 @@ void MainWindow::setDarkPalette(bool dark) {
     dark_act_->setChecked(dark);
   }
   qApp->setStyle(QStyleFactory::create(QStringLiteral("Fusion")));
+  for (QWidget* panel : {static_cast<QWidget*>(projections_), static_cast<QWidget*>(compare_)})
+    for (auto* v : panel->findChildren<QChartView*>())
+      v->chart()->setTheme(dark ? QChart::ChartThemeDark : QChart::ChartThemeLight);
+  projections_->retranslate();  // re-plots with the project's series colours
   if (!dark) {
     qApp->setPalette(qApp->style()->standardPalette());
     return;

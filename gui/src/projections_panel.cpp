@@ -94,8 +94,12 @@ void plot(QChart* chart, const QString& title, const QString& xtitle, const QStr
     m->attachAxis(ax);
     m->attachAxis(ay);
   }
-  ax->setRange(xmin, xmax);
+  ax->setRange(std::min(0.0, xmin),
+               xmax + 0.5 * (xmax - xmin) /
+                          std::max<size_t>(1, curves.empty() ? 1 : curves[0].second.size()));
+  ax->applyNiceNumbers();
   ay->setRange(0, ymax * 1.08);
+  ay->applyNiceNumbers();
   ay->setLabelFormat(QStringLiteral("%.3g"));
 }
 }  // namespace

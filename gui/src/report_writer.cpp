@@ -15,7 +15,9 @@ namespace dotakv::gui {
 
 namespace {
 
-QString esc(const std::string& s) { return QString::fromStdString(s).toHtmlEscaped(); }
+QString esc(const std::string& s) {
+  return QString::fromStdString(s).toHtmlEscaped();
+}
 
 constexpr double kHeader = 40, kFooter = 30, kMargin = 48;
 
@@ -24,13 +26,16 @@ constexpr double kHeader = 40, kFooter = 30, kMargin = 48;
 void build_report_document(const dotakv::bench::Report& r, QTextDocument& doc, double width_px) {
   QString html;
   html += "<html><body style='font-family:sans-serif; font-size:10pt'>";
-  html += "<h1>" + esc(r.title) + "</h1><p>" + esc(r.created) + " &middot; " + esc(r.version) + "</p>";
+  html +=
+      "<h1>" + esc(r.title) + "</h1><p>" + esc(r.created) + " &middot; " + esc(r.version) + "</p>";
   for (const auto& s : r.sections) {
     html += "<h2>" + esc(s.title) + "</h2>";
     for (const auto& p : s.paragraphs) html += "<p>" + esc(p) + "</p>";
     for (const auto& t : s.tables) {
       html += "<p><b>" + esc(t.caption) + "</b></p>";
-      html += "<table border='1' cellspacing='0' cellpadding='2' style='font-size:7pt; border-color:#999'><tr>";
+      html +=
+          "<table border='1' cellspacing='0' cellpadding='2' style='font-size:7pt; "
+          "border-color:#999'><tr>";
       for (const auto& h : t.header) html += "<th bgcolor='#eeeeee'>" + esc(h) + "</th>";
       html += "</tr>";
       for (const auto& row : t.rows) {
@@ -53,8 +58,9 @@ void build_report_document(const dotakv::bench::Report& r, QTextDocument& doc, d
       const double w = std::min(width_px * 0.95, std::max(200.0, im.width * 4.0));
       const double h = w / im.width * im.height * im.aspect;
       const QString name = "img://" + QString::fromStdString(im.id);
-      doc.addResource(QTextDocument::ImageResource, QUrl(name),
-                      img.scaled(int(w * 2), int(h * 2), Qt::IgnoreAspectRatio, Qt::FastTransformation));
+      doc.addResource(
+          QTextDocument::ImageResource, QUrl(name),
+          img.scaled(int(w * 2), int(h * 2), Qt::IgnoreAspectRatio, Qt::FastTransformation));
       html += "<p><img src='" + name + "' width='" + QString::number(int(w)) + "' height='" +
               QString::number(int(h)) + "'><br><i>" + esc(im.caption) + "</i></p>";
     }
@@ -81,8 +87,9 @@ int write_report_pdf(const dotakv::bench::Report& r, const QString& path) {
     pages = doc.pageCount();
     QPainter p;
     if (!p.begin(&writer)) throw dotakv::IoError(path.toStdString() + ": cannot start PDF writer");
-    const QString head = QString::fromStdString(r.title) + "  ·  " + QString::fromStdString(r.created) +
-                         "  ·  " + QString::fromStdString(r.version);
+    const QString head = QString::fromStdString(r.title) + "  ·  " +
+                         QString::fromStdString(r.created) + "  ·  " +
+                         QString::fromStdString(r.version);
     for (int i = 0; i < pages; ++i) {
       if (i > 0) writer.newPage();
       QFont f = p.font();
@@ -90,9 +97,10 @@ int write_report_pdf(const dotakv::bench::Report& r, const QString& path) {
       p.setFont(f);
       p.setPen(Qt::darkGray);
       p.drawText(QRectF(kMargin, kMargin, bw, kHeader - 8), Qt::AlignLeft | Qt::AlignVCenter, head);
-      p.drawLine(QPointF(kMargin, kMargin + kHeader - 6), QPointF(kMargin + bw, kMargin + kHeader - 6));
-      p.drawText(QRectF(kMargin, H - kMargin - kFooter, bw, kFooter), Qt::AlignRight | Qt::AlignVCenter,
-                 QString("page %1 / %2").arg(i + 1).arg(pages));
+      p.drawLine(QPointF(kMargin, kMargin + kHeader - 6),
+                 QPointF(kMargin + bw, kMargin + kHeader - 6));
+      p.drawText(QRectF(kMargin, H - kMargin - kFooter, bw, kFooter),
+                 Qt::AlignRight | Qt::AlignVCenter, QString("page %1 / %2").arg(i + 1).arg(pages));
       p.save();
       p.translate(kMargin, kMargin + kHeader - i * bh);
       const QRectF clip(0, i * bh, bw, bh);

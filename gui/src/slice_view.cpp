@@ -244,7 +244,13 @@ void SliceView::paintEvent(QPaintEvent*) {
                 .arg(mm, 0, 'f', 1)
                 .arg(index() + 1)
                 .arg(count());
-  p.setPen(QColor(230, 230, 230));
+  const QRectF lr =
+      QFontMetricsF(font()).boundingRect(label).translated(6, 4 + QFontMetricsF(font()).ascent());
+  p.setPen(Qt::NoPen);
+  p.setBrush(QColor(0, 0, 0, 150));
+  p.drawRoundedRect(lr.adjusted(-3, -1, 3, 1), 3, 3);
+  p.setBrush(Qt::NoBrush);
+  p.setPen(QColor(235, 235, 235));
   p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignTop | Qt::AlignLeft, label);
   if (zoom_ != 1.0)
     p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignTop | Qt::AlignRight,
@@ -256,6 +262,9 @@ void SliceView::mousePressEvent(QMouseEvent* e) {
   if (e->button() == Qt::MiddleButton ||
       (e->button() == Qt::LeftButton && (e->modifiers() & Qt::ShiftModifier))) {
     panning_ = true;
+  } else if (e->button() == Qt::LeftButton && paint_mode_) {
+    painting_ = true;
+    emit paintAt(voxelAt(e->position()));
   } else if (e->button() == Qt::LeftButton) {
     picking_ = true;
     const auto v = voxelAt(e->position());
@@ -268,6 +277,8 @@ void SliceView::mouseMoveEvent(QMouseEvent* e) {
     pan_ += e->position() - drag_start_;
     drag_start_ = e->position();
     update();
+  } else if (painting_) {
+    emit paintAt(voxelAt(e->position()));
   } else if (picking_) {
     const auto v = voxelAt(e->position());
     model_->setCrosshair(v[0], v[1], v[2]);
@@ -275,7 +286,8 @@ void SliceView::mouseMoveEvent(QMouseEvent* e) {
 }
 
 void SliceView::mouseReleaseEvent(QMouseEvent*) {
-  panning_ = picking_ = false;
+  if (painting_) emit paintFinished();
+  panning_ = picking_ = painting_ = false;
 }
 void SliceView::mouseDoubleClickEvent(QMouseEvent*) {
   resetView();

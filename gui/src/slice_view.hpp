@@ -2,8 +2,8 @@
 // dose colour wash, isodose lines with labels (evaluated dose solid, reference dashed), the
 // linked crosshair — or, in map mode, a derived volume (difference, gamma) over the CT.
 // Interaction: click/drag sets the crosshair; wheel moves through slices; Ctrl+wheel zooms;
-// middle-drag or Shift+drag pans; double-click resets zoom/pan. SliceViewer adds a slider and a
-// title around it.
+// middle-drag or Shift+drag pans; double-click resets zoom/pan; in paint mode left-drag paints
+// (signals for the CT edit tool). SliceViewer adds a slider and a title around it.
 #pragma once
 #include <QImage>
 #include <QLabel>
@@ -41,12 +41,20 @@ class SliceView : public QWidget {
   QPointF widgetPos(const std::array<int, 3>& zyx) const;  // voxel centre
   void resetView();
   double zoom() const { return zoom_; }
+  // Paint mode: left-drag emits paintAt(voxel) instead of moving the crosshair (CT edit brush).
+  void setPaintMode(bool on) {
+    paint_mode_ = on;
+    setCursor(on ? Qt::CrossCursor : Qt::ArrowCursor);
+  }
+  bool paintMode() const { return paint_mode_; }
 
   QSize sizeHint() const override { return {400, 200}; }
   QSize minimumSizeHint() const override { return {120, 60}; }
 
  signals:
   void indexChanged(int index);
+  void paintAt(const std::array<int, 3>& zyx);
+  void paintFinished();
 
  protected:
   void paintEvent(QPaintEvent*) override;
@@ -73,7 +81,7 @@ class SliceView : public QWidget {
   double zoom_ = 1.0;
   QPointF pan_;
   QPointF drag_start_;
-  bool panning_ = false, picking_ = false;
+  bool panning_ = false, picking_ = false, painting_ = false, paint_mode_ = false;
 };
 
 // A SliceView with a title line and a slider for the slice index.

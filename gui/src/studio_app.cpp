@@ -15,6 +15,7 @@
 #include "compare_panel.hpp"
 #include "dotakv/analysis.hpp"
 #include "dotakv/build_info.hpp"
+#include "dotakv/dataset.hpp"
 #include "dotakv/error.hpp"
 #include "dotakv/pba.hpp"
 #include "dotakv/phantom.hpp"
@@ -29,8 +30,8 @@ Case load_case_or_demo(const QString& path, int sample, QString* name) {
     try {
       return load_case(path.toStdString());
     } catch (const FormatError&) {
-      if (dota_sample_count(path.toStdString()) <= 0) throw;
-      return read_dota_sample(path.toStdString(), std::max(sample, 0));
+      if (physics::dataset_info(path.toStdString()).n <= 0) throw;
+      return physics::read_dataset_sample(path.toStdString(), std::max(sample, 0));
     }
   }
   const QDir dir(QStringLiteral(DOTAKV_RESOURCES_DIR "/demo"));

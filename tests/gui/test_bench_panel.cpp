@@ -30,7 +30,8 @@ nlohmann::json synthetic_results() {
   s.harness.clock = [t] { return *t; };
   auto factory = [t](const nlohmann::json& st) {
     Workload w;
-    const double dt = (st["cache"] == "on" ? 1.0 : 2.5) * st["batch"].get<int>() * st["slices"].get<int>();
+    const double dt =
+        (st["cache"] == "on" ? 1.0 : 2.5) * st["batch"].get<int>() * st["slices"].get<int>();
     w.run = [t, dt] {
       *t += dt;
       return RunOutput{{0.f}, 4096};
@@ -72,7 +73,8 @@ class TestBenchPanel : public QObject {
     // The speedup column shows the known ratio 2.5 for every cached row.
     int cached = 0;
     for (int r = 0; r < p.resultsModel()->rowCount(); ++r) {
-      const auto v = p.resultsModel()->index(r, BenchResultsModel::Speedup).data(Qt::UserRole).toDouble();
+      const auto v =
+          p.resultsModel()->index(r, BenchResultsModel::Speedup).data(Qt::UserRole).toDouble();
       if (v > 0) {
         QCOMPARE(v, 2.5);
         ++cached;
@@ -126,7 +128,8 @@ class TestBenchPanel : public QObject {
     QVERIFY(progress.size() > 0);
     QCOMPARE(p.resultsModel()->rowCount(), 4);
     // Same random weights and input: cache on gives the same dose within float rounding.
-    for (const auto& r : p.results()["results"]) QVERIFY(r["max_abs_diff_rel"].get<double>() < 1e-5);
+    for (const auto& r : p.results()["results"])
+      QVERIFY(r["max_abs_diff_rel"].get<double>() < 1e-5);
   }
   void cancelKeepsFinishedRuns() {
     BenchPanel p(nullptr);

@@ -17,6 +17,7 @@
 
 #include "compare_panel.hpp"
 #include "dotakv/case_file.hpp"
+#include "dotakv/dataset.hpp"
 #include "dotakv/pba.hpp"
 #include "dotakv/phantom.hpp"
 #include "edit_panel.hpp"
@@ -298,6 +299,37 @@ class TestStudio : public QObject {
     QCOMPARE(after.energy_mev, before.energy_mev);
     for (const auto& [n, d] : before.doses) QVERIFY(after.doses.at(n).volume.data == d.volume.data);
     QVERIFY(w_->recentFiles().contains(QFileInfo(path).absoluteFilePath()));
+  }
+
+  void opensASampleOfADotaLayoutFile() {
+    QTemporaryDir dir;
+    const std::string path = dir.filePath(QStringLiteral("dota.h5")).toStdString();
+    physics::DatasetOptions o;
+    o.n = 2;
+    o.primaries = 300;
+    o.seed = 5;
+    o.slices = 40;
+    o.rows = 8;
+    o.cols = 8;
+    o.dota_layout = true;
+    physics::generate_dataset(o, path);
+    const Case expected = physics::read_dataset_sample(path, 1);
+    errors_.clear();
+    QVERIFY(w_->openFile(QString::fromStdString(path), 1));
+    QVERIFY(w_->waitIdle(120000));
+    QVERIFY(errors_.isEmpty());
+    const Case& c = w_->caseModel()->data();
+    QCOMPARE(c.ct.slices, 40);
+    QCOMPARE(c.ct.rows, 8);  // DoTA's 9x9 padding cropped
+    QVERIFY(c.ct.data == expected.ct.data);
+    QCOMPARE(c.energy_mev, expected.energy_mev);
+    QVERIFY(c.doses.at("mc").volume.data == expected.doses.at("mc").volume.data);
+    // The model cannot run on this grid: no model dose, no error dialog.
+    QVERIFY(!w_->caseModel()->dose(QStringLiteral("model")));
+    // A sample index beyond the file is an error that keeps the case.
+    QVERIFY(!w_->openFile(QString::fromStdString(path), 5));
+    QCOMPARE(errors_.size(), 1);
+    QVERIFY(w_->caseModel()->data().ct.data == expected.ct.data);
   }
 
   void languageSwitchRetranslatesVisibleWidgets() {

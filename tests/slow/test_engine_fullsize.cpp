@@ -18,7 +18,8 @@ double max_abs(const Volume& a) {
 }
 double max_diff(const Volume& a, const Volume& b) {
   double m = 0;
-  for (std::size_t i = 0; i < a.data.size(); ++i) m = std::max(m, double(std::fabs(a.data[i] - b.data[i])));
+  for (std::size_t i = 0; i < a.data.size(); ++i)
+    m = std::max(m, double(std::fabs(a.data[i] - b.data[i])));
   return m;
 }
 }  // namespace
@@ -55,7 +56,9 @@ class TestEngineFullsize : public QObject {
     Volume x2 = x;
     for (int z = 90; z < 150; ++z) x2.slice(z)[100] += 0.3f;
     Volume ct2 = ct;
-    for (int z = 90; z < 150; ++z) ct2.slice(z)[100] = ct2.slice(z)[100] + 0.3f * float(model->scaling().ct_max_hu - model->scaling().ct_min_hu);
+    for (int z = 90; z < 150; ++z)
+      ct2.slice(z)[100] =
+          ct2.slice(z)[100] + 0.3f * float(model->scaling().ct_max_hu - model->scaling().ct_min_hu);
     s.infer(ct, 180.0);
     const Volume reused = s.infer_reusing_prefix(ct2, 180.0, 90);
     QCOMPARE(s.last_stats().tokens_reused, std::int64_t(91));

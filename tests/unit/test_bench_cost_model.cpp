@@ -8,17 +8,20 @@
 #include "dotakv/auto_policy.hpp"
 #include "dotakv/cost_model.hpp"
 #include "dotakv/error.hpp"
+#include "dotakv/model.hpp"
 
 using namespace dotakv::bench;
 
 namespace {
 
-dotakv::ModelConfig full_config() { return dotakv::ModelConfig{}; }  // defaults = DoTA's size
+dotakv::ModelConfig full_config() {
+  return dotakv::ModelConfig{};
+}  // defaults = DoTA's size
 
 nlohmann::json setting(const std::string& workload, const std::string& cache, int chunk = 1,
                        int depth = 0, int slices = 150) {
-  return {{"workload", workload}, {"cache", cache},     {"chunk", chunk},
-          {"depth", depth},       {"slices", slices},   {"batch", 1},
+  return {{"workload", workload},   {"cache", cache},     {"chunk", chunk},
+          {"depth", depth},         {"slices", slices},   {"batch", 1},
           {"kv_precision", "fp32"}, {"precision", "fp32"}};
 }
 
@@ -126,6 +129,29 @@ class TestBenchCostModel : public QObject {
     QVERIFY_THROWS_EXCEPTION(dotakv::ValueError, predict(c, setting("full", "off"), Ceilings{}));
   }
 
+  void agreesWithTheEngineCounters() {
+    // Two independent derivations of the same quantities: the cost model's (from the config
+    // fields) and the engine's (ModelConfig / the weights it actually allocates).
+    for (const char* preset : {"full", "compact"}) {
+      const auto c = dotakv::ModelConfig::preset(preset);
+      std::int64_t allocated = 0;
+      const auto model = dotakv::Model::random(c, 3);
+      model.for_each_tensor([&](const std::string&, const std::vector<long long>&,
+                                const dotakv::Tensor& t) { allocated += t.numel(); });
+      QCOMPARE(parameter_count(c), allocated);
+      QCOMPARE(parameter_count(c), c.parameter_count());
+      QCOMPARE(kv_bytes(c, 151, "fp32"), c.kv_cache_bytes(1, 151, dotakv::KvPrecision::fp32));
+      QCOMPARE(kv_bytes(c, 151, "int8"), c.kv_cache_bytes(1, 151, dotakv::KvPrecision::int8));
+      // FLOPs: the engine may count the causal score products differently (full T x T vs the
+      // needed half); everything else must agree. Allow exactly that difference.
+      const double mine = workload_steps(c, setting("full", "off", 1, 0, c.num_slices))[0].flops;
+      const double attn_full =
+          4.0 * c.num_heads * c.key_dim * double(c.num_tokens) * c.num_tokens * c.num_transformers;
+      QVERIFY2(std::fabs(mine - c.flops_full(1)) <= 0.5 * attn_full + 1e-6 * mine,
+               qPrintable(QString("%1 vs %2").arg(mine).arg(c.flops_full(1))));
+    }
+  }
+
   // ---- auto policy ---------------------------------------------------------------------
   void breakEvenMatchesTheAnalyticSolution() {
     // cached S ms vs uncached 0.5 S + 0.1 (S(S+1)/2 - 1) ms: S=9 -> 9 vs 8.9 (uncached wins),
@@ -161,7 +187,7 @@ class TestBenchCostModel : public QObject {
     const auto d = p.decide({"prefix", 1, 150, 1, 75});
     QVERIFY(d.use_cache);
     QVERIFY(std::fabs(d.predicted_on_s - 0.0205) < 1e-12);  // halfway between 0.027 and 0.014
-    QVERIFY(!p.decide({"full", 1, 150, 1, 0}).use_cache);  // 0.041 s with K/V storage > 0.040
+    QVERIFY(!p.decide({"full", 1, 150, 1, 0}).use_cache);   // 0.041 s with K/V storage > 0.040
     QVERIFY_THROWS_EXCEPTION(dotakv::ValueError, p.decide({"decode", 1, 150, 1, 0}));
   }
   void profileRoundTripAndBadFiles() {

@@ -53,7 +53,8 @@ class TestEngineIo : public QObject {
     QCOMPARE(c.conv_channels, 64);
     QVERIFY(c.causal);
     // key_dim defaults to prod(projection_dim) of the given config
-    const auto j = nlohmann::json::parse(R"({"num_slices": 10, "data_shape": [8,8,1], "projection_dim": [2,2,4],
+    const auto j = nlohmann::json::parse(
+        R"({"num_slices": 10, "data_shape": [8,8,1], "projection_dim": [2,2,4],
                                             "conv_channels": 16})");
     const ModelConfig d = ModelConfig::from_json(j);
     QCOMPARE(d.num_tokens, 11);
@@ -71,23 +72,36 @@ class TestEngineIo : public QObject {
   void badConfigsNameTheKey_data() {
     QTest::addColumn<QString>("json");
     QTest::addColumn<QString>("needle");
-    QTest::newRow("unknown key") << R"({"num_slice": 150})" << "num_slice";
-    QTest::newRow("wrong type") << R"({"num_heads": "16"})" << "num_heads";
-    QTest::newRow("float") << R"({"kernel_size": 5.5})" << "kernel_size";
-    QTest::newRow("tokens") << R"({"num_tokens": 150})" << "num_tokens";
-    QTest::newRow("even kernel") << R"({"kernel_size": 4})" << "kernel_size";
-    QTest::newRow("projection") << R"({"projection_dim": [5,6,12]})" << "projection_dim";
-    QTest::newRow("channels") << R"({"conv_channels": 40})" << "conv_channels";
-    QTest::newRow("negative") << R"({"num_heads": -1})" << "num_heads";
-    QTest::newRow("shape arity") << R"({"data_shape": [24,24]})" << "data_shape";
-    QTest::newRow("causal type") << R"({"causal": 1})" << "causal";
-    QTest::newRow("not object") << R"([1,2])" << "object";
+    QTest::newRow("unknown key") << R"({"num_slice": 150})"
+                                 << "num_slice";
+    QTest::newRow("wrong type") << R"({"num_heads": "16"})"
+                                << "num_heads";
+    QTest::newRow("float") << R"({"kernel_size": 5.5})"
+                           << "kernel_size";
+    QTest::newRow("tokens") << R"({"num_tokens": 150})"
+                            << "num_tokens";
+    QTest::newRow("even kernel") << R"({"kernel_size": 4})"
+                                 << "kernel_size";
+    QTest::newRow("projection") << R"({"projection_dim": [5,6,12]})"
+                                << "projection_dim";
+    QTest::newRow("channels") << R"({"conv_channels": 40})"
+                              << "conv_channels";
+    QTest::newRow("negative") << R"({"num_heads": -1})"
+                              << "num_heads";
+    QTest::newRow("shape arity") << R"({"data_shape": [24,24]})"
+                                 << "data_shape";
+    QTest::newRow("causal type") << R"({"causal": 1})"
+                                 << "causal";
+    QTest::newRow("not object") << R"([1,2])"
+                                << "object";
   }
   void badConfigsNameTheKey() {
     QFETCH(QString, json);
     QFETCH(QString, needle);
-    const QString msg = error_of<ConfigError>([&] { ModelConfig::from_json(nlohmann::json::parse(json.toStdString())); });
-    QVERIFY2(msg.contains(needle) && !msg.startsWith("WRONG") && msg != "NO ERROR", qPrintable(msg));
+    const QString msg = error_of<ConfigError>(
+        [&] { ModelConfig::from_json(nlohmann::json::parse(json.toStdString())); });
+    QVERIFY2(msg.contains(needle) && !msg.startsWith("WRONG") && msg != "NO ERROR",
+             qPrintable(msg));
     QVERIFY(error_of<ConfigError>([] { ModelConfig::preset("huge"); }).contains("huge"));
   }
   void costModelMatchesHandCount() {
@@ -95,22 +109,28 @@ class TestEngineIo : public QObject {
     // encoder per slice: 24*24*1*64*25*2 + 12*12*64*64*25*2 + 6*6*64*12*25*2
     const double enc = 1843200.0 + 29491200.0 + 1382400.0;
     const double dec = 6 * 6 * 12 * 64 * 25 * 2.0 + 29491200.0 + 24 * 24 * 64 * 25 * 2.0;
-    const double tr = 2.0 * 151 * 432 * 3 * 6912 + 4.0 * 151 * 151 * 432 * 16 + 2.0 * 151 * 6912 * 432 + 4.0 * 151 * 432 * 432 + 2 * 432;
+    const double tr = 2.0 * 151 * 432 * 3 * 6912 + 4.0 * 151 * 151 * 432 * 16 +
+                      2.0 * 151 * 6912 * 432 + 4.0 * 151 * 432 * 432 + 2 * 432;
     QCOMPARE(c.flops_full(), 150 * (enc + dec) + tr);
     QVERIFY(c.flops_full() > 13e9 && c.flops_full() < 15e9);  // "about 14 GFLOP" (issue 3)
-    // streaming with cache over all slices does the same work as full, except attention (causal rectangle)
+    // streaming with cache over all slices does the same work as full, except attention (causal
+    // rectangle)
     QVERIFY(c.flops_stream_total(1, true) < c.flops_full());
     QVERIFY(c.flops_stream_total(1, false) > 20 * c.flops_full());
-    QCOMPARE(c.weight_bytes_per_step(ComputePrecision::bf16) * 2, c.weight_bytes_per_step(ComputePrecision::fp32));
+    QCOMPARE(c.weight_bytes_per_step(ComputePrecision::bf16) * 2,
+             c.weight_bytes_per_step(ComputePrecision::fp32));
     // parameter count equals the sum over the tensors of a model
     const Model m = Model::random(small(), 1);
     std::int64_t n = 0;
-    m.for_each_tensor([&](const std::string&, const std::vector<long long>&, const Tensor& t) { n += t.numel(); });
+    m.for_each_tensor([&](const std::string&, const std::vector<long long>&, const Tensor& t) {
+      n += t.numel();
+    });
     QCOMPARE(m.config().parameter_count(), n);
   }
 
   void randomInitIsSeeded() {
-    const Model a = Model::random(small(), 5), b = Model::random(small(), 5), c = Model::random(small(), 6);
+    const Model a = Model::random(small(), 5), b = Model::random(small(), 5),
+                c = Model::random(small(), 6);
     QCOMPARE(a.weights().enc_conv2.data, b.weights().enc_conv2.data);
     QVERIFY(a.weights().enc_conv2.data != c.weights().enc_conv2.data);
   }
@@ -123,12 +143,13 @@ class TestEngineIo : public QObject {
     QCOMPARE(b.config().to_json(), a.config().to_json());
     a.for_each_tensor([&](const std::string& name, const std::vector<long long>&, const Tensor& t) {
       bool found = false;
-      b.for_each_tensor([&](const std::string& n2, const std::vector<long long>&, const Tensor& t2) {
-        if (n2 == name) {
-          found = true;
-          QCOMPARE(t2.data, t.data);
-        }
-      });
+      b.for_each_tensor(
+          [&](const std::string& n2, const std::vector<long long>&, const Tensor& t2) {
+            if (n2 == name) {
+              found = true;
+              QCOMPARE(t2.data, t.data);
+            }
+          });
       QVERIFY(found);
     });
     QCOMPARE(b.scaling().ct_min_hu, a.scaling().ct_min_hu);
@@ -149,7 +170,9 @@ class TestEngineIo : public QObject {
       return p;
     };
     // missing file, not HDF5, truncated
-    QVERIFY(error_of<IoError>([&] { Model::load(dir.filePath("none.h5").toStdString()); }).contains("no such file"));
+    QVERIFY(error_of<IoError>([&] {
+              Model::load(dir.filePath("none.h5").toStdString());
+            }).contains("no such file"));
     const std::string txt = dir.filePath("x.h5").toStdString();
     std::ofstream(txt) << "hello";
     QVERIFY(error_of<IoError>([&] { Model::load(txt); }).contains("not an HDF5"));
@@ -170,10 +193,13 @@ class TestEngineIo : public QObject {
       f.unlink("encoder/conv2/kernel");
       hsize_t dims[4] = {3, 3, 16, 8};
       std::vector<float> z(3 * 3 * 16 * 8, 0.f);
-      f.createDataSet("encoder/conv2/kernel", H5::PredType::IEEE_F32LE, H5::DataSpace(4, dims)).write(z.data(), H5::PredType::NATIVE_FLOAT);
+      f.createDataSet("encoder/conv2/kernel", H5::PredType::IEEE_F32LE, H5::DataSpace(4, dims))
+          .write(z.data(), H5::PredType::NATIVE_FLOAT);
     }
     const QString m2 = error_of<ShapeError>([&] { Model::load(shape); });
-    QVERIFY2(m2.contains("encoder/conv2/kernel") && m2.contains("[3,3,16,16]") && m2.contains("[3,3,16,8]"), qPrintable(m2));
+    QVERIFY2(m2.contains("encoder/conv2/kernel") && m2.contains("[3,3,16,16]") &&
+                 m2.contains("[3,3,16,8]"),
+             qPrintable(m2));
     const std::string nan = copy("nan.h5");
     {
       H5::H5File f(nan, H5F_ACC_RDWR);

@@ -38,14 +38,18 @@ double max_diff(const Vec& a, const Vec& b) {
 void expect_close(const Vec& got, const Vec& ref, double rel, const char* what) {
   QCOMPARE(got.size(), ref.size());
   const double d = max_diff(got, ref), scale = std::max(max_abs(ref), 1e-30);
-  if (d > rel * scale) QFAIL(qPrintable(QString("%1: max diff %2 > %3 * max|ref| %4").arg(what).arg(d).arg(rel).arg(scale)));
+  if (d > rel * scale)
+    QFAIL(qPrintable(
+        QString("%1: max diff %2 > %3 * max|ref| %4").arg(what).arg(d).arg(rel).arg(scale)));
 }
 Vec hwio_to_oihw(const Vec& k, int K, int I, int O) {
   Vec r(k.size());
   for (int kh = 0; kh < K; ++kh)
     for (int kw = 0; kw < K; ++kw)
       for (int i = 0; i < I; ++i)
-        for (int o = 0; o < O; ++o) r[((std::size_t(o) * I + i) * K + kh) * K + kw] = k[((std::size_t(kh) * K + kw) * I + i) * O + o];
+        for (int o = 0; o < O; ++o)
+          r[((std::size_t(o) * I + i) * K + kh) * K + kw] =
+              k[((std::size_t(kh) * K + kw) * I + i) * O + o];
   return r;
 }
 Vec hwoi_to_oihw(const Vec& k, int K, int O, int I) {
@@ -53,7 +57,9 @@ Vec hwoi_to_oihw(const Vec& k, int K, int O, int I) {
   for (int kh = 0; kh < K; ++kh)
     for (int kw = 0; kw < K; ++kw)
       for (int o = 0; o < O; ++o)
-        for (int i = 0; i < I; ++i) r[((std::size_t(o) * I + i) * K + kh) * K + kw] = k[((std::size_t(kh) * K + kw) * O + o) * I + i];
+        for (int i = 0; i < I; ++i)
+          r[((std::size_t(o) * I + i) * K + kh) * K + kw] =
+              k[((std::size_t(kh) * K + kw) * O + o) * I + i];
   return r;
 }
 }  // namespace
@@ -83,8 +89,8 @@ class TestEngineLayers : public QObject {
     const Vec x = rnd(std::size_t(n) * hw * hw * ci, 1), w = rnd(std::size_t(k) * k * ci * co, 2);
     const Vec b = bias ? rnd(std::size_t(co), 3) : Vec{};
     kernels::Engine e;
-    kernels::Conv conv(e, hw, hw, ci, co, k, false, hwio_to_oihw(w, k, ci, co).data(), bias ? b.data() : nullptr,
-                       ComputePrecision::fp32);
+    kernels::Conv conv(e, hw, hw, ci, co, k, false, hwio_to_oihw(w, k, ci, co).data(),
+                       bias ? b.data() : nullptr, ComputePrecision::fp32);
     Vec y(std::size_t(n) * hw * hw * co);
     conv.run(n, x.data(), y.data());
     expect_close(y, ref::conv2d_same(x, n, hw, hw, ci, w, k, co, b), 1e-5, "conv2d");
@@ -97,7 +103,8 @@ class TestEngineLayers : public QObject {
       kernels::ConvToOne conv(e, h, w, c, k, wt.data(), 0.25f, ComputePrecision::fp32);
       Vec y(std::size_t(n) * h * w);
       conv.run(n, x.data(), y.data());
-      expect_close(y, ref::conv2d_same(x, n, h, w, c, wt, k, 1, {0.25f}), 1e-5, "conv to one channel");
+      expect_close(y, ref::conv2d_same(x, n, h, w, c, wt, k, 1, {0.25f}), 1e-5,
+                   "conv to one channel");
     }
   }
   void convTransposeMatchesReference_data() {
@@ -119,17 +126,20 @@ class TestEngineLayers : public QObject {
     QFETCH(int, k);
     const Vec x = rnd(std::size_t(n) * hw * hw * ci, 4), w = rnd(std::size_t(k) * k * co * ci, 5);
     kernels::Engine e;
-    kernels::Conv conv(e, hw, hw, ci, co, k, true, hwoi_to_oihw(w, k, co, ci).data(), nullptr, ComputePrecision::fp32);
+    kernels::Conv conv(e, hw, hw, ci, co, k, true, hwoi_to_oihw(w, k, co, ci).data(), nullptr,
+                       ComputePrecision::fp32);
     QCOMPARE(conv.out_h(), 2 * hw);
     Vec y(std::size_t(n) * 4 * hw * hw * co);
     conv.run(n, x.data(), y.data());
-    expect_close(y, ref::conv_transpose2d_same_s2(x, n, hw, hw, ci, w, k, co), 1e-5, "conv transpose");
+    expect_close(y, ref::conv_transpose2d_same_s2(x, n, hw, hw, ci, w, k, co), 1e-5,
+                 "conv transpose");
   }
   void convTransposeIsAdjointOfStridedConv() {
     // Independent check of the reference's semantics: <deconv(x), y> == <x, conv_s2(y)> where
     // conv_s2 is TF's stride-2 'same' Conv2D written out here (1 channel, K=5, 8x8 -> 4x4).
     const int h = 4, K = 5;
-    const Vec x = rnd(std::size_t(h) * h, 6), y = rnd(std::size_t(4) * h * h, 7), w = rnd(std::size_t(K) * K, 8);
+    const Vec x = rnd(std::size_t(h) * h, 6), y = rnd(std::size_t(4) * h * h, 7),
+              w = rnd(std::size_t(K) * K, 8);
     const Vec dx = ref::conv_transpose2d_same_s2(x, 1, h, h, 1, w, K, 1);
     const int pad = std::max((h - 1) * 2 + K - 2 * h, 0) / 2;  // = 1
     double lhs = 0, rhs = 0;
@@ -140,7 +150,8 @@ class TestEngineLayers : public QObject {
         for (int ky = 0; ky < K; ++ky)
           for (int kx = 0; kx < K; ++kx) {
             const int iy = 2 * oy + ky - pad, ix = 2 * ox + kx - pad;
-            if (iy >= 0 && iy < 2 * h && ix >= 0 && ix < 2 * h) s += double(y[std::size_t(iy) * 2 * h + ix]) * w[std::size_t(ky) * K + kx];
+            if (iy >= 0 && iy < 2 * h && ix >= 0 && ix < 2 * h)
+              s += double(y[std::size_t(iy) * 2 * h + ix]) * w[std::size_t(ky) * K + kx];
           }
         rhs += s * x[std::size_t(oy) * h + ox];
       }
@@ -150,9 +161,11 @@ class TestEngineLayers : public QObject {
   }
   void groupNormMatchesReference() {
     const int n = 3, hw = 36, c = 32, g = 16;
-    const Vec x = rnd(std::size_t(n) * hw * c, 9, -2.f, 3.f), gamma = rnd(std::size_t(c), 10, 0.5f, 1.5f), beta = rnd(std::size_t(c), 11);
+    const Vec x = rnd(std::size_t(n) * hw * c, 9, -2.f, 3.f),
+              gamma = rnd(std::size_t(c), 10, 0.5f, 1.5f), beta = rnd(std::size_t(c), 11);
     Vec scale(std::size_t(n) * c), shift(std::size_t(n) * c), y = x;
-    layers::group_norm_affine(x.data(), n, hw, c, g, gamma.data(), beta.data(), layers::kGroupNormEps, scale.data(), shift.data());
+    layers::group_norm_affine(x.data(), n, hw, c, g, gamma.data(), beta.data(),
+                              layers::kGroupNormEps, scale.data(), shift.data());
     layers::apply_affine(y.data(), n, hw, c, scale.data(), shift.data(), false);
     const Vec r = ref::group_norm(x, n, hw, c, g, gamma, beta, 1e-3);
     expect_close(y, r, 1e-5, "group norm");
@@ -162,25 +175,30 @@ class TestEngineLayers : public QObject {
   }
   void groupNormMaxPoolReluMatchesReference() {
     const int n = 2, h = 8, w = 6, c = 16;
-    const Vec x = rnd(std::size_t(n) * h * w * c, 12), gamma = rnd(std::size_t(c), 13, -1.5f, 1.5f), beta = rnd(std::size_t(c), 14);
+    const Vec x = rnd(std::size_t(n) * h * w * c, 12), gamma = rnd(std::size_t(c), 13, -1.5f, 1.5f),
+              beta = rnd(std::size_t(c), 14);
     Vec scale(std::size_t(n) * c), shift(std::size_t(n) * c), y(std::size_t(n) * h * w * c / 4);
-    layers::group_norm_affine(x.data(), n, h * w, c, 4, gamma.data(), beta.data(), layers::kGroupNormEps, scale.data(), shift.data());
+    layers::group_norm_affine(x.data(), n, h * w, c, 4, gamma.data(), beta.data(),
+                              layers::kGroupNormEps, scale.data(), shift.data());
     layers::affine_maxpool2_relu(x.data(), n, h, w, c, scale.data(), shift.data(), y.data());
     // negative gammas make the order (norm before pool) matter
-    expect_close(y, ref::relu(ref::maxpool2(ref::group_norm(x, n, h * w, c, 4, gamma, beta, 1e-3), n, h, w, c)), 1e-5,
-                 "gn+maxpool+relu");
+    expect_close(
+        y,
+        ref::relu(ref::maxpool2(ref::group_norm(x, n, h * w, c, 4, gamma, beta, 1e-3), n, h, w, c)),
+        1e-5, "gn+maxpool+relu");
   }
   void layerNormMatchesReference() {
     const int rows = 7, d = 432;
-    const Vec x = rnd(std::size_t(rows) * d, 15, -3.f, 5.f), g = rnd(std::size_t(d), 16), b = rnd(std::size_t(d), 17);
+    const Vec x = rnd(std::size_t(rows) * d, 15, -3.f, 5.f), g = rnd(std::size_t(d), 16),
+              b = rnd(std::size_t(d), 17);
     Vec y(x.size());
     layers::layer_norm(x.data(), rows, d, g.data(), b.data(), layers::kLayerNormEps, y.data());
     expect_close(y, ref::layer_norm(x, rows, d, g, b, 1e-6), 1e-5, "layer norm");
   }
   void matmulVariantsMatchReference() {
     const int m = 5, k = 40, n = 24;
-    const Vec a = rnd(std::size_t(m) * k, 18), w = rnd(std::size_t(k) * n, 19), b = rnd(std::size_t(n), 20),
-              c0 = rnd(std::size_t(m) * n, 21);
+    const Vec a = rnd(std::size_t(m) * k, 18), w = rnd(std::size_t(k) * n, 19),
+              b = rnd(std::size_t(n), 20), c0 = rnd(std::size_t(m) * n, 21);
     kernels::Engine e;
     using MM = kernels::Matmul;
     Vec c(std::size_t(m) * n);
@@ -212,8 +230,8 @@ class TestEngineLayers : public QObject {
   void attentionThroughCacheMatchesReferenceMha() {
     QFETCH(bool, causal);
     const int T = 9, D = 12, NH = 3, KD = 5, B = 2, NHKD = NH * KD;
-    const Vec wq = rnd(std::size_t(D) * NHKD, 30), wk = rnd(std::size_t(D) * NHKD, 31), wv = rnd(std::size_t(D) * NHKD, 32),
-              wo = rnd(std::size_t(NHKD) * D, 33);
+    const Vec wq = rnd(std::size_t(D) * NHKD, 30), wk = rnd(std::size_t(D) * NHKD, 31),
+              wv = rnd(std::size_t(D) * NHKD, 32), wo = rnd(std::size_t(NHKD) * D, 33);
     Vec wqkv(std::size_t(D) * 3 * NHKD);
     for (int d = 0; d < D; ++d)
       for (int j = 0; j < NHKD; ++j) {
@@ -231,12 +249,15 @@ class TestEngineLayers : public QObject {
     Vec Q(std::size_t(B) * T * 3 * NHKD), A(std::size_t(B) * T * NHKD), Y(std::size_t(B) * T * D);
     qkv.run(B * T, x.data(), Q.data());
     for (int b = 0; b < B; ++b)
-      cache.append(0, b, T, &Q[std::size_t(b) * T * 3 * NHKD] + NHKD, &Q[std::size_t(b) * T * 3 * NHKD] + 2 * NHKD, 3 * NHKD);
+      cache.append(0, b, T, &Q[std::size_t(b) * T * 3 * NHKD] + NHKD,
+                   &Q[std::size_t(b) * T * 3 * NHKD] + 2 * NHKD, 3 * NHKD);
     layers::attention_all_heads(Q.data(), B, T, 0, cache, 0, causal, A.data());
     out.run(B * T, A.data(), Y.data());
     for (int b = 0; b < B; ++b) {
-      const Vec xb(x.begin() + std::ptrdiff_t(b) * T * D, x.begin() + std::ptrdiff_t(b + 1) * T * D);
-      const Vec yb(Y.begin() + std::ptrdiff_t(b) * T * D, Y.begin() + std::ptrdiff_t(b + 1) * T * D);
+      const Vec xb(x.begin() + std::ptrdiff_t(b) * T * D,
+                   x.begin() + std::ptrdiff_t(b + 1) * T * D);
+      const Vec yb(Y.begin() + std::ptrdiff_t(b) * T * D,
+                   Y.begin() + std::ptrdiff_t(b + 1) * T * D);
       expect_close(yb, ref::mha(xb, T, D, wq, wk, wv, wo, NH, KD, causal), 1e-5, "attention");
     }
   }
@@ -245,7 +266,8 @@ class TestEngineLayers : public QObject {
     const int n = 2, hw = 12, ci = 16, co = 16, k = 5;
     const Vec x = rnd(std::size_t(n) * hw * hw * ci, 40), w = rnd(std::size_t(k) * k * ci * co, 41);
     kernels::Engine e;
-    kernels::Conv conv(e, hw, hw, ci, co, k, false, hwio_to_oihw(w, k, ci, co).data(), nullptr, ComputePrecision::bf16);
+    kernels::Conv conv(e, hw, hw, ci, co, k, false, hwio_to_oihw(w, k, ci, co).data(), nullptr,
+                       ComputePrecision::bf16);
     Vec y(std::size_t(n) * hw * hw * co);
     conv.run(n, x.data(), y.data());
     // bf16 has an 8-bit mantissa (relative rounding 2^-9 per input); with fp32 accumulation of

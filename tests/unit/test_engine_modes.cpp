@@ -42,7 +42,8 @@ double max_abs(const Volume& a) {
 }
 double max_diff(const Volume& a, const Volume& b) {
   double m = 0;
-  for (std::size_t i = 0; i < a.data.size(); ++i) m = std::max(m, double(std::fabs(a.data[i] - b.data[i])));
+  for (std::size_t i = 0; i < a.data.size(); ++i)
+    m = std::max(m, double(std::fabs(a.data[i] - b.data[i])));
   return m;
 }
 // |a - ref| <= tol * max|ref|
@@ -50,7 +51,8 @@ void expect_equiv(const Volume& a, const Volume& ref, double tol, const QString&
   QVERIFY(a.same_grid(ref));
   const double d = max_diff(a, ref), m = max_abs(ref);
   QVERIFY2(m > 0, "reference dose is identically zero");
-  if (d > tol * m) QFAIL(qPrintable(QString("%1: max diff %2 > %3 x max %4").arg(what).arg(d).arg(tol).arg(m)));
+  if (d > tol * m)
+    QFAIL(qPrintable(QString("%1: max diff %2 > %3 x max %4").arg(what).arg(d).arg(tol).arg(m)));
 }
 SessionOptions opts(Mode mode, bool cache, int chunk = 1, KvPrecision kv = KvPrecision::fp32) {
   SessionOptions o;
@@ -97,7 +99,11 @@ class TestEngineModes : public QObject {
       for (int batch : {1, 3})
         for (bool cache : {true, false})
           for (int chunk : {1, 4, slices})
-            QTest::newRow(qPrintable(QString("S=%1 B=%2 %3 c=%4").arg(slices).arg(batch).arg(cache ? "cache" : "nocache").arg(chunk)))
+            QTest::newRow(qPrintable(QString("S=%1 B=%2 %3 c=%4")
+                                         .arg(slices)
+                                         .arg(batch)
+                                         .arg(cache ? "cache" : "nocache")
+                                         .arg(chunk)))
                 << slices << batch << cache << chunk;
   }
   void everyModeEqualsFull() {
@@ -125,14 +131,17 @@ class TestEngineModes : public QObject {
       for (int b = 0; b < batch; ++b)
         for (int z = info.slice_begin; z < info.slice_end; ++z)
           for (int i = 0; i < 64; ++i)
-            QVERIFY(std::fabs((*info.doses)[std::size_t(b)].slice(z)[i] - ref[std::size_t(b)].slice(z)[i]) <=
+            QVERIFY(std::fabs((*info.doses)[std::size_t(b)].slice(z)[i] -
+                              ref[std::size_t(b)].slice(z)[i]) <=
                     1e-5 * max_abs(ref[std::size_t(b)]));
     });
     QCOMPARE(last_end, slices);
     QCOMPARE(calls, (slices + chunk - 1) / chunk);
     QCOMPARE(st.last_stats().steps, calls);
-    for (int b = 0; b < batch; ++b) expect_equiv(got[std::size_t(b)], ref[std::size_t(b)], 1e-5, QString("sample %1").arg(b));
-    // tokens through the transformer: with cache each token once; without, the prefix again every step
+    for (int b = 0; b < batch; ++b)
+      expect_equiv(got[std::size_t(b)], ref[std::size_t(b)], 1e-5, QString("sample %1").arg(b));
+    // tokens through the transformer: with cache each token once; without, the prefix again every
+    // step
     const std::int64_t T = slices + 1;
     if (cache)
       QCOMPARE(st.last_stats().tokens_computed, T * batch);
@@ -142,13 +151,15 @@ class TestEngineModes : public QObject {
 
   void batchSamplesEqualSingleRuns() {
     auto model = Model::random_shared(tiny(12, 3), 5);
-    std::vector<Volume> cts{random_ct(model->config(), 1), random_ct(model->config(), 2), random_ct(model->config(), 3)};
+    std::vector<Volume> cts{random_ct(model->config(), 1), random_ct(model->config(), 2),
+                            random_ct(model->config(), 3)};
     std::vector<double> en{80, 150, 210};
     Session s(model, opts(Mode::full, true));
     const auto batch = s.infer(cts, en);
     for (int b = 0; b < 3; ++b) {
       Session one(model, opts(Mode::full, true));
-      expect_equiv(batch[std::size_t(b)], one.infer(cts[std::size_t(b)], en[std::size_t(b)]), 1e-5, "batch vs single");
+      expect_equiv(batch[std::size_t(b)], one.infer(cts[std::size_t(b)], en[std::size_t(b)]), 1e-5,
+                   "batch vs single");
     }
   }
 
@@ -218,7 +229,8 @@ class TestEngineModes : public QObject {
     QCOMPARE(s.last_stats().tokens_reused, std::int64_t(0));
     Session fresh(model, opts(Mode::full, false));
     expect_equiv(first, fresh.infer(a, 100.0), 1e-5, "fallback full pass");
-    QVERIFY_THROWS_EXCEPTION(ValueError, s.infer_reusing_prefix(b, 100.0, 6));  // b differs at slice 2
+    QVERIFY_THROWS_EXCEPTION(ValueError,
+                             s.infer_reusing_prefix(b, 100.0, 6));  // b differs at slice 2
     // a different energy cannot reuse anything
     s.infer(a, 100.0);
     s.infer_reusing_prefix(b, 101.0, 2);
@@ -264,9 +276,12 @@ class TestEngineModes : public QObject {
     Session s(model, opts(Mode::stream, true, 1));
     Progress p;
     int steps = 0;
-    QVERIFY_THROWS_EXCEPTION(Cancelled, s.infer(random_ct(model->config(), 1), 150.0, [&](const StepInfo&) {
-      if (++steps == 3) p.cancel();
-    }, &p));
+    QVERIFY_THROWS_EXCEPTION(Cancelled, s.infer(
+                                            random_ct(model->config(), 1), 150.0,
+                                            [&](const StepInfo&) {
+                                              if (++steps == 3) p.cancel();
+                                            },
+                                            &p));
     QCOMPARE(steps, 3);
   }
 
@@ -291,7 +306,8 @@ class TestEngineModes : public QObject {
     inf.at(0, 0, 0) = INFINITY;
     QVERIFY_THROWS_EXCEPTION(ValueError, s.infer(inf, 150.0));
     QVERIFY_THROWS_EXCEPTION(ShapeError, s.infer(std::vector<Volume>{}, std::vector<double>{}));
-    QVERIFY_THROWS_EXCEPTION(ShapeError, s.infer(std::vector<Volume>{ct, ct}, std::vector<double>{150.0}));
+    QVERIFY_THROWS_EXCEPTION(ShapeError,
+                             s.infer(std::vector<Volume>{ct, ct}, std::vector<double>{150.0}));
     SessionOptions o;
     o.chunk = 0;
     QVERIFY_THROWS_EXCEPTION(ValueError, Session(model, o));

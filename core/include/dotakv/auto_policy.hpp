@@ -35,8 +35,8 @@ struct PolicyRequest {
   std::string workload = "stream";  // full | stream | prefix
   int batch = 1;
   int slices = 150;
-  int chunk = 1;   // stream
-  int depth = 0;   // prefix: first edited slice
+  int chunk = 1;  // stream
+  int depth = 0;  // prefix: first edited slice
 };
 
 struct PolicyDecision {
@@ -49,10 +49,10 @@ struct PolicyDecision {
 // One calibrated stream curve.
 struct StreamCurve {
   int batch = 1, chunk = 1;
-  std::vector<int> prior_tokens;         // ascending
-  std::vector<double> cached_step_s;     // per step, same length
+  std::vector<int> prior_tokens;      // ascending
+  std::vector<double> cached_step_s;  // per step, same length
   std::vector<double> uncached_step_s;
-  std::vector<int> new_slices;           // slices finished by each step
+  std::vector<int> new_slices;  // slices finished by each step
 };
 struct FullPoint {
   int batch = 1;
@@ -60,8 +60,8 @@ struct FullPoint {
 };
 struct PrefixCurve {
   int batch = 1;
-  std::vector<int> depth;        // ascending
-  std::vector<double> reuse_s;   // same length
+  std::vector<int> depth;       // ascending
+  std::vector<double> reuse_s;  // same length
   double full_s = 0;
 };
 
@@ -94,8 +94,8 @@ std::string default_policy_path();
 struct CalibrationOptions {
   std::vector<int> batches{1};
   std::vector<int> chunks{1, 10};
-  std::vector<int> depths;        // prefix depths; empty: 0, S/4, S/2, 3S/4, S-1
-  int reps = 3;                   // median over reps (after one warm-up run)
+  std::vector<int> depths;  // prefix depths; empty: 0, S/4, S/2, 3S/4, S-1
+  int reps = 3;             // median over reps (after one warm-up run)
   std::string precision = "fp32";
   std::string kv_precision = "fp32";
   std::uint64_t seed = 7;

@@ -78,23 +78,23 @@ struct RunOutput {
 };
 
 struct Workload {
-  std::string label;              // e.g. "cache=on kv=fp32"
-  nlohmann::json settings;        // the setting as key/value pairs (goes into the result)
-  std::function<void()> prepare;  // optional, untimed: load model / create session (cold state)
+  std::string label;                 // e.g. "cache=on kv=fp32"
+  nlohmann::json settings;           // the setting as key/value pairs (goes into the result)
+  std::function<void()> prepare;     // optional, untimed: load model / create session (cold state)
   std::function<void()> before_run;  // optional, untimed, before every run (e.g. the run whose
                                      // cached prefix a prefix-reuse run starts from)
-  std::function<RunOutput()> run;  // one timed run (required)
+  std::function<RunOutput()> run;    // one timed run (required)
   std::function<nlohmann::json()> annotate;  // optional extra fields (e.g. auto's decision)
 };
 
 struct HarnessOptions {
-  int warmup = 3;                   // discarded runs per setting after the cold run
-  int reps = 20;                    // timed warm repetitions per setting
-  bool interleave = true;           // A B A B ... (false: A A ... B B ..., for comparison only)
-  bool cold = true;                 // time the first run after prepare() separately
+  int warmup = 3;          // discarded runs per setting after the cold run
+  int reps = 20;           // timed warm repetitions per setting
+  bool interleave = true;  // A B A B ... (false: A A ... B B ..., for comparison only)
+  bool cold = true;        // time the first run after prepare() separately
   int bootstrap_resamples = 2000;
   std::uint64_t seed = 0x5eed2026ULL;
-  int reference = 0;                // index of the setting others are compared against
+  int reference = 0;  // index of the setting others are compared against
   // Injected clock for tests (seconds, monotonic). Default: std::chrono::steady_clock.
   std::function<double()> clock;
 };
@@ -103,14 +103,14 @@ nlohmann::json to_json(const HarnessOptions& o);
 struct WorkloadResult {
   std::string label;
   nlohmann::json settings;
-  std::optional<double> cold_s;     // first run after prepare()
-  std::vector<double> samples_s;    // warm runs, in execution order
-  Stats stats;                      // of samples_s (n == 0 if none finished)
-  double max_abs_diff = 0;          // max over runs of max |out - reference cold output|
-  double reference_abs_max = 0;     // max |reference output| (for relative figures)
-  bool checked = false;             // outputs were compared
-  std::uint64_t cache_bytes = 0;    // largest value reported by a run
-  std::uint64_t peak_rss_bytes = 0;  // process peak RSS after this setting's last run
+  std::optional<double> cold_s;            // first run after prepare()
+  std::vector<double> samples_s;           // warm runs, in execution order
+  Stats stats;                             // of samples_s (n == 0 if none finished)
+  double max_abs_diff = 0;                 // max over runs of max |out - reference cold output|
+  double reference_abs_max = 0;            // max |reference output| (for relative figures)
+  bool checked = false;                    // outputs were compared
+  std::uint64_t cache_bytes = 0;           // largest value reported by a run
+  std::uint64_t peak_rss_bytes = 0;        // process peak RSS after this setting's last run
   std::optional<SpeedupEstimate> speedup;  // vs the reference (absent for the reference)
   nlohmann::json extra = nlohmann::json::object();  // annotate() output, cost model, ...
 };
@@ -137,18 +137,18 @@ void compute_speedups(ComparisonResult& c, const HarnessOptions& opts);
 // The axes a user can sweep (issue 7 §2). Lists may hold one value. The compared axes are
 // cache × kv_precision × precision; all others are group axes (a cartesian product of groups).
 struct SweepSpec {
-  std::string workload = "full";                // full | stream | prefix
-  std::string config = "full";                  // model configuration name when no model file
-  std::string model;                            // weights file (HDF5), optional
+  std::string workload = "full";  // full | stream | prefix
+  std::string config = "full";    // model configuration name when no model file
+  std::string model;              // weights file (HDF5), optional
   std::vector<int> batch{1};
   std::vector<int> slices{150};
-  std::vector<int> chunk{1};                    // stream: slices per step
-  std::vector<int> depth{75};                   // prefix: first edited slice k
-  std::vector<int> threads{0};                  // 0 = all cores
-  std::vector<std::string> cache{"off", "on"};  // off | on | auto
+  std::vector<int> chunk{1};                      // stream: slices per step
+  std::vector<int> depth{75};                     // prefix: first edited slice k
+  std::vector<int> threads{0};                    // 0 = all cores
+  std::vector<std::string> cache{"off", "on"};    // off | on | auto
   std::vector<std::string> kv_precision{"fp32"};  // fp32 | fp16 | int8
-  std::vector<std::string> precision{"fp32"};   // compute precision fp32 | bf16
-  std::string policy_profile;                   // auto policy profile (JSON), for cache=auto
+  std::vector<std::string> precision{"fp32"};     // compute precision fp32 | bf16
+  std::string policy_profile;                     // auto policy profile (JSON), for cache=auto
   HarnessOptions harness;
 };
 nlohmann::json to_json(const SweepSpec& s);

@@ -41,7 +41,7 @@ struct ReportChart {
 };
 struct ReportImage {
   std::string id, caption;
-  int width = 0, height = 0;   // pixels (row-major values[height][width])
+  int width = 0, height = 0;  // pixels (row-major values[height][width])
   std::vector<float> values;
   float vmin = 0, vmax = 1;
   std::string colormap = "dose";  // dose | diverging | gamma | gray

@@ -67,9 +67,9 @@ double kv_bytes(const ModelConfig& c, int tokens, const std::string& kv_precisio
 std::vector<StepCost> workload_steps(const ModelConfig& c, const nlohmann::json& setting);
 
 struct Prediction {
-  double flops = 0, bytes = 0;      // totals over steps
+  double flops = 0, bytes = 0;         // totals over steps
   double compute_s = 0, memory_s = 0;  // totals of the two bounds
-  double predicted_s = 0;           // Σ max(compute, memory) per step
+  double predicted_s = 0;              // Σ max(compute, memory) per step
   int steps = 0, memory_bound_steps = 0;
   nlohmann::json to_json() const;
 };

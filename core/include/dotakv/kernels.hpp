@@ -25,11 +25,11 @@ struct Engine {
 bool bf16_supported();
 
 // 2-D convolution over NHWC images:
-//   transposed = false: Conv2D KxK stride 1 'same' (pad (K-1)/2 each side), [N,H,W,IC] -> [N,H,W,OC]
-//   transposed = true : Conv2DTranspose KxK stride 2 'same' (Keras/TF: pad_before = (K-2)/2,
+//   transposed = false: Conv2D KxK stride 1 'same' (pad (K-1)/2 each side),
+//                       [N,H,W,IC] -> [N,H,W,OC]
+//   transposed = true:  Conv2DTranspose KxK stride 2 'same' (Keras/TF: pad_before = (K-2)/2,
 //                       pad_after = K-2-pad_before, no kernel flip), [N,H,W,IC] -> [N,2H,2W,OC]
 // weights_oihw: [OC, IC, K, K] fp32 (callers convert from Keras HWIO / HWOI); bias [OC] or null.
-// Optional fused ReLU (post-op) on the output.
 class Conv {
  public:
   Conv(Engine& e, int h, int w, int ic, int oc, int k, bool transposed, const float* weights_oihw,
@@ -97,7 +97,8 @@ class Matmul {
 // weights_hwio: Keras kernel [K, K, C, 1]; bias scalar. src [n,H,W,C] -> dst [n,H,W].
 class ConvToOne {
  public:
-  ConvToOne(Engine& e, int h, int w, int c, int k, const float* weights_hwio, float bias, ComputePrecision p);
+  ConvToOne(Engine& e, int h, int w, int c, int k, const float* weights_hwio, float bias,
+            ComputePrecision p);
   void run(int n, const float* src, float* dst);
 
  private:

@@ -12,9 +12,11 @@
 // truncate() only change lengths.
 //
 //   KVCache c;
-//   c.reserve(/*layers*/1, /*batch*/2, /*heads*/16, /*max_tokens*/151, /*key_dim*/432, KvPrecision::fp32);
-//   c.append(0, b, n, k_rows, v_rows, row_stride);   // n tokens, each [NH*KD] at row_stride floats
-//   c.read_keys(0, b, h, 0, c.length(0, b), out);     // dequantized [len, KD]
+//   c.reserve(/*layers*/ 1, /*batch*/ 2, /*heads*/ 16, /*max_tokens*/ 151, /*key_dim*/ 432,
+//             KvPrecision::fp32);
+//   // n tokens, each NH*KD floats, row t at k_rows + t * row_stride:
+//   c.append(0, b, n, k_rows, v_rows, row_stride);
+//   c.read_keys(0, b, h, 0, c.length(0, b), out);  // dequantized [len, KD]
 //
 // Thread safety: not thread-safe; different (layer, sample) pairs may be written concurrently.
 #pragma once
@@ -40,7 +42,8 @@ class KVCache {
   // rows, row t at k + t*row_stride, each holding NH*KD floats in head-major order
   // ([NH, KD], as produced by the fused QKV projection). Throws ValueError if the cache would
   // overflow max_tokens. Allocates nothing.
-  void append(int layer, int sample, int n, const float* k, const float* v, std::ptrdiff_t row_stride);
+  void append(int layer, int sample, int n, const float* k, const float* v,
+              std::ptrdiff_t row_stride);
 
   // Copies rows [begin, end) of head h as fp32 into out ([end-begin, KD], contiguous).
   void read_keys(int layer, int sample, int head, int begin, int end, float* out) const;
@@ -82,11 +85,11 @@ class KVCache {
 
   int layers_ = 0, batch_ = 0, heads_ = 0, max_tokens_ = 0, key_dim_ = 0;
   KvPrecision precision_ = KvPrecision::fp32;
-  std::vector<int> lengths_;          // [layers * batch]
-  std::vector<float> f32_;            // fp32 storage
-  std::vector<std::uint16_t> f16_;    // fp16 storage
-  std::vector<std::int8_t> i8_;       // int8 storage
-  std::vector<float> scales_;         // int8 per-row scales
+  std::vector<int> lengths_;        // [layers * batch]
+  std::vector<float> f32_;          // fp32 storage
+  std::vector<std::uint16_t> f16_;  // fp16 storage
+  std::vector<std::int8_t> i8_;     // int8 storage
+  std::vector<float> scales_;       // int8 per-row scales
 };
 
 // Half-precision conversions used by the cache (exposed for tests).

@@ -8,23 +8,23 @@
 //
 // Architecture (dimension legend in model_config.hpp; activations channels-last):
 //   encoder, per slice [H,W,1]:
-//     conv1  Conv2D KxK 'same', no bias, 1->C     -> GroupNorm(16) -> MaxPool2 -> ReLU  [H/2,W/2,C]
-//     conv2  Conv2D KxK 'same', no bias, C->C     -> GroupNorm(16) -> MaxPool2 -> ReLU  [H/4,W/4,C]
-//     conv3  Conv2D KxK 'same', no bias, C->P     -> GroupNorm(4)  -> ReLU              [H/4,W/4,P]
+//     conv1  Conv2D KxK 'same', no bias, 1->C -> GroupNorm(16) -> MaxPool2 -> ReLU  [H/2,W/2,C]
+//     conv2  Conv2D KxK 'same', no bias, C->C -> GroupNorm(16) -> MaxPool2 -> ReLU  [H/4,W/4,C]
+//     conv3  Conv2D KxK 'same', no bias, C->P -> GroupNorm(4)  -> ReLU              [H/4,W/4,P]
 //     flatten channels-last -> token [D]
 //   energy token: Dense(1->D) with bias on the scaled energy -> token 0
 //   tokens [T,D] += position embedding [T,D]
-//   L x pre-norm block:  x += OutProj(MHA(LN1(x)))   (NH heads of KD, no biases, causal,
-//                                                     scores scaled by 1/sqrt(KD))
-//                        x += GELU(Dense2(GELU(Dense1(LN2(x)))))   (Dense: D->D with bias, erf GELU)
+//   L x pre-norm block:
+//     x += OutProj(MHA(LN1(x)))   NH heads of KD, no biases, causal, scores / sqrt(KD)
+//     x += GELU(Dense2(GELU(Dense1(LN2(x)))))   Dense D->D with bias, GELU with erf
 //   decoder, per slice token 1..S reshaped [H/4,W/4,P]:
-//     deconv1 Conv2DTranspose KxK stride 2 'same', no bias, P->C -> GroupNorm(16) -> ReLU [H/2,W/2,C]
-//     deconv2 Conv2DTranspose KxK stride 2 'same', no bias, C->C -> GroupNorm(16) -> ReLU [H,W,C]
-//     out     Conv2D KxK 'same' with bias, C->1                                         [H,W,1]
+//     deconv1  Conv2DTranspose KxK stride 2 'same', no bias, P->C -> GN(16) -> ReLU [H/2,W/2,C]
+//     deconv2  Conv2DTranspose KxK stride 2 'same', no bias, C->C -> GN(16) -> ReLU [H,W,C]
+//     out      Conv2D KxK 'same' with bias, C->1                                   [H,W,1]
 //   GroupNorm eps = 1e-3 (Keras GroupNormalization default), LayerNorm eps = 1e-6.
-//   Conv2DTranspose 'same' with stride 2 (Keras/TF semantics): out[o] += in[i] * w[k] for
-//   o = 2 i + k - (K-1)/2... precisely pad_before = floor((K-2)/2) for even-size output (K=5: 1),
-//   i.e. the gradient of a stride-2 'same' Conv2D; kernels are NOT flipped.
+//   Conv2DTranspose 'same' with stride 2 (Keras/TF semantics, the adjoint of a stride-2 'same'
+//   Conv2D): out[2 i + k - pb] += in[i] * w[k] with pb = (K-2)/2 (K=5: 1), out-of-range
+//   positions dropped; kernels are NOT flipped.
 //
 // Scaling (stored as HDF5 attributes, see docs/format_weights.md):
 //   CT:     x = (HU - ct_min_hu) / (ct_max_hu - ct_min_hu)          (not clipped)
@@ -60,32 +60,32 @@ struct Scaling {
 
 // Weights of one pre-norm transformer block. Shapes in Keras order.
 struct TransformerWeights {
-  Tensor ln1_gamma, ln1_beta;  // [D]
-  Tensor wq, wk, wv;           // [D, NH, KD]   (Keras MultiHeadAttention query/key/value kernels)
-  Tensor wo;                   // [NH, KD, D]   (attention_output kernel)
-  Tensor ln2_gamma, ln2_beta;  // [D]
-  Tensor ff1_kernel, ff1_bias; // [D, D], [D]
-  Tensor ff2_kernel, ff2_bias; // [D, D], [D]
+  Tensor ln1_gamma, ln1_beta;   // [D]
+  Tensor wq, wk, wv;            // [D, NH, KD]   (Keras MultiHeadAttention query/key/value kernels)
+  Tensor wo;                    // [NH, KD, D]   (attention_output kernel)
+  Tensor ln2_gamma, ln2_beta;   // [D]
+  Tensor ff1_kernel, ff1_bias;  // [D, D], [D]
+  Tensor ff2_kernel, ff2_bias;  // [D, D], [D]
 };
 
 struct ModelWeights {
   // encoder (Keras Conv2D kernels HWIO: [K, K, in, out])
-  Tensor enc_conv1;                  // [K, K, 1, C]
-  Tensor enc_gn1_gamma, enc_gn1_beta;  // [C]
-  Tensor enc_conv2;                  // [K, K, C, C]
-  Tensor enc_gn2_gamma, enc_gn2_beta;  // [C]
-  Tensor enc_conv3;                  // [K, K, C, P]
-  Tensor enc_gn3_gamma, enc_gn3_beta;  // [P]
-  Tensor energy_kernel, energy_bias; // [1, D], [D]
-  Tensor pos_embedding;              // [T, D]
+  Tensor enc_conv1;                        // [K, K, 1, C]
+  Tensor enc_gn1_gamma, enc_gn1_beta;      // [C]
+  Tensor enc_conv2;                        // [K, K, C, C]
+  Tensor enc_gn2_gamma, enc_gn2_beta;      // [C]
+  Tensor enc_conv3;                        // [K, K, C, P]
+  Tensor enc_gn3_gamma, enc_gn3_beta;      // [P]
+  Tensor energy_kernel, energy_bias;       // [1, D], [D]
+  Tensor pos_embedding;                    // [T, D]
   std::vector<TransformerWeights> blocks;  // L
   // decoder (Keras Conv2DTranspose kernels: [K, K, out, in])
-  Tensor dec_deconv1;                // [K, K, C, P]
+  Tensor dec_deconv1;                  // [K, K, C, P]
   Tensor dec_gn1_gamma, dec_gn1_beta;  // [C]
-  Tensor dec_deconv2;                // [K, K, C, C]
+  Tensor dec_deconv2;                  // [K, K, C, C]
   Tensor dec_gn2_gamma, dec_gn2_beta;  // [C]
-  Tensor dec_conv;                   // [K, K, C, 1]
-  Tensor dec_conv_bias;              // [1]
+  Tensor dec_conv;                     // [K, K, C, 1]
+  Tensor dec_conv_bias;                // [1]
 };
 
 class Model {
@@ -117,7 +117,8 @@ class Model {
     return float((hu - scaling_.ct_min_hu) / (scaling_.ct_max_hu - scaling_.ct_min_hu));
   }
   float scale_energy(double mev) const {
-    return float((mev - scaling_.energy_min_mev) / (scaling_.energy_max_mev - scaling_.energy_min_mev));
+    return float((mev - scaling_.energy_min_mev) /
+                 (scaling_.energy_max_mev - scaling_.energy_min_mev));
   }
   float unscale_dose(float y) const { return float(y * scaling_.dose_scale); }
 
@@ -129,14 +130,14 @@ class Model {
 
   // Visits every tensor with its dataset name (e.g. "encoder/conv1/kernel",
   // "transformer_0/attention/query/kernel") and its expected shape for this config.
-  void for_each_tensor(const std::function<void(const std::string& name,
-                                                const std::vector<long long>& expected,
-                                                const Tensor& t)>& fn) const;
+  void for_each_tensor(
+      const std::function<void(const std::string& name, const std::vector<long long>& expected,
+                               const Tensor& t)>& fn) const;
   // The same over a mutable ModelWeights (used by load and random init).
-  static void for_each_tensor(const ModelConfig& cfg, ModelWeights& w,
-                              const std::function<void(const std::string& name,
-                                                       const std::vector<long long>& expected,
-                                                       Tensor& t)>& fn);
+  static void for_each_tensor(
+      const ModelConfig& cfg, ModelWeights& w,
+      const std::function<void(const std::string& name, const std::vector<long long>& expected,
+                               Tensor& t)>& fn);
 
  private:
   ModelConfig config_;

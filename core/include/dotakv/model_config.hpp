@@ -41,15 +41,15 @@ ComputePrecision parse_compute_precision(const std::string& s,
 
 struct ModelConfig {
   int num_slices = 150;
-  std::array<int, 3> data_shape{24, 24, 1};       // [H, W, input channels]; channels must be 1
-  int num_tokens = 151;                           // must equal num_slices + 1
-  int kernel_size = 5;                            // odd
+  std::array<int, 3> data_shape{24, 24, 1};  // [H, W, input channels]; channels must be 1
+  int num_tokens = 151;                      // must equal num_slices + 1
+  int kernel_size = 5;                       // odd
   int num_heads = 16;
   int num_transformers = 1;
-  std::array<int, 3> projection_dim{6, 6, 12};    // [H/4, W/4, P]
-  int conv_channels = 64;                         // divisible by enc_groups()
-  int key_dim = 432;                              // per head; default prod(projection_dim)
-  bool causal = true;                             // lower-triangular attention mask
+  std::array<int, 3> projection_dim{6, 6, 12};  // [H/4, W/4, P]
+  int conv_channels = 64;                       // divisible by enc_groups()
+  int key_dim = 432;                            // per head; default prod(projection_dim)
+  bool causal = true;                           // lower-triangular attention mask
 
   // Presets: "full" (DoTA's published size, the defaults above) and "compact" (32 conv
   // channels, 8 heads of key_dim 54: the shipped model). Throws ConfigError on other names.

@@ -30,7 +30,7 @@
 // Inputs: CT in HU as Volume [S, H, W] (the model's grid exactly), energy in MeV in
 // [energy_min_mev, energy_max_mev]. Output: dose in Gy per primary, same grid and spacing.
 // Errors: ShapeError (grid != model grid, batch sizes differ, batch < 1 or > max_batch),
-// ValueError (NaN/Inf voxel, energy out of range, no previous run for prefix reuse),
+// ValueError (NaN/Inf voxel, energy out of range, prefix-reuse claim contradicted by the CT),
 // Cancelled (Progress cancelled; outputs are not returned).
 #pragma once
 #include <cstdint>
@@ -54,19 +54,19 @@ Mode parse_mode(const std::string& s);  // "full" | "stream"; ConfigError otherw
 
 struct SessionOptions {
   Mode mode = Mode::full;
-  bool cache = true;                       // stream: use the KV cache; full: keep K/V for reuse
-  int chunk = 1;                           // slices per streaming step (>= 1)
+  bool cache = true;  // stream: use the KV cache; full: keep K/V for reuse
+  int chunk = 1;      // slices per streaming step (>= 1)
   KvPrecision kv_precision = KvPrecision::fp32;
   ComputePrecision precision = ComputePrecision::fp32;
-  int threads = 0;                         // OpenMP threads; <= 0: leave the process setting
-  int max_batch = 64;                      // largest batch accepted (cache reserved lazily)
+  int threads = 0;     // OpenMP threads; <= 0: leave the process setting
+  int max_batch = 64;  // largest batch accepted (cache reserved lazily)
   nlohmann::json to_json() const;
 };
 
 // Passed to the per-step callback (stream mode: after every step; full mode: once).
 struct StepInfo {
   int step = 0, steps = 1;
-  int slice_begin = 0, slice_end = 0;      // slices finished by this step: [begin, end)
+  int slice_begin = 0, slice_end = 0;  // slices finished by this step: [begin, end)
   // Dose so far, one Volume per sample (Gy per primary); slices >= slice_end are still 0 (or,
   // in prefix reuse, hold the previous run's values for slices < first changed).
   const std::vector<Volume>* doses = nullptr;
@@ -74,15 +74,16 @@ struct StepInfo {
 using StepCallback = std::function<void(const StepInfo&)>;
 
 struct RunStats {
-  std::string mode;                        // "full" | "stream" | "prefix"
+  std::string mode;  // "full" | "stream" | "prefix"
   bool cache = false;
   int batch = 0, chunk = 0, steps = 0;
-  double latency_s = 0.0;                  // wall time of the run (inputs checked to outputs)
-  std::int64_t tokens_computed = 0;        // token-forwards through the transformer, summed over batch
-  std::int64_t tokens_reused = 0;          // tokens whose K/V came from the cache of a previous run
+  double latency_s = 0.0;            // wall time of the run (inputs checked to outputs)
+  std::int64_t tokens_computed = 0;  // token-forwards through the transformer, summed over batch
+  std::int64_t tokens_reused = 0;    // tokens whose K/V came from the cache of a previous run
   std::size_t cache_bytes_in_use = 0, cache_bytes_reserved = 0;
-  double flops = 0.0;                      // model FLOPs of this run (cost model, ModelConfig)
-  std::string kv_precision, precision;   // precision = what ran (bf16 falls back to fp32 if unsupported)
+  double flops = 0.0;  // model FLOPs of this run (cost model, ModelConfig)
+  std::string kv_precision,
+      precision;  // precision = what ran (bf16 falls back to fp32 if unsupported)
   nlohmann::json to_json() const;
 };
 

@@ -94,8 +94,8 @@ AutoPolicy AutoPolicy::from_json(const nlohmann::json& j) {
       const size_t n = c.prior_tokens.size();
       need(n > 0 && c.cached_step_s.size() == n && c.uncached_step_s.size() == n &&
                c.new_slices.size() == n,
-           "stream curve (batch " + std::to_string(c.batch) + ", chunk " +
-               std::to_string(c.chunk) + "): arrays must be non-empty and of equal length");
+           "stream curve (batch " + std::to_string(c.batch) + ", chunk " + std::to_string(c.chunk) +
+               "): arrays must be non-empty and of equal length");
       need(std::is_sorted(c.prior_tokens.begin(), c.prior_tokens.end()),
            "stream curve: prior_tokens must ascend");
       for (int m : c.new_slices) need(m > 0, "stream curve: new_slices must be > 0");
@@ -103,8 +103,8 @@ AutoPolicy AutoPolicy::from_json(const nlohmann::json& j) {
       p.stream.push_back(std::move(c));
     }
     for (const auto& e : j.value("full", nlohmann::json::array()))
-      p.full.push_back({e.at("batch").get<int>(), e.at("off_s").get<double>(),
-                        e.at("on_s").get<double>()});
+      p.full.push_back(
+          {e.at("batch").get<int>(), e.at("off_s").get<double>(), e.at("on_s").get<double>()});
     for (const auto& e : j.value("prefix", nlohmann::json::array())) {
       PrefixCurve c;
       c.batch = e.at("batch").get<int>();
@@ -138,7 +138,8 @@ nlohmann::json AutoPolicy::to_json() const {
                            {"cached_step_s", c.cached_step_s},
                            {"uncached_step_s", c.uncached_step_s}});
   j["full"] = nlohmann::json::array();
-  for (const auto& f : full) j["full"].push_back({{"batch", f.batch}, {"off_s", f.off_s}, {"on_s", f.on_s}});
+  for (const auto& f : full)
+    j["full"].push_back({{"batch", f.batch}, {"off_s", f.off_s}, {"on_s", f.on_s}});
   j["prefix"] = nlohmann::json::array();
   for (const auto& c : prefix)
     j["prefix"].push_back(
@@ -173,7 +174,8 @@ void AutoPolicy::save(const std::string& path) const {
   write_text_atomically(path, to_json().dump(2) + "\n");
 }
 
-double AutoPolicy::predict_stream_s(const StreamCurve& c, int slices, int chunk, bool cached) const {
+double AutoPolicy::predict_stream_s(const StreamCurve& c, int slices, int chunk,
+                                    bool cached) const {
   const auto& y = cached ? c.cached_step_s : c.uncached_step_s;
   std::vector<double> per_slice(y.size());
   for (size_t i = 0; i < y.size(); ++i) per_slice[i] = y[i] / c.new_slices[i];
@@ -231,9 +233,8 @@ PolicyDecision AutoPolicy::decide(const PolicyRequest& r) const {
     throw ValueError("auto policy: unknown workload '" + r.workload + "'");
   }
   d.use_cache = d.predicted_on_s < d.predicted_off_s;
-  d.reason += ": measured-profile prediction with cache " + fmt_s(d.predicted_on_s) +
-              ", without " + fmt_s(d.predicted_off_s) + " -> cache " +
-              (d.use_cache ? "on" : "off");
+  d.reason += ": measured-profile prediction with cache " + fmt_s(d.predicted_on_s) + ", without " +
+              fmt_s(d.predicted_off_s) + " -> cache " + (d.use_cache ? "on" : "off");
   return d;
 }
 

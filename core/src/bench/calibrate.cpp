@@ -36,7 +36,9 @@ AutoPolicy calibrate(std::shared_ptr<const Model> model, const CalibrationOption
   std::vector<int> depths = o.depths;
   if (depths.empty()) depths = {0, S / 4, S / 2, 3 * S / 4, S - 1};
   for (int d : depths)
-    if (d < 0 || d >= S) throw ValueError("calibrate: depth " + std::to_string(d) + " outside 0.." + std::to_string(S - 1));
+    if (d < 0 || d >= S)
+      throw ValueError("calibrate: depth " + std::to_string(d) + " outside 0.." +
+                       std::to_string(S - 1));
   const KvPrecision kvp = parse_kv_precision(o.kv_precision);
   const ComputePrecision cp = parse_compute_precision(o.precision);
 

@@ -15,20 +15,23 @@ nlohmann::json Ceilings::to_json() const {
 double encoder_flops_per_slice(const ModelConfig& c) {
   const double H = c.rows(), W = c.cols(), K2 = double(c.kernel_size) * c.kernel_size;
   const double C = c.conv_channels, P = c.bottleneck_channels();
-  return 2 * H * W * K2 * C + 2 * (H / 2) * (W / 2) * K2 * C * C + 2 * (H / 4) * (W / 4) * K2 * C * P;
+  return 2 * H * W * K2 * C + 2 * (H / 2) * (W / 2) * K2 * C * C +
+         2 * (H / 4) * (W / 4) * K2 * C * P;
 }
 
 double decoder_flops_per_slice(const ModelConfig& c) {
   const double H = c.rows(), W = c.cols(), K2 = double(c.kernel_size) * c.kernel_size;
   const double C = c.conv_channels, P = c.bottleneck_channels();
-  return 2 * (H / 4) * (W / 4) * K2 * P * C + 2 * (H / 2) * (W / 2) * K2 * C * C + 2 * H * W * K2 * C;
+  return 2 * (H / 4) * (W / 4) * K2 * P * C + 2 * (H / 2) * (W / 2) * K2 * C * C +
+         2 * H * W * K2 * C;
 }
 
 double transformer_flops(const ModelConfig& c, int prior, int n) {
   const double D = c.token_dim(), HK = double(c.num_heads) * c.key_dim;
   // Σ_{i<n} (prior + i + 1) keys attended by the new tokens.
   const double keys = double(n) * prior + double(n) * (n + 1) / 2.0;
-  const double per_layer = 2.0 * n * D * 3 * HK + 2.0 * n * HK * D + 4.0 * n * D * D + 4.0 * HK * keys;
+  const double per_layer =
+      2.0 * n * D * 3 * HK + 2.0 * n * HK * D + 4.0 * n * D * D + 4.0 * HK * keys;
   return per_layer * c.num_transformers;
 }
 
@@ -37,7 +40,7 @@ std::int64_t parameter_count(const ModelConfig& c) {
                      P = c.bottleneck_channels(), D = c.token_dim(),
                      HK = std::int64_t(c.num_heads) * c.key_dim, T = c.num_tokens;
   std::int64_t n = K2 * C + 2 * C + K2 * C * C + 2 * C + K2 * C * P + 2 * P;  // encoder
-  n += 2 * D + T * D;                                                          // energy, positions
+  n += 2 * D + T * D;                                                         // energy, positions
   n += std::int64_t(c.num_transformers) * (4 * D + 4 * D * HK + 2 * (D * D + D));
   n += K2 * P * C + 2 * C + K2 * C * C + 2 * C + K2 * C + 1;  // decoder
   return n;
@@ -45,11 +48,11 @@ std::int64_t parameter_count(const ModelConfig& c) {
 
 double weight_bytes(const ModelConfig& c, bool bf16) {
   const double K2 = double(c.kernel_size) * c.kernel_size, C = c.conv_channels,
-               P = c.bottleneck_channels(), D = c.token_dim(),
-               HK = double(c.num_heads) * c.key_dim;
+               P = c.bottleneck_channels(), D = c.token_dim(), HK = double(c.num_heads) * c.key_dim;
   // Heavy tensors: conv kernels and dense kernels.
-  const double heavy = K2 * C + K2 * C * C + K2 * C * P + c.num_transformers * (4 * D * HK + 2 * D * D) +
-                       K2 * P * C + K2 * C * C + K2 * C;
+  const double heavy = K2 * C + K2 * C * C + K2 * C * P +
+                       c.num_transformers * (4 * D * HK + 2 * D * D) + K2 * P * C + K2 * C * C +
+                       K2 * C;
   const double light = double(parameter_count(c)) - heavy;
   return heavy * (bf16 ? 2 : 4) + light * 4;
 }
@@ -83,9 +86,8 @@ std::vector<StepCost> workload_steps(const ModelConfig& c0, const nlohmann::json
   if (workload == "full") {
     full_pass();
   } else if (workload == "stream") {
-    const int chunk = std::max(1, st.contains("chunk") && st["chunk"].is_number()
-                                      ? st["chunk"].get<int>()
-                                      : 1);
+    const int chunk =
+        std::max(1, st.contains("chunk") && st["chunk"].is_number() ? st["chunk"].get<int>() : 1);
     int done = 0;  // slices finished
     while (done < S) {
       const int m = std::min(chunk, S - done);
@@ -96,7 +98,8 @@ std::vector<StepCost> workload_steps(const ModelConfig& c0, const nlohmann::json
         s.flops = B * (m * (enc + dec) + transformer_flops(c, prior_tokens, new_tokens));
         s.bytes = wbytes + B * kv_bytes(c, prior_tokens, kvp);
       } else {
-        s.flops = B * ((done + m) * enc + transformer_flops(c, 0, prior_tokens + new_tokens) + m * dec);
+        s.flops =
+            B * ((done + m) * enc + transformer_flops(c, 0, prior_tokens + new_tokens) + m * dec);
         s.bytes = wbytes;
       }
       steps.push_back(s);
@@ -119,9 +122,12 @@ std::vector<StepCost> workload_steps(const ModelConfig& c0, const nlohmann::json
 }
 
 nlohmann::json Prediction::to_json() const {
-  return {{"gflop", flops / 1e9},           {"weight_and_kv_gb", bytes / 1e9},
-          {"compute_bound_s", compute_s},   {"memory_bound_s", memory_s},
-          {"predicted_s", predicted_s},     {"steps", steps},
+  return {{"gflop", flops / 1e9},
+          {"weight_and_kv_gb", bytes / 1e9},
+          {"compute_bound_s", compute_s},
+          {"memory_bound_s", memory_s},
+          {"predicted_s", predicted_s},
+          {"steps", steps},
           {"memory_bound_steps", memory_bound_steps}};
 }
 

@@ -27,7 +27,9 @@ std::uint64_t mix(std::uint64_t x) {
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
 }
-double unit(std::uint64_t& s) { return double(mix(s++) >> 11) * 0x1.0p-53; }
+double unit(std::uint64_t& s) {
+  return double(mix(s++) >> 11) * 0x1.0p-53;
+}
 
 std::shared_ptr<const Model> truncate_model(std::shared_ptr<const Model> m, int slices) {
   const ModelConfig& c = m->config();
@@ -101,7 +103,8 @@ std::shared_ptr<const Model> bench_model(const std::string& model_path, const st
   if (!model_path.empty()) {
     m = Model::load_shared(model_path);
   } else {
-    auto r = Model::random_shared(ModelConfig::from_name_or_file(config.empty() ? "full" : config), 1);
+    auto r =
+        Model::random_shared(ModelConfig::from_name_or_file(config.empty() ? "full" : config), 1);
     m = r;
   }
   return truncate_model(m, slices);
@@ -119,8 +122,9 @@ const AutoPolicy& EngineBench::policy() {
     const std::string path =
         spec_.policy_profile.empty() ? default_policy_path() : spec_.policy_profile;
     if (!std::filesystem::exists(path))
-      throw IoError(path + ": no auto-policy profile; cache=auto needs one: run `dotakv calibrate` "
-                           "(with the same --model/--config) first, or pass --policy FILE");
+      throw IoError(path +
+                    ": no auto-policy profile; cache=auto needs one: run `dotakv calibrate` "
+                    "(with the same --model/--config) first, or pass --policy FILE");
     policy_ = AutoPolicy::load(path);
   }
   return *policy_;
@@ -128,8 +132,8 @@ const AutoPolicy& EngineBench::policy() {
 
 ModelConfig EngineBench::config_of(const nlohmann::json& st) {
   const std::string model = st.value("model", std::string());
-  const std::string key = model.empty() ? "config:" + st.value("config", std::string("full"))
-                                        : "model:" + model;
+  const std::string key =
+      model.empty() ? "config:" + st.value("config", std::string("full")) : "model:" + model;
   if (!configs_.count(key)) {
     configs_[key] = model.empty()
                         ? ModelConfig::from_name_or_file(st.value("config", std::string("full")))
@@ -152,8 +156,10 @@ WorkloadFactory EngineBench::factory() {
     const int depth = st["depth"].is_number() ? st["depth"].get<int>() : 0;
     std::string cache = st.at("cache").get<std::string>();
     if (workload == "prefix" && batch != 1)
-      throw ValueError("bench: prefix reuse runs batch 1 (Session::infer_reusing_prefix); found "
-                       "--batch " + std::to_string(batch));
+      throw ValueError(
+          "bench: prefix reuse runs batch 1 (Session::infer_reusing_prefix); found "
+          "--batch " +
+          std::to_string(batch));
     Workload w;
     w.label = setting_label(st);
     w.settings = st;
@@ -198,9 +204,9 @@ WorkloadFactory EngineBench::factory() {
     w.run = [state, prefix, prefix_cached, depth] {
       RunOutput out;
       if (prefix_cached) {
-        out.output = state->session
-                         ->infer_reusing_prefix(state->in.cts_b[0], state->in.energies[0], depth)
-                         .data;
+        out.output =
+            state->session->infer_reusing_prefix(state->in.cts_b[0], state->in.energies[0], depth)
+                .data;
       } else if (prefix) {
         out.output = state->session->infer(state->in.cts_b[0], state->in.energies[0]).data;
       } else {
@@ -235,8 +241,8 @@ GroupHook EngineBench::hook() {
       nlohmann::json cm = p.to_json();
       cm["ceilings"] = ceil.to_json();
       cm["gflop_per_forward"] = workload_steps(cfg, nlohmann::json{{"workload", "full"},
-                                                                    {"slices", cfg.num_slices},
-                                                                    {"batch", 1}})[0]
+                                                                   {"slices", cfg.num_slices},
+                                                                   {"batch", 1}})[0]
                                     .flops /
                                 1e9;
       cm["weight_bytes_per_step"] = weight_bytes(cfg, st.value("precision", "fp32") == "bf16");

@@ -49,9 +49,8 @@ Stats compute_stats(const std::vector<double>& samples) {
 }
 
 nlohmann::json to_json(const Stats& s) {
-  return {{"n", s.n},       {"median", s.median}, {"mean", s.mean}, {"sd", s.sd},
-          {"min", s.min},   {"max", s.max},       {"q1", s.q1},     {"q3", s.q3},
-          {"iqr", s.iqr}};
+  return {{"n", s.n},     {"median", s.median}, {"mean", s.mean}, {"sd", s.sd},  {"min", s.min},
+          {"max", s.max}, {"q1", s.q1},         {"q3", s.q3},     {"iqr", s.iqr}};
 }
 
 namespace {
@@ -136,7 +135,8 @@ void compute_speedups(ComparisonResult& c, const HarnessOptions& opts) {
 ComparisonResult run_comparison(std::vector<Workload>& w, const HarnessOptions& opts,
                                 Progress* progress) {
   if (w.empty()) throw ValueError("benchmark: no settings to compare");
-  if (opts.reps < 1) throw ValueError("benchmark: reps must be >= 1, found " + std::to_string(opts.reps));
+  if (opts.reps < 1)
+    throw ValueError("benchmark: reps must be >= 1, found " + std::to_string(opts.reps));
   if (opts.warmup < 0) throw ValueError("benchmark: warmup must be >= 0");
   if (opts.reference < 0 || opts.reference >= static_cast<int>(w.size()))
     throw ValueError("benchmark: reference setting index out of range");
@@ -333,8 +333,7 @@ std::vector<SweepGroup> expand_sweep(const SweepSpec& s) {
         for (int ch : chunk)
           for (int d : depth) {
             SweepGroup g;
-            g.point = {{"workload", s.workload}, {"batch", b}, {"slices", sl},
-                       {"threads", th}};
+            g.point = {{"workload", s.workload}, {"batch", b}, {"slices", sl}, {"threads", th}};
             g.point["chunk"] = s.workload == "stream" ? nlohmann::json(ch) : nlohmann::json();
             g.point["depth"] = s.workload == "prefix" ? nlohmann::json(d) : nlohmann::json();
             for (const auto& pr : prec)
@@ -371,8 +370,8 @@ SweepResult run_sweep(const SweepSpec& spec, const WorkloadFactory& factory, Pro
   const auto groups = expand_sweep(spec);
   double runs_total = 0;
   for (const auto& g : groups)
-    runs_total += g.settings.size() *
-                  ((spec.harness.cold ? 1 : 0) + spec.harness.warmup + spec.harness.reps);
+    runs_total +=
+        g.settings.size() * ((spec.harness.cold ? 1 : 0) + spec.harness.warmup + spec.harness.reps);
   double runs_before = 0;
   for (const auto& g : groups) {
     if (progress && progress->cancelled()) {
@@ -390,8 +389,8 @@ SweepResult run_sweep(const SweepSpec& spec, const WorkloadFactory& factory, Pro
     // Forward per-run progress in sweep-wide units, sharing the caller's cancel flag.
     Progress inner([&](double done, double, const std::string& msg) {
       report(progress, runs_before + done, runs_total,
-             "group " + std::to_string(r.groups.size() + 1) + "/" +
-                 std::to_string(groups.size()) + ": " + msg);
+             "group " + std::to_string(r.groups.size() + 1) + "/" + std::to_string(groups.size()) +
+                 ": " + msg);
     });
     Progress* inner_ptr = progress ? &inner : nullptr;
     ComparisonResult c;
@@ -406,8 +405,8 @@ SweepResult run_sweep(const SweepSpec& spec, const WorkloadFactory& factory, Pro
     if (hook) hook(g, c);
     r.groups.push_back(g);
     r.comparisons.push_back(std::move(c));
-    runs_before += g.settings.size() *
-                   ((spec.harness.cold ? 1 : 0) + spec.harness.warmup + spec.harness.reps);
+    runs_before +=
+        g.settings.size() * ((spec.harness.cold ? 1 : 0) + spec.harness.warmup + spec.harness.reps);
     if (r.comparisons.back().cancelled) {
       r.cancelled = true;
       break;
@@ -457,8 +456,7 @@ nlohmann::json results_json(const SweepSpec& spec, const SweepResult& r) {
       j["stats"] = x.stats.n ? to_json(x.stats) : nlohmann::json();
       j["checked"] = x.checked;
       j["max_abs_diff"] = x.max_abs_diff;
-      j["max_abs_diff_rel"] =
-          x.reference_abs_max > 0 ? x.max_abs_diff / x.reference_abs_max : 0.0;
+      j["max_abs_diff_rel"] = x.reference_abs_max > 0 ? x.max_abs_diff / x.reference_abs_max : 0.0;
       j["cache_bytes"] = x.cache_bytes;
       j["peak_rss_bytes"] = x.peak_rss_bytes;
       j["cancelled"] = c.cancelled;

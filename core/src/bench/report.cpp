@@ -21,15 +21,22 @@ std::string fmt(const char* f, double v) {
   std::snprintf(b, sizeof b, f, v);
   return b;
 }
-std::string fmt_time(double s) { return s < 1 ? fmt("%.2f ms", s * 1e3) : fmt("%.3f s", s); }
+std::string fmt_time(double s) {
+  return s < 1 ? fmt("%.2f ms", s * 1e3) : fmt("%.3f s", s);
+}
 std::string esc(const std::string& s) {
   std::string o;
   for (char c : s) {
-    if (c == '<') o += "&lt;";
-    else if (c == '>') o += "&gt;";
-    else if (c == '&') o += "&amp;";
-    else if (c == '"') o += "&quot;";
-    else o += c;
+    if (c == '<')
+      o += "&lt;";
+    else if (c == '>')
+      o += "&gt;";
+    else if (c == '&')
+      o += "&amp;";
+    else if (c == '"')
+      o += "&quot;";
+    else
+      o += c;
   }
   return o;
 }
@@ -49,9 +56,12 @@ std::string group_desc(const nlohmann::json& s) {
 
 void colormap_rgb(const std::string& name, double t, int& r, int& g, int& b) {
   t = std::clamp(std::isfinite(t) ? t : 0.0, 0.0, 1.0);
-  struct Stop { double t, r, g, b; };
-  static const std::vector<Stop> dose{{0, 0, 0, 0.15},    {0.2, 0.1, 0.1, 0.6}, {0.4, 0.0, 0.6, 0.8},
-                                      {0.6, 0.3, 0.85, 0.3}, {0.8, 1.0, 0.85, 0.1}, {1.0, 0.85, 0.1, 0.05}};
+  struct Stop {
+    double t, r, g, b;
+  };
+  static const std::vector<Stop> dose{{0, 0, 0, 0.15},       {0.2, 0.1, 0.1, 0.6},
+                                      {0.4, 0.0, 0.6, 0.8},  {0.6, 0.3, 0.85, 0.3},
+                                      {0.8, 1.0, 0.85, 0.1}, {1.0, 0.85, 0.1, 0.05}};
   static const std::vector<Stop> div{{0, 0.1, 0.2, 0.7}, {0.5, 1, 1, 1}, {1, 0.75, 0.1, 0.1}};
   static const std::vector<Stop> gam{{0, 0.1, 0.6, 0.2}, {0.5, 1.0, 0.9, 0.2}, {1, 0.8, 0.1, 0.1}};
   static const std::vector<Stop> gray{{0, 0, 0, 0}, {1, 1, 1, 1}};
@@ -94,8 +104,7 @@ std::vector<ReportChart> bench_charts(const nlohmann::json& doc) {
     static const std::map<std::string, std::string> abbrev{
         {"batch", "b"}, {"slices", "S"}, {"chunk", "c"}, {"depth", "k"}, {"threads", "t"}};
     for (const auto& [k, a] : abbrev)
-      if (k != x_axis && values[k].size() > 1 && s.contains(k))
-        out += " " + a + "=" + s[k].dump();
+      if (k != x_axis && values[k].size() > 1 && s.contains(k)) out += " " + a + "=" + s[k].dump();
     return out;
   };
   (void)many_slices;
@@ -104,8 +113,14 @@ std::vector<ReportChart> bench_charts(const nlohmann::json& doc) {
 
   // speedup vs batch (bars with CI whiskers)
   {
-    ReportChart c{"speedup_vs_batch", "Speedup vs batch size (median ratio, 95 % CI)", "bar",
-                  "batch size", "speedup vs reference (x)", {}, {}, false};
+    ReportChart c{"speedup_vs_batch",
+                  "Speedup vs batch size (median ratio, 95 % CI)",
+                  "bar",
+                  "batch size",
+                  "speedup vs reference (x)",
+                  {},
+                  {},
+                  false};
     std::vector<int> batches(batch_set.begin(), batch_set.end());
     for (int b : batches) c.categories.push_back(std::to_string(b));
     std::map<std::string, ChartSeries> series;
@@ -116,7 +131,8 @@ std::vector<ReportChart> bench_charts(const nlohmann::json& doc) {
                          r.value("reference_label", std::string("ref")) + suffix(s, "batch");
       auto& se = series[name];
       se.name = name;
-      const int xi = int(std::find(batches.begin(), batches.end(), s.value("batch", 1)) - batches.begin());
+      const int xi =
+          int(std::find(batches.begin(), batches.end(), s.value("batch", 1)) - batches.begin());
       se.x.push_back(xi);
       se.y.push_back(r["speedup"]["median_ratio"].get<double>());
       se.lo.push_back(r["speedup"]["ci95"][0].get<double>());
@@ -127,16 +143,22 @@ std::vector<ReportChart> bench_charts(const nlohmann::json& doc) {
   }
   // time vs slices (lines)
   {
-    ReportChart c{"time_vs_slices", "Median latency vs slices per cache setting", "line", "slices",
-                  "median latency (ms)", {}, {}, false};
+    ReportChart c{"time_vs_slices",
+                  "Median latency vs slices per cache setting",
+                  "line",
+                  "slices",
+                  "median latency (ms)",
+                  {},
+                  {},
+                  false};
     std::map<std::string, std::map<int, std::pair<double, std::pair<double, double>>>> pts;
     for (const auto& r : res) {
       if (r["stats"].is_null()) continue;
       const auto& s = r["settings"];
       const std::string name = r["label"].get<std::string>() + suffix(s, "slices");
-      pts[name][s.value("slices", 0)] = {r["stats"]["median"].get<double>() * 1e3,
-                                         {r["stats"]["q1"].get<double>() * 1e3,
-                                          r["stats"]["q3"].get<double>() * 1e3}};
+      pts[name][s.value("slices", 0)] = {
+          r["stats"]["median"].get<double>() * 1e3,
+          {r["stats"]["q1"].get<double>() * 1e3, r["stats"]["q3"].get<double>() * 1e3}};
     }
     for (auto& [name, m] : pts) {
       ChartSeries se;
@@ -157,8 +179,14 @@ std::vector<ReportChart> bench_charts(const nlohmann::json& doc) {
   }
   // cold vs warm (bars)
   {
-    ReportChart c{"cold_vs_warm", "Cold start (first run after loading) vs warm median", "bar",
-                  "setting", "latency (ms)", {}, {}, false};
+    ReportChart c{"cold_vs_warm",
+                  "Cold start (first run after loading) vs warm median",
+                  "bar",
+                  "setting",
+                  "latency (ms)",
+                  {},
+                  {},
+                  false};
     ChartSeries cold{"cold (first run)", {}, {}, {}, {}}, warm{"warm median (IQR)", {}, {}, {}, {}};
     int i = 0;
     for (const auto& r : res) {
@@ -178,8 +206,14 @@ std::vector<ReportChart> bench_charts(const nlohmann::json& doc) {
   }
   // cache memory vs slices (lines)
   {
-    ReportChart c{"cache_vs_slices", "KV cache memory in use vs slices", "line", "slices",
-                  "cache (MB)", {}, {}, false};
+    ReportChart c{"cache_vs_slices",
+                  "KV cache memory in use vs slices",
+                  "line",
+                  "slices",
+                  "cache (MB)",
+                  {},
+                  {},
+                  false};
     std::map<std::string, std::map<int, double>> pts;
     for (const auto& r : res) {
       if (num(r, "cache_bytes", 0) <= 0) continue;
@@ -208,13 +242,16 @@ std::vector<ReportSection> bench_sections(const nlohmann::json& doc) {
     s.title = "Benchmark: method and settings";
     s.paragraphs.push_back(
         "Each compared setting is loaded fresh and its first inference is timed on its own "
-        "(cold start). " + h.value("warmup", nlohmann::json(3)).dump() +
-        " warm-up runs per setting are discarded; then " + h.value("reps", nlohmann::json(20)).dump() +
+        "(cold start). " +
+        h.value("warmup", nlohmann::json(3)).dump() +
+        " warm-up runs per setting are discarded; then " +
+        h.value("reps", nlohmann::json(20)).dump() +
         " repetitions are timed with a steady clock, " +
         (h.value("interleave", true) ? std::string("interleaving the settings (A B A B ...)")
                                      : std::string("in blocks (A A ... B B ...)")) +
         ". Speedup = median(reference) / median(setting) with a 95 % percentile-bootstrap "
-        "confidence interval (" + h.value("bootstrap_resamples", nlohmann::json(2000)).dump() +
+        "confidence interval (" +
+        h.value("bootstrap_resamples", nlohmann::json(2000)).dump() +
         " resamples, fixed seed). Every run's output is compared with the reference setting "
         "(max |difference|).");
     if (doc.value("cancelled", false))
@@ -226,7 +263,8 @@ std::vector<ReportSection> bench_sections(const nlohmann::json& doc) {
     ReportTable mt{"Machine", {"field", "value"}, {}};
     if (m.contains("cpu")) {
       mt.rows.push_back({"CPU", m["cpu"].value("model", std::string("?"))});
-      mt.rows.push_back({"logical cores", m["cpu"].value("logical_cores", nlohmann::json()).dump()});
+      mt.rows.push_back(
+          {"logical cores", m["cpu"].value("logical_cores", nlohmann::json()).dump()});
       std::string feats;
       const nlohmann::json features = m["cpu"].value("features", nlohmann::json::object());
       for (const auto& [k, v] : features.items())
@@ -234,7 +272,8 @@ std::vector<ReportSection> bench_sections(const nlohmann::json& doc) {
       mt.rows.push_back({"features", feats});
     }
     for (const char* k : {"threads", "compiler", "flags", "build_type", "version", "git_revision"})
-      if (m.contains(k)) mt.rows.push_back({k, m[k].is_string() ? m[k].get<std::string>() : m[k].dump()});
+      if (m.contains(k))
+        mt.rows.push_back({k, m[k].is_string() ? m[k].get<std::string>() : m[k].dump()});
     if (m.contains("onednn")) mt.rows.push_back({"oneDNN", m["onednn"].dump()});
     mt.rows.push_back({"results created", doc.value("created", std::string("?"))});
     s.tables.push_back(mt);
@@ -244,8 +283,8 @@ std::vector<ReportSection> bench_sections(const nlohmann::json& doc) {
     ReportSection s;
     s.title = "Benchmark: results";
     ReportTable t{"Per setting: cold start, warm statistics, speedup vs the group's reference",
-                  {"grp", "point", "setting", "cold", "median", "IQR", "min", "max", "speedup [95% CI]",
-                   "max|diff|", "cache MB"},
+                  {"grp", "point", "setting", "cold", "median", "IQR", "min", "max",
+                   "speedup [95% CI]", "max|diff|", "cache MB"},
                   {}};
     for (const auto& r : doc["results"]) {
       const auto& st = r["stats"];
@@ -260,18 +299,21 @@ std::vector<ReportSection> bench_sections(const nlohmann::json& doc) {
                         st.is_null() ? "-" : fmt_time(num(st, "iqr")),
                         st.is_null() ? "-" : fmt_time(num(st, "min")),
                         st.is_null() ? "-" : fmt_time(num(st, "max")), sp,
-                        fmt("%.2e", num(r, "max_abs_diff", 0)), fmt("%.2f", num(r, "cache_bytes", 0) / 1e6)});
+                        fmt("%.2e", num(r, "max_abs_diff", 0)),
+                        fmt("%.2f", num(r, "cache_bytes", 0) / 1e6)});
     }
     s.tables.push_back(t);
     bool has_auto = false;
-    ReportTable at{"Auto policy decisions", {"grp", "point", "choice", "regret vs best fixed", "reason"}, {}};
+    ReportTable at{
+        "Auto policy decisions", {"grp", "point", "choice", "regret vs best fixed", "reason"}, {}};
     for (const auto& r : doc["results"])
       if (r.contains("auto")) {
         has_auto = true;
         const auto& a = r["auto"];
-        at.rows.push_back({r["group"].dump(), group_desc(r["settings"]), a.value("choice", std::string("?")),
-                           a.contains("regret") ? fmt("%+.1f %%", a["regret"].get<double>() * 100) : "-",
-                           a.value("reason", std::string())});
+        at.rows.push_back(
+            {r["group"].dump(), group_desc(r["settings"]), a.value("choice", std::string("?")),
+             a.contains("regret") ? fmt("%+.1f %%", a["regret"].get<double>() * 100) : "-",
+             a.value("reason", std::string())});
       }
     if (has_auto) s.tables.push_back(at);
     s.charts = bench_charts(doc);
@@ -281,10 +323,11 @@ std::vector<ReportSection> bench_sections(const nlohmann::json& doc) {
     ReportSection s;
     s.title = "Benchmark: cost model vs measured";
     bool any = false;
-    ReportTable t{"Roofline prediction: per step max(FLOPs / measured GEMM peak, bytes / measured bandwidth)",
-                  {"grp", "point", "setting", "GFLOP", "GB read", "predicted", "measured", "meas/pred",
-                   "pred. speedup", "meas. speedup", "GFLOP/s", "% peak"},
-                  {}};
+    ReportTable t{
+        "Roofline prediction: per step max(FLOPs / measured GEMM peak, bytes / measured bandwidth)",
+        {"grp", "point", "setting", "GFLOP", "GB read", "predicted", "measured", "meas/pred",
+         "pred. speedup", "meas. speedup", "GFLOP/s", "% peak"},
+        {}};
     for (const auto& r : doc["results"]) {
       if (!r.contains("cost_model")) continue;
       any = true;
@@ -295,14 +338,17 @@ std::vector<ReportSection> bench_sections(const nlohmann::json& doc) {
                         r["stats"].is_null() ? "-" : fmt_time(num(r["stats"], "median")),
                         fmt("%.2f", num(c, "measured_over_predicted", NAN)),
                         fmt("%.2fx", num(c, "predicted_speedup", NAN)),
-                        r["speedup"].is_null() ? "ref" : fmt("%.2fx", r["speedup"]["median_ratio"].get<double>()),
+                        r["speedup"].is_null()
+                            ? "ref"
+                            : fmt("%.2fx", r["speedup"]["median_ratio"].get<double>()),
                         fmt("%.1f", num(c, "gflops_achieved", NAN)),
                         fmt("%.1f %%", 100 * num(c, "fraction_of_peak", NAN))});
       if (s.paragraphs.empty() && c.contains("ceilings"))
-        s.paragraphs.push_back("Measured ceilings on this machine: fp32 GEMM " +
-                               fmt("%.0f", num(c["ceilings"], "fp32_gemm_gflops", 0)) + " GFLOP/s, bf16 GEMM " +
-                               fmt("%.0f", num(c["ceilings"], "bf16_gemm_gflops", 0)) + " GFLOP/s, memory bandwidth " +
-                               fmt("%.1f", num(c["ceilings"], "bandwidth_gbs", 0)) + " GB/s.");
+        s.paragraphs.push_back(
+            "Measured ceilings on this machine: fp32 GEMM " +
+            fmt("%.0f", num(c["ceilings"], "fp32_gemm_gflops", 0)) + " GFLOP/s, bf16 GEMM " +
+            fmt("%.0f", num(c["ceilings"], "bf16_gemm_gflops", 0)) + " GFLOP/s, memory bandwidth " +
+            fmt("%.1f", num(c["ceilings"], "bandwidth_gbs", 0)) + " GB/s.");
     }
     if (any) {
       s.tables.push_back(t);
@@ -334,7 +380,8 @@ ReportImage side_view(const Volume& v, const std::string& id, const std::string&
   im.aspect = v.spacing_mm[2] / v.spacing_mm[0];
   return im;
 }
-ReportImage projection(const Volume& v, const std::string& id, const std::string& caption, float vmax) {
+ReportImage projection(const Volume& v, const std::string& id, const std::string& caption,
+                       float vmax) {
   const auto p = physics::max_intensity_projection(v, 1);  // [slices, cols]
   ReportImage im;
   im.id = id;
@@ -362,18 +409,22 @@ std::vector<ReportSection> case_sections(const std::string& path, const CaseRepo
   std::vector<ReportSection> out;
   ReportSection s;
   s.title = "Case: " + path;
-  s.paragraphs.push_back("Grid " + std::to_string(c.ct.slices) + " x " + std::to_string(c.ct.rows) + " x " +
-                         std::to_string(c.ct.cols) + " voxels of " + fmt("%.1f", c.ct.spacing_mm[0]) + " x " +
-                         fmt("%.1f", c.ct.spacing_mm[1]) + " x " + fmt("%.1f", c.ct.spacing_mm[2]) +
-                         " mm (beam along the slices), beam energy " + fmt("%.1f", c.energy_mev) + " MeV, " +
-                         std::to_string(c.doses.size()) + " dose(s). Images: side view through the beam "
+  s.paragraphs.push_back("Grid " + std::to_string(c.ct.slices) + " x " + std::to_string(c.ct.rows) +
+                         " x " + std::to_string(c.ct.cols) + " voxels of " +
+                         fmt("%.1f", c.ct.spacing_mm[0]) + " x " + fmt("%.1f", c.ct.spacing_mm[1]) +
+                         " x " + fmt("%.1f", c.ct.spacing_mm[2]) +
+                         " mm (beam along the slices), beam energy " + fmt("%.1f", c.energy_mev) +
+                         " MeV, " + std::to_string(c.doses.size()) +
+                         " dose(s). Images: side view through the beam "
                          "axis (depth horizontal) and maximum-intensity projection over rows.");
   float ct_lo = 1e30f, ct_hi = -1e30f;
   for (float x : c.ct.data) ct_lo = std::min(ct_lo, x), ct_hi = std::max(ct_hi, x);
-  s.images.push_back(side_view(c.ct, "ct_side", "CT (HU), side view", "gray", ct_lo, std::max(ct_hi, ct_lo + 1)));
-  ReportTable metrics{"Dose metrics (integrated depth dose)",
-                      {"dose", "max (Gy/primary)", "peak depth (mm)", "R80 (mm)", "R20 (mm)", "attributes"},
-                      {}};
+  s.images.push_back(
+      side_view(c.ct, "ct_side", "CT (HU), side view", "gray", ct_lo, std::max(ct_hi, ct_lo + 1)));
+  ReportTable metrics{
+      "Dose metrics (integrated depth dose)",
+      {"dose", "max (Gy/primary)", "peak depth (mm)", "R80 (mm)", "R20 (mm)", "attributes"},
+      {}};
   const Dose* first = nullptr;
   std::string first_name;
   float global_max = 0;
@@ -386,8 +437,10 @@ std::vector<ReportSection> case_sections(const std::string& path, const CaseRepo
     metrics.rows.push_back({name, fmt("%.4g", vmax_of(d.volume)), fmt("%.1f", m.peak_depth_mm),
                             m.distal_found ? fmt("%.1f", m.r80_mm) : "-",
                             m.distal_found ? fmt("%.1f", m.r20_mm) : "-", attrs});
-    s.images.push_back(side_view(d.volume, "dose_side_" + name, "Dose '" + name + "', side view", "dose", 0, global_max));
-    s.images.push_back(projection(d.volume, "dose_mip_" + name, "Dose '" + name + "', projection over rows", global_max));
+    s.images.push_back(side_view(d.volume, "dose_side_" + name, "Dose '" + name + "', side view",
+                                 "dose", 0, global_max));
+    s.images.push_back(projection(d.volume, "dose_mip_" + name,
+                                  "Dose '" + name + "', projection over rows", global_max));
   }
   // The comparison reference: a dose named "reference" or "mc" if present, else the first.
   for (const char* want : {"reference", "mc", "MC"})
@@ -404,16 +457,21 @@ std::vector<ReportSection> case_sections(const std::string& path, const CaseRepo
     physics::GammaOptions go;
     physics::parse_gamma_criteria(o.gamma_criteria, go);
     go.threshold_fraction = o.threshold_fraction;
-    ReportTable cmp{"Comparison with '" + first_name + "' (gamma " + o.gamma_criteria + ", global, max of reference; "
-                    "low-dose threshold " + fmt("%.0f %%", o.threshold_fraction * 100) + ")",
-                    {"dose", "max |diff| (% of max)", "mean |diff| (%)", "gamma pass (%)", "pass DoTA def. (%)", "mean gamma"},
+    ReportTable cmp{"Comparison with '" + first_name + "' (gamma " + o.gamma_criteria +
+                        ", global, max of reference; "
+                        "low-dose threshold " +
+                        fmt("%.0f %%", o.threshold_fraction * 100) + ")",
+                    {"dose", "max |diff| (% of max)", "mean |diff| (%)", "gamma pass (%)",
+                     "pass DoTA def. (%)", "mean gamma"},
                     {}};
     for (const auto& [name, d] : c.doses) {
-      if (&d == first) continue;
+      // Uncertainty maps (e.g. "mc_stderr") are shown above but are not doses to compare.
+      if (&d == first || name.find("stderr") != std::string::npos) continue;
       const auto dd = physics::dose_difference(first->volume, d.volume);
       const auto g = physics::gamma_index(first->volume, d.volume, go);
       cmp.rows.push_back({name, fmt("%.3f", dd.max_abs_percent), fmt("%.4f", dd.mean_abs_percent),
-                          fmt("%.2f", g.pass_rate), fmt("%.2f", g.pass_rate_dota), fmt("%.3f", g.mean_gamma)});
+                          fmt("%.2f", g.pass_rate), fmt("%.2f", g.pass_rate_dota),
+                          fmt("%.3f", g.mean_gamma)});
       Volume diff = d.volume;
       float dm = 0;
       for (size_t i = 0; i < diff.data.size(); ++i) {
@@ -421,10 +479,14 @@ std::vector<ReportSection> case_sections(const std::string& path, const CaseRepo
         dm = std::max(dm, std::fabs(diff.data[i]));
       }
       if (dm == 0) dm = 1e-12f;
-      s.images.push_back(side_view(diff, "diff_" + name, "Difference '" + name + "' - '" + first_name +
-                                   "' (±" + fmt("%.3g", dm) + " Gy/primary)", "diverging", -dm, dm));
-      s.images.push_back(side_view(g.gamma, "gamma_" + name, "Gamma map '" + name + "' (0..2, pass <= 1): " +
-                                   fmt("%.2f %% pass", g.pass_rate), "gamma", 0, 2));
+      s.images.push_back(side_view(
+          diff, "diff_" + name,
+          "Difference '" + name + "' - '" + first_name + "' (±" + fmt("%.3g", dm) + " Gy/primary)",
+          "diverging", -dm, dm));
+      s.images.push_back(side_view(
+          g.gamma, "gamma_" + name,
+          "Gamma map '" + name + "' (0..2, pass <= 1): " + fmt("%.2f %% pass", g.pass_rate),
+          "gamma", 0, 2));
     }
     s.tables.push_back(cmp);
   }
@@ -443,7 +505,8 @@ std::string svg_color(const std::string& cmap, double t) {
   std::snprintf(buf, sizeof buf, "#%02x%02x%02x", r, g, b);
   return buf;
 }
-const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf"};
+const char* kPalette[] = {"#1f77b4", "#d62728", "#2ca02c", "#ff7f0e",
+                          "#9467bd", "#8c564b", "#e377c2", "#17becf"};
 
 std::string svg_chart(const ReportChart& c) {
   const double W = 640, H = 340, L = 70, R = 200, T = 30, B = 50;
@@ -470,14 +533,18 @@ std::string svg_chart(const ReportChart& c) {
   std::ostringstream o;
   o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << W << "' height='" << H
     << "' font-family='sans-serif' font-size='11'>";
-  o << "<text x='" << W / 2 << "' y='16' text-anchor='middle' font-weight='bold'>" << esc(c.title) << "</text>";
-  o << "<rect x='" << L << "' y='" << T << "' width='" << pw << "' height='" << ph << "' fill='none' stroke='#444'/>";
+  o << "<text x='" << W / 2 << "' y='16' text-anchor='middle' font-weight='bold'>" << esc(c.title)
+    << "</text>";
+  o << "<rect x='" << L << "' y='" << T << "' width='" << pw << "' height='" << ph
+    << "' fill='none' stroke='#444'/>";
   for (int k = 0; k <= 4; ++k) {
     const double yv = y0 + (y1 - y0) * k / 4;
     const double yy = T + ph - ph * k / 4.0;
     const double label = logy ? std::pow(10, yv) : yv;
-    o << "<line x1='" << L << "' x2='" << L + pw << "' y1='" << yy << "' y2='" << yy << "' stroke='#ddd'/>";
-    o << "<text x='" << L - 4 << "' y='" << yy + 4 << "' text-anchor='end'>" << fmt("%.3g", label) << "</text>";
+    o << "<line x1='" << L << "' x2='" << L + pw << "' y1='" << yy << "' y2='" << yy
+      << "' stroke='#ddd'/>";
+    o << "<text x='" << L - 4 << "' y='" << yy + 4 << "' text-anchor='end'>" << fmt("%.3g", label)
+      << "</text>";
   }
   if (c.kind == "bar") {
     for (size_t i = 0; i < c.categories.size(); ++i)
@@ -486,12 +553,14 @@ std::string svg_chart(const ReportChart& c) {
   } else {
     for (int k = 0; k <= 4; ++k) {
       const double xv = xmin + (xmax - xmin) * k / 4;
-      o << "<text x='" << px(xv) << "' y='" << T + ph + 14 << "' text-anchor='middle'>" << fmt("%.4g", xv) << "</text>";
+      o << "<text x='" << px(xv) << "' y='" << T + ph + 14 << "' text-anchor='middle'>"
+        << fmt("%.4g", xv) << "</text>";
     }
   }
-  o << "<text x='" << L + pw / 2 << "' y='" << H - 12 << "' text-anchor='middle'>" << esc(c.x_label) << "</text>";
-  o << "<text transform='translate(14," << T + ph / 2 << ") rotate(-90)' text-anchor='middle'>" << esc(c.y_label)
+  o << "<text x='" << L + pw / 2 << "' y='" << H - 12 << "' text-anchor='middle'>" << esc(c.x_label)
     << "</text>";
+  o << "<text transform='translate(14," << T + ph / 2 << ") rotate(-90)' text-anchor='middle'>"
+    << esc(c.y_label) << "</text>";
   const size_t ns = c.series.size();
   for (size_t si = 0; si < ns; ++si) {
     const auto& s = c.series[si];
@@ -505,11 +574,11 @@ std::string svg_chart(const ReportChart& c) {
           << "' height='" << std::fabs(base - py(s.y[i])) << "' fill='" << col << "'/>";
         if (s.lo.size() == s.y.size()) {
           const double cx = x + bw * 0.45;
-          o << "<line x1='" << cx << "' x2='" << cx << "' y1='" << py(s.lo[i]) << "' y2='" << py(s.hi[i])
-            << "' stroke='black'/>";
+          o << "<line x1='" << cx << "' x2='" << cx << "' y1='" << py(s.lo[i]) << "' y2='"
+            << py(s.hi[i]) << "' stroke='black'/>";
           for (double yv : {s.lo[i], s.hi[i]})
-            o << "<line x1='" << cx - 4 << "' x2='" << cx + 4 << "' y1='" << py(yv) << "' y2='" << py(yv)
-              << "' stroke='black'/>";
+            o << "<line x1='" << cx - 4 << "' x2='" << cx + 4 << "' y1='" << py(yv) << "' y2='"
+              << py(yv) << "' stroke='black'/>";
         }
       }
     } else {
@@ -517,14 +586,17 @@ std::string svg_chart(const ReportChart& c) {
       for (size_t i = 0; i < s.y.size(); ++i) o << px(s.x[i]) << "," << py(s.y[i]) << " ";
       o << "'/>";
       for (size_t i = 0; i < s.y.size(); ++i) {
-        o << "<circle cx='" << px(s.x[i]) << "' cy='" << py(s.y[i]) << "' r='3' fill='" << col << "'/>";
+        o << "<circle cx='" << px(s.x[i]) << "' cy='" << py(s.y[i]) << "' r='3' fill='" << col
+          << "'/>";
         if (s.lo.size() == s.y.size())
-          o << "<line x1='" << px(s.x[i]) << "' x2='" << px(s.x[i]) << "' y1='" << py(s.lo[i]) << "' y2='"
-            << py(s.hi[i]) << "' stroke='" << col << "'/>";
+          o << "<line x1='" << px(s.x[i]) << "' x2='" << px(s.x[i]) << "' y1='" << py(s.lo[i])
+            << "' y2='" << py(s.hi[i]) << "' stroke='" << col << "'/>";
       }
     }
-    o << "<rect x='" << L + pw + 10 << "' y='" << T + 14 * si << "' width='10' height='10' fill='" << col << "'/>";
-    o << "<text x='" << L + pw + 24 << "' y='" << T + 9 + 14 * si << "'>" << esc(s.name.substr(0, 30)) << "</text>";
+    o << "<rect x='" << L + pw + 10 << "' y='" << T + 14 * si << "' width='10' height='10' fill='"
+      << col << "'/>";
+    o << "<text x='" << L + pw + 24 << "' y='" << T + 9 + 14 * si << "'>"
+      << esc(s.name.substr(0, 30)) << "</text>";
   }
   if (c.kind == "bar" && c.id == "speedup_vs_batch")  // the no-change line
     o << "<line x1='" << L << "' x2='" << L + pw << "' y1='" << py(1) << "' y2='" << py(1)
@@ -537,16 +609,17 @@ std::string svg_image(const ReportImage& im) {
   const double scale = std::max(1.0, 600.0 / std::max(im.width, 1));
   const double pxw = std::min(scale, 12.0), pxh = pxw * im.aspect;
   std::ostringstream o;
-  o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << im.width * pxw << "' height='" << im.height * pxh
-    << "' shape-rendering='crispEdges'>";
+  o << "<svg xmlns='http://www.w3.org/2000/svg' width='" << im.width * pxw << "' height='"
+    << im.height * pxh << "' shape-rendering='crispEdges'>";
   const double span = im.vmax > im.vmin ? im.vmax - im.vmin : 1;
   for (int y = 0; y < im.height; ++y)
     for (int x = 0; x < im.width; ++x) {
       const float v = im.values[size_t(y) * im.width + x];
-      const std::string col = (im.colormap == "gamma" && v < 0) ? std::string("#808080")
-                                                                 : svg_color(im.colormap, (v - im.vmin) / span);
-      o << "<rect x='" << x * pxw << "' y='" << y * pxh << "' width='" << pxw + 0.05 << "' height='" << pxh + 0.05
-        << "' fill='" << col << "'/>";
+      const std::string col = (im.colormap == "gamma" && v < 0)
+                                  ? std::string("#808080")
+                                  : svg_color(im.colormap, (v - im.vmin) / span);
+      o << "<rect x='" << x * pxw << "' y='" << y * pxh << "' width='" << pxw + 0.05 << "' height='"
+        << pxh + 0.05 << "' fill='" << col << "'/>";
     }
   o << "</svg>";
   return o.str();
@@ -562,7 +635,8 @@ std::string render_html(const Report& r) {
        "td,th{border:1px solid #bbb;padding:2px 6px;text-align:left}th{background:#eee}"
        "figure{display:inline-block;margin:0.5em}figcaption{font-size:12px}"
        "caption{font-weight:bold;text-align:left}</style></head><body>\n";
-  o << "<h1>" << esc(r.title) << "</h1>\n<p>" << esc(r.created) << " &middot; " << esc(r.version) << "</p>\n";
+  o << "<h1>" << esc(r.title) << "</h1>\n<p>" << esc(r.created) << " &middot; " << esc(r.version)
+    << "</p>\n";
   for (const auto& s : r.sections) {
     o << "<h2>" << esc(s.title) << "</h2>\n";
     for (const auto& p : s.paragraphs) o << "<p>" << esc(p) << "</p>\n";
@@ -577,10 +651,11 @@ std::string render_html(const Report& r) {
       }
       o << "</table>\n";
     }
-    for (const auto& c : s.charts) o << "<figure id='" << esc(c.id) << "'>" << svg_chart(c) << "</figure>\n";
+    for (const auto& c : s.charts)
+      o << "<figure id='" << esc(c.id) << "'>" << svg_chart(c) << "</figure>\n";
     for (const auto& im : s.images)
-      o << "<figure id='" << esc(im.id) << "'>" << svg_image(im) << "<figcaption>" << esc(im.caption)
-        << "</figcaption></figure>\n";
+      o << "<figure id='" << esc(im.id) << "'>" << svg_image(im) << "<figcaption>"
+        << esc(im.caption) << "</figcaption></figure>\n";
   }
   o << "</body></html>\n";
   return o.str();

@@ -28,7 +28,8 @@ bool bf16_supported() {
   static const bool ok = [] {
     try {
       Engine e;
-      memory::desc a({64, 64}, dt::bf16, tag::ab), b({64, 64}, dt::bf16, tag::any), c({64, 64}, dt::f32, tag::ab);
+      memory::desc a({64, 64}, dt::bf16, tag::ab), b({64, 64}, dt::bf16, tag::any),
+          c({64, 64}, dt::f32, tag::ab);
       dnnl::matmul::primitive_desc pd(dnnl::matmul::desc(a, b, c), e.eng);
       return std::string(pd.impl_info_str()).find("ref") == std::string::npos;
     } catch (const dnnl::error&) {
@@ -39,9 +40,16 @@ bool bf16_supported() {
 }
 
 // ---------------- Conv ----------------
-Conv::Conv(Engine& e, int h, int w, int ic, int oc, int k, bool transposed, const float* weights_oihw,
-           const float* bias, ComputePrecision p)
-    : e_(e), h_(h), w_(w), ic_(ic), oc_(oc), k_(k), transposed_(transposed), prec_(p),
+Conv::Conv(Engine& e, int h, int w, int ic, int oc, int k, bool transposed,
+           const float* weights_oihw, const float* bias, ComputePrecision p)
+    : e_(e),
+      h_(h),
+      w_(w),
+      ic_(ic),
+      oc_(oc),
+      k_(k),
+      transposed_(transposed),
+      prec_(p),
       w_oihw_(weights_oihw, weights_oihw + std::size_t(oc) * ic * k * k) {
   if (bias) bias_.assign(bias, bias + oc);
   if (prec_ == ComputePrecision::bf16 && !bf16_supported()) prec_ = ComputePrecision::fp32;
@@ -61,18 +69,21 @@ Conv::Prim& Conv::get(int n) {
   if (!transposed_) {
     const int pad = (k_ - 1) / 2;
     auto d = bias_.empty()
-                 ? dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-                                                   p.src_md, wei_any, p.dst_md, {1, 1}, {pad, pad}, {pad, pad})
-                 : dnnl::convolution_forward::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
-                                                   p.src_md, wei_any, bias_md, p.dst_md, {1, 1}, {pad, pad}, {pad, pad});
+                 ? dnnl::convolution_forward::desc(
+                       dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                       p.src_md, wei_any, p.dst_md, {1, 1}, {pad, pad}, {pad, pad})
+                 : dnnl::convolution_forward::desc(
+                       dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct,
+                       p.src_md, wei_any, bias_md, p.dst_md, {1, 1}, {pad, pad}, {pad, pad});
     dnnl::convolution_forward::primitive_desc pd(d, e_.eng);
     p.prim = dnnl::convolution_forward(pd);
     p.wei_md = pd.weights_desc();
     p.impl = pd.impl_info_str();
   } else {
     const int pl = (k_ - 2) / 2, pr = k_ - 2 - pl;
-    auto d = dnnl::deconvolution_forward::desc(dnnl::prop_kind::forward_inference, dnnl::algorithm::deconvolution_direct,
-                                               p.src_md, wei_any, p.dst_md, {2, 2}, {pl, pl}, {pr, pr});
+    auto d = dnnl::deconvolution_forward::desc(dnnl::prop_kind::forward_inference,
+                                               dnnl::algorithm::deconvolution_direct, p.src_md,
+                                               wei_any, p.dst_md, {2, 2}, {pl, pl}, {pr, pr});
     dnnl::deconvolution_forward::primitive_desc pd(d, e_.eng);
     p.prim = dnnl::deconvolution_forward(pd);
     p.wei_md = pd.weights_desc();
@@ -96,18 +107,28 @@ void Conv::run(int n, const float* src, float* dst) {
     s = bf16_src_.data();
   }
   memory sm(p.src_md, e_.eng, s), dm(p.dst_md, e_.eng, dst);
-  std::unordered_map<int, memory> args{{DNNL_ARG_SRC, sm}, {DNNL_ARG_WEIGHTS, p.weights}, {DNNL_ARG_DST, dm}};
-  if (!bias_.empty()) args.insert({DNNL_ARG_BIAS, memory({{oc_}, dt::f32, tag::a}, e_.eng, bias_.data())});
+  std::unordered_map<int, memory> args{
+      {DNNL_ARG_SRC, sm}, {DNNL_ARG_WEIGHTS, p.weights}, {DNNL_ARG_DST, dm}};
+  if (!bias_.empty())
+    args.insert({DNNL_ARG_BIAS, memory({{oc_}, dt::f32, tag::a}, e_.eng, bias_.data())});
   p.prim.execute(e_.strm, args);
   e_.strm.wait();
 }
 
-std::string Conv::impl_info(int n) { return get(n).impl; }
+std::string Conv::impl_info(int n) {
+  return get(n).impl;
+}
 
 // ---------------- Matmul ----------------
-Matmul::Matmul(Engine& e, int k, int n, const float* b_kn, const float* bias, Post post, bool accumulate,
-               ComputePrecision p)
-    : e_(e), k_(k), n_(n), post_(post), accumulate_(accumulate), prec_(p), b_(b_kn, b_kn + std::size_t(k) * n) {
+Matmul::Matmul(Engine& e, int k, int n, const float* b_kn, const float* bias, Post post,
+               bool accumulate, ComputePrecision p)
+    : e_(e),
+      k_(k),
+      n_(n),
+      post_(post),
+      accumulate_(accumulate),
+      prec_(p),
+      b_(b_kn, b_kn + std::size_t(k) * n) {
   if (bias) {
     bias_.assign(bias, bias + n);
     bias_mem_ = memory({{1, n_}, dt::f32, tag::ab}, e_.eng, bias_.data());
@@ -180,20 +201,26 @@ void Matmul::run(int m, const float* a, float* c) {
   }
   memory sm(p.src_md, e_.eng, s), dm(p.dst_md, e_.eng, c);
   std::unordered_map<int, memory> args{
-      {DNNL_ARG_SRC, sm}, {DNNL_ARG_WEIGHTS, weights_[std::size_t(p.weights_index)].second}, {DNNL_ARG_DST, dm}};
+      {DNNL_ARG_SRC, sm},
+      {DNNL_ARG_WEIGHTS, weights_[std::size_t(p.weights_index)].second},
+      {DNNL_ARG_DST, dm}};
   if (!bias_.empty()) args.insert({DNNL_ARG_BIAS, bias_mem_});
   p.prim.execute(e_.strm, args);
   e_.strm.wait();
 }
 
-std::string Matmul::impl_info(int m) { return get(m).impl; }
+std::string Matmul::impl_info(int m) {
+  return get(m).impl;
+}
 
 // ---------------- ConvToOne ----------------
-ConvToOne::ConvToOne(Engine& e, int h, int w, int c, int k, const float* weights_hwio, float bias, ComputePrecision p)
+ConvToOne::ConvToOne(Engine& e, int h, int w, int c, int k, const float* weights_hwio, float bias,
+                     ComputePrecision p)
     : h_(h), w_(w), c_(c), k_(k), bias_(bias) {
   std::vector<float> wt(std::size_t(c) * k * k);  // [C, K*K]
   for (int t = 0; t < k * k; ++t)
-    for (int ch = 0; ch < c; ++ch) wt[std::size_t(ch) * k * k + t] = weights_hwio[std::size_t(t) * c + ch];
+    for (int ch = 0; ch < c; ++ch)
+      wt[std::size_t(ch) * k * k + t] = weights_hwio[std::size_t(t) * c + ch];
   mm_ = std::make_unique<Matmul>(e, c, k * k, wt.data(), nullptr, Matmul::Post::none, false, p);
 }
 

@@ -13,14 +13,16 @@ std::uint16_t float_to_half(float f) {
   std::memcpy(&x, &f, 4);
   const std::uint32_t sign = (x >> 16) & 0x8000u;
   std::uint32_t mag = x & 0x7fffffffu;
-  if (mag >= 0x7f800000u) return std::uint16_t(sign | (mag > 0x7f800000u ? 0x7e00u : 0x7c00u));  // NaN/Inf
+  if (mag >= 0x7f800000u)
+    return std::uint16_t(sign | (mag > 0x7f800000u ? 0x7e00u : 0x7c00u));  // NaN/Inf
   if (mag >= 0x477ff000u) return std::uint16_t(sign | 0x7c00u);  // rounds to >= 65520 -> Inf
-  if (mag < 0x38800000u) {  // subnormal half (or zero): |f| < 2^-14
+  if (mag < 0x38800000u) {                              // subnormal half (or zero): |f| < 2^-14
     if (mag < 0x33000000u) return std::uint16_t(sign);  // < 2^-25 rounds to 0
     const std::uint32_t e = mag >> 23;
     const std::uint32_t m = (mag & 0x7fffffu) | 0x800000u;
-    const int shift = int(126 - e);  // 14 - (e - 127) + 10 - 23 + 23 ... => result = m >> (126 - e - 10 + ...)
-    // value = m * 2^(e-150); half subnormal unit = 2^-24 -> q = m * 2^(e-126) = m >> (126 - e)
+    // value = m * 2^(e-150); the half subnormal unit is 2^-24, so q = m * 2^(e-126) = m >> (126 -
+    // e)
+    const int shift = int(126 - e);
     std::uint32_t q = m >> shift;
     const std::uint32_t rem = m & ((1u << shift) - 1), half = 1u << (shift - 1);
     if (rem > half || (rem == half && (q & 1u))) ++q;
@@ -55,11 +57,13 @@ float half_to_float(std::uint16_t h) {
   return f;
 }
 
-void KVCache::reserve(int layers, int batch, int heads, int max_tokens, int key_dim, KvPrecision p) {
+void KVCache::reserve(int layers, int batch, int heads, int max_tokens, int key_dim,
+                      KvPrecision p) {
   if (layers <= 0 || batch <= 0 || heads <= 0 || max_tokens <= 0 || key_dim <= 0)
-    throw ValueError("KVCache::reserve: sizes must be positive, found layers=" + std::to_string(layers) +
-                     " batch=" + std::to_string(batch) + " heads=" + std::to_string(heads) +
-                     " max_tokens=" + std::to_string(max_tokens) + " key_dim=" + std::to_string(key_dim));
+    throw ValueError(
+        "KVCache::reserve: sizes must be positive, found layers=" + std::to_string(layers) +
+        " batch=" + std::to_string(batch) + " heads=" + std::to_string(heads) +
+        " max_tokens=" + std::to_string(max_tokens) + " key_dim=" + std::to_string(key_dim));
   layers_ = layers;
   batch_ = batch;
   heads_ = heads;
@@ -69,8 +73,14 @@ void KVCache::reserve(int layers, int batch, int heads, int max_tokens, int key_
   const std::size_t rows = std::size_t(layers) * batch * 2 * heads * max_tokens;
   const std::size_t elems = rows * key_dim;
   // keep only the storage of the chosen precision (resize never shrinks capacity)
-  if (p == KvPrecision::fp32) f32_.resize(elems); else std::vector<float>().swap(f32_);
-  if (p == KvPrecision::fp16) f16_.resize(elems); else std::vector<std::uint16_t>().swap(f16_);
+  if (p == KvPrecision::fp32)
+    f32_.resize(elems);
+  else
+    std::vector<float>().swap(f32_);
+  if (p == KvPrecision::fp16)
+    f16_.resize(elems);
+  else
+    std::vector<std::uint16_t>().swap(f16_);
   if (p == KvPrecision::int8) {
     i8_.resize(elems);
     scales_.resize(rows);
@@ -82,13 +92,16 @@ void KVCache::reserve(int layers, int batch, int heads, int max_tokens, int key_
 }
 
 std::size_t KVCache::row_index(int layer, int sample, int kv, int head, int token) const {
-  return ((((std::size_t(layer) * batch_ + sample) * 2 + kv) * heads_ + head) * max_tokens_) + token;
+  return ((((std::size_t(layer) * batch_ + sample) * 2 + kv) * heads_ + head) * max_tokens_) +
+         token;
 }
 
 void KVCache::store_row(std::size_t row, const float* x) {
   const std::size_t off = row * key_dim_;
   switch (precision_) {
-    case KvPrecision::fp32: std::memcpy(&f32_[off], x, sizeof(float) * key_dim_); break;
+    case KvPrecision::fp32:
+      std::memcpy(&f32_[off], x, sizeof(float) * key_dim_);
+      break;
     case KvPrecision::fp16:
       for (int i = 0; i < key_dim_; ++i) f16_[off + i] = float_to_half(x[i]);
       break;
@@ -108,7 +121,9 @@ void KVCache::store_row(std::size_t row, const float* x) {
 void KVCache::load_rows(std::size_t row0, int n, float* out) const {
   const std::size_t off = row0 * key_dim_, cnt = std::size_t(n) * key_dim_;
   switch (precision_) {
-    case KvPrecision::fp32: std::memcpy(out, &f32_[off], sizeof(float) * cnt); break;
+    case KvPrecision::fp32:
+      std::memcpy(out, &f32_[off], sizeof(float) * cnt);
+      break;
     case KvPrecision::fp16:
       for (std::size_t i = 0; i < cnt; ++i) out[i] = half_to_float(f16_[off + i]);
       break;
@@ -123,16 +138,20 @@ void KVCache::load_rows(std::size_t row0, int n, float* out) const {
   }
 }
 
-void KVCache::append(int layer, int sample, int n, const float* k, const float* v, std::ptrdiff_t row_stride) {
+void KVCache::append(int layer, int sample, int n, const float* k, const float* v,
+                     std::ptrdiff_t row_stride) {
   int& len = lengths_[std::size_t(layer) * batch_ + sample];
   if (len + n > max_tokens_)
-    throw ValueError("KVCache::append: layer " + std::to_string(layer) + " sample " + std::to_string(sample) +
-                     ": " + std::to_string(len) + " + " + std::to_string(n) + " tokens exceed max_tokens " +
+    throw ValueError("KVCache::append: layer " + std::to_string(layer) + " sample " +
+                     std::to_string(sample) + ": " + std::to_string(len) + " + " +
+                     std::to_string(n) + " tokens exceed max_tokens " +
                      std::to_string(max_tokens_));
   for (int t = 0; t < n; ++t)
     for (int h = 0; h < heads_; ++h) {
-      store_row(row_index(layer, sample, 0, h, len + t), k + t * row_stride + std::ptrdiff_t(h) * key_dim_);
-      store_row(row_index(layer, sample, 1, h, len + t), v + t * row_stride + std::ptrdiff_t(h) * key_dim_);
+      store_row(row_index(layer, sample, 0, h, len + t),
+                k + t * row_stride + std::ptrdiff_t(h) * key_dim_);
+      store_row(row_index(layer, sample, 1, h, len + t),
+                v + t * row_stride + std::ptrdiff_t(h) * key_dim_);
     }
   len += n;
 }
@@ -144,10 +163,12 @@ void KVCache::read_values(int layer, int sample, int head, int begin, int end, f
   load_rows(row_index(layer, sample, 1, head, begin), end - begin, out);
 }
 const float* KVCache::keys_fp32(int layer, int sample, int head) const {
-  return precision_ == KvPrecision::fp32 ? &f32_[row_index(layer, sample, 0, head, 0) * key_dim_] : nullptr;
+  return precision_ == KvPrecision::fp32 ? &f32_[row_index(layer, sample, 0, head, 0) * key_dim_]
+                                         : nullptr;
 }
 const float* KVCache::values_fp32(int layer, int sample, int head) const {
-  return precision_ == KvPrecision::fp32 ? &f32_[row_index(layer, sample, 1, head, 0) * key_dim_] : nullptr;
+  return precision_ == KvPrecision::fp32 ? &f32_[row_index(layer, sample, 1, head, 0) * key_dim_]
+                                         : nullptr;
 }
 
 int KVCache::length(int sample) const {
@@ -157,7 +178,9 @@ int KVCache::length(int sample) const {
   return len;
 }
 
-void KVCache::reset() { std::fill(lengths_.begin(), lengths_.end(), 0); }
+void KVCache::reset() {
+  std::fill(lengths_.begin(), lengths_.end(), 0);
+}
 void KVCache::reset(int sample) {
   for (int l = 0; l < layers_; ++l) lengths_[std::size_t(l) * batch_ + sample] = 0;
 }
@@ -165,8 +188,8 @@ void KVCache::truncate(int sample, int n) {
   for (int l = 0; l < layers_; ++l) {
     int& len = lengths_[std::size_t(l) * batch_ + sample];
     if (n < 0 || n > len)
-      throw ValueError("KVCache::truncate: sample " + std::to_string(sample) + " holds " + std::to_string(len) +
-                       " tokens, cannot keep " + std::to_string(n));
+      throw ValueError("KVCache::truncate: sample " + std::to_string(sample) + " holds " +
+                       std::to_string(len) + " tokens, cannot keep " + std::to_string(n));
     len = n;
   }
 }
@@ -177,9 +200,12 @@ void KVCache::truncate(int n) {
 std::size_t KVCache::bytes_per_token() const {
   const std::size_t rows = 2 * std::size_t(heads_);
   switch (precision_) {
-    case KvPrecision::fp32: return rows * key_dim_ * 4;
-    case KvPrecision::fp16: return rows * key_dim_ * 2;
-    case KvPrecision::int8: return rows * (key_dim_ + 4);
+    case KvPrecision::fp32:
+      return rows * key_dim_ * 4;
+    case KvPrecision::fp16:
+      return rows * key_dim_ * 2;
+    case KvPrecision::int8:
+      return rows * (key_dim_ + 4);
   }
   return 0;
 }

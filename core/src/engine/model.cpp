@@ -25,21 +25,27 @@ Model::Model(ModelConfig cfg, ModelWeights w, Scaling s)
     : config_(std::move(cfg)), weights_(std::move(w)), scaling_(s) {
   config_.validate();
   // Check shapes (constructing from hand-made weights goes through the same checks as load).
-  for_each_tensor([](const std::string& name, const std::vector<long long>& expected, const Tensor& t) {
-    if (t.shape != expected)
-      throw ShapeError("tensor '" + name + "': expected " + shape_string(expected) + ", found " + shape_string(t.shape));
-    if (std::int64_t(t.data.size()) != t.numel())
-      throw ShapeError("tensor '" + name + "': data size " + std::to_string(t.data.size()) + " != shape " + shape_string(t.shape));
-  });
-  if (!(scaling_.ct_max_hu > scaling_.ct_min_hu) || !(scaling_.energy_max_mev > scaling_.energy_min_mev) ||
-      !std::isfinite(scaling_.dose_scale))
-    throw ValueError("model scaling: need ct_max_hu > ct_min_hu, energy_max_mev > energy_min_mev, finite dose_scale");
+  for_each_tensor(
+      [](const std::string& name, const std::vector<long long>& expected, const Tensor& t) {
+        if (t.shape != expected)
+          throw ShapeError("tensor '" + name + "': expected " + shape_string(expected) +
+                           ", found " + shape_string(t.shape));
+        if (std::int64_t(t.data.size()) != t.numel())
+          throw ShapeError("tensor '" + name + "': data size " + std::to_string(t.data.size()) +
+                           " != shape " + shape_string(t.shape));
+      });
+  if (!(scaling_.ct_max_hu > scaling_.ct_min_hu) ||
+      !(scaling_.energy_max_mev > scaling_.energy_min_mev) || !std::isfinite(scaling_.dose_scale))
+    throw ValueError(
+        "model scaling: need ct_max_hu > ct_min_hu, energy_max_mev > energy_min_mev, finite "
+        "dose_scale");
 }
 
-void Model::for_each_tensor(const ModelConfig& c, ModelWeights& w,
-                            const std::function<void(const std::string&, const std::vector<long long>&, Tensor&)>& fn) {
-  const std::int64_t K = c.kernel_size, C = c.conv_channels, P = c.bottleneck_channels(), D = c.token_dim(),
-                     NH = c.num_heads, KD = c.key_dim, T = c.num_tokens;
+void Model::for_each_tensor(
+    const ModelConfig& c, ModelWeights& w,
+    const std::function<void(const std::string&, const std::vector<long long>&, Tensor&)>& fn) {
+  const std::int64_t K = c.kernel_size, C = c.conv_channels, P = c.bottleneck_channels(),
+                     D = c.token_dim(), NH = c.num_heads, KD = c.key_dim, T = c.num_tokens;
   fn("encoder/conv1/kernel", {K, K, 1, C}, w.enc_conv1);
   fn("encoder/gn1/gamma", {C}, w.enc_gn1_gamma);
   fn("encoder/gn1/beta", {C}, w.enc_gn1_beta);
@@ -80,9 +86,12 @@ void Model::for_each_tensor(const ModelConfig& c, ModelWeights& w,
 }
 
 void Model::for_each_tensor(
-    const std::function<void(const std::string&, const std::vector<long long>&, const Tensor&)>& fn) const {
+    const std::function<void(const std::string&, const std::vector<long long>&, const Tensor&)>& fn)
+    const {
   auto& w = const_cast<ModelWeights&>(weights_);  // visited read-only
-  for_each_tensor(config_, w, [&](const std::string& n, const std::vector<long long>& e, Tensor& t) { fn(n, e, t); });
+  for_each_tensor(
+      config_, w,
+      [&](const std::string& n, const std::vector<long long>& e, Tensor& t) { fn(n, e, t); });
 }
 
 // ---- random init ----
@@ -103,36 +112,41 @@ Model Model::random(const ModelConfig& cfg, std::uint64_t seed) {
   cfg.validate();
   ModelWeights w;
   Rng rng{seed * 0x2545F4914F6CDD1Dull + 12345};
-  for_each_tensor(cfg, w, [&](const std::string& name, const std::vector<long long>& shape, Tensor& t) {
-    t = Tensor(shape);
-    const auto ends = [&](const char* s) { return name.size() >= strlen(s) && name.compare(name.size() - strlen(s), std::string::npos, s) == 0; };
-    if (ends("gamma")) {
-      for (auto& v : t.data) v = float(rng.uniform(0.9, 1.1));
-    } else if (ends("beta") || ends("bias")) {
-      for (auto& v : t.data) v = float(rng.uniform(-0.1, 0.1));
-    } else if (name == "position_embedding") {
-      for (auto& v : t.data) v = float(rng.uniform(-0.05, 0.05));
-    } else {
-      // Glorot uniform with Keras' fan computation: conv [K,K,a,b] -> fan_in = K*K*a, fan_out = K*K*b;
-      // attention [D,NH,KD] -> (D, NH*KD); output [NH,KD,D] -> (NH*KD, D); dense [in,out].
-      double fan_in, fan_out;
-      if (shape.size() == 4) {
-        fan_in = double(shape[0] * shape[1] * shape[2]);
-        fan_out = double(shape[0] * shape[1] * shape[3]);
-      } else if (shape.size() == 3 && name.find("output") != std::string::npos) {
-        fan_in = double(shape[0] * shape[1]);
-        fan_out = double(shape[2]);
-      } else if (shape.size() == 3) {
-        fan_in = double(shape[0]);
-        fan_out = double(shape[1] * shape[2]);
-      } else {
-        fan_in = double(shape[0]);
-        fan_out = double(shape[1]);
-      }
-      const double lim = std::sqrt(6.0 / (fan_in + fan_out));
-      for (auto& v : t.data) v = float(rng.uniform(-lim, lim));
-    }
-  });
+  for_each_tensor(cfg, w,
+                  [&](const std::string& name, const std::vector<long long>& shape, Tensor& t) {
+                    t = Tensor(shape);
+                    const auto ends = [&](const char* s) {
+                      return name.size() >= strlen(s) &&
+                             name.compare(name.size() - strlen(s), std::string::npos, s) == 0;
+                    };
+                    if (ends("gamma")) {
+                      for (auto& v : t.data) v = float(rng.uniform(0.9, 1.1));
+                    } else if (ends("beta") || ends("bias")) {
+                      for (auto& v : t.data) v = float(rng.uniform(-0.1, 0.1));
+                    } else if (name == "position_embedding") {
+                      for (auto& v : t.data) v = float(rng.uniform(-0.05, 0.05));
+                    } else {
+                      // Glorot uniform with Keras' fan computation: conv [K,K,a,b] -> fan_in =
+                      // K*K*a, fan_out = K*K*b; attention [D,NH,KD] -> (D, NH*KD); output [NH,KD,D]
+                      // -> (NH*KD, D); dense [in,out].
+                      double fan_in, fan_out;
+                      if (shape.size() == 4) {
+                        fan_in = double(shape[0] * shape[1] * shape[2]);
+                        fan_out = double(shape[0] * shape[1] * shape[3]);
+                      } else if (shape.size() == 3 && name.find("output") != std::string::npos) {
+                        fan_in = double(shape[0] * shape[1]);
+                        fan_out = double(shape[2]);
+                      } else if (shape.size() == 3) {
+                        fan_in = double(shape[0]);
+                        fan_out = double(shape[1] * shape[2]);
+                      } else {
+                        fan_in = double(shape[0]);
+                        fan_out = double(shape[1]);
+                      }
+                      const double lim = std::sqrt(6.0 / (fan_in + fan_out));
+                      for (auto& v : t.data) v = float(rng.uniform(-lim, lim));
+                    }
+                  });
   Model m(cfg, std::move(w), Scaling{});
   m.set_description("random seed=" + std::to_string(seed));
   return m;
@@ -182,7 +196,8 @@ void write_string_attr(H5::H5Object& o, const std::string& name, const std::stri
   o.createAttribute(name, t, H5::DataSpace(H5S_SCALAR)).write(t, v);
 }
 void write_double_attr(H5::H5Object& o, const std::string& name, double v) {
-  o.createAttribute(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR)).write(H5::PredType::NATIVE_DOUBLE, &v);
+  o.createAttribute(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR))
+      .write(H5::PredType::NATIVE_DOUBLE, &v);
 }
 }  // namespace
 
@@ -194,11 +209,13 @@ Model Model::load(const std::string& path) {
   try {
     H5::H5File f(path, H5F_ACC_RDONLY);
     H5::Group root = f.openGroup("/");
-    for (const char* a : {"format", "config", "ct_min_hu", "ct_max_hu", "energy_min_mev", "energy_max_mev", "dose_scale"})
+    for (const char* a : {"format", "config", "ct_min_hu", "ct_max_hu", "energy_min_mev",
+                          "energy_max_mev", "dose_scale"})
       if (!root.attrExists(a)) throw FormatError(path + ": missing root attribute '" + a + "'");
     where = "attribute 'format'";
     if (read_string_attr(root, "format") != kFormat)
-      throw FormatError(path + ": attribute 'format': expected '" + std::string(kFormat) + "', found '" + read_string_attr(root, "format") + "'");
+      throw FormatError(path + ": attribute 'format': expected '" + std::string(kFormat) +
+                        "', found '" + read_string_attr(root, "format") + "'");
     where = "attribute 'config'";
     nlohmann::json cj;
     try {
@@ -220,26 +237,30 @@ Model Model::load(const std::string& path) {
     s.energy_max_mev = read_double_attr(root, "energy_max_mev");
     s.dose_scale = read_double_attr(root, "dose_scale");
     ModelWeights w;
-    for_each_tensor(cfg, w, [&](const std::string& name, const std::vector<long long>& expected, Tensor& t) {
-      where = "dataset '" + name + "'";
-      if (!path_exists(f, name)) {
-        throw FormatError(path + ": missing dataset '" + name + "' (expected shape " + shape_string(expected) + ")");
-      }
-      H5::DataSet ds = f.openDataSet(name);
-      H5::DataSpace sp = ds.getSpace();
-      const int rank = sp.getSimpleExtentNdims();
-      std::vector<hsize_t> dims(size_t(std::max(rank, 0)));
-      if (rank > 0) sp.getSimpleExtentDims(dims.data());
-      std::vector<long long> found(dims.begin(), dims.end());
-      if (found != expected)
-        throw ShapeError(path + ": tensor '" + name + "': expected " + shape_string(expected) + ", found " + shape_string(found));
-      if (ds.getTypeClass() != H5T_FLOAT)
-        throw FormatError(path + ": tensor '" + name + "': expected a floating-point dataset");
-      t = Tensor(expected);
-      ds.read(t.data.data(), H5::PredType::NATIVE_FLOAT);
-      for (float v : t.data)
-        if (!std::isfinite(v)) throw ValueError(path + ": tensor '" + name + "' contains NaN or Inf");
-    });
+    for_each_tensor(
+        cfg, w, [&](const std::string& name, const std::vector<long long>& expected, Tensor& t) {
+          where = "dataset '" + name + "'";
+          if (!path_exists(f, name)) {
+            throw FormatError(path + ": missing dataset '" + name + "' (expected shape " +
+                              shape_string(expected) + ")");
+          }
+          H5::DataSet ds = f.openDataSet(name);
+          H5::DataSpace sp = ds.getSpace();
+          const int rank = sp.getSimpleExtentNdims();
+          std::vector<hsize_t> dims(size_t(std::max(rank, 0)));
+          if (rank > 0) sp.getSimpleExtentDims(dims.data());
+          std::vector<long long> found(dims.begin(), dims.end());
+          if (found != expected)
+            throw ShapeError(path + ": tensor '" + name + "': expected " + shape_string(expected) +
+                             ", found " + shape_string(found));
+          if (ds.getTypeClass() != H5T_FLOAT)
+            throw FormatError(path + ": tensor '" + name + "': expected a floating-point dataset");
+          t = Tensor(expected);
+          ds.read(t.data.data(), H5::PredType::NATIVE_FLOAT);
+          for (float v : t.data)
+            if (!std::isfinite(v))
+              throw ValueError(path + ": tensor '" + name + "' contains NaN or Inf");
+        });
     Model m(cfg, std::move(w), s);
     std::string desc = path;
     if (root.attrExists("description")) desc = read_string_attr(root, "description");
@@ -278,8 +299,9 @@ void Model::save(const std::string& path) const {
         where = "dataset '" + name + "'";
         std::vector<hsize_t> dims(t.shape.begin(), t.shape.end());
         H5::DataSpace sp(int(dims.size()), dims.data());
-        H5::DataSet ds = f.createDataSet(name, H5::PredType::IEEE_F32LE, sp, H5::DSetCreatPropList::DEFAULT,
-                                         H5::DSetAccPropList::DEFAULT, lcpl);
+        H5::DataSet ds =
+            f.createDataSet(name, H5::PredType::IEEE_F32LE, sp, H5::DSetCreatPropList::DEFAULT,
+                            H5::DSetAccPropList::DEFAULT, lcpl);
         ds.write(t.data.data(), H5::PredType::NATIVE_FLOAT);
       });
     } catch (const H5::Exception& e) {

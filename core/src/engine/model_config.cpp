@@ -10,13 +10,18 @@ namespace dotakv {
 
 std::string to_string(KvPrecision p) {
   switch (p) {
-    case KvPrecision::fp32: return "fp32";
-    case KvPrecision::fp16: return "fp16";
-    case KvPrecision::int8: return "int8";
+    case KvPrecision::fp32:
+      return "fp32";
+    case KvPrecision::fp16:
+      return "fp16";
+    case KvPrecision::int8:
+      return "int8";
   }
   return "?";
 }
-std::string to_string(ComputePrecision p) { return p == ComputePrecision::bf16 ? "bf16" : "fp32"; }
+std::string to_string(ComputePrecision p) {
+  return p == ComputePrecision::bf16 ? "bf16" : "fp32";
+}
 
 KvPrecision parse_kv_precision(const std::string& s, const std::string& what) {
   if (s == "fp32") return KvPrecision::fp32;
@@ -45,17 +50,21 @@ ModelConfig ModelConfig::preset(const std::string& name) {
 namespace {
 int get_int(const nlohmann::json& j, const char* key) {
   const auto& v = j.at(key);
-  if (!v.is_number_integer()) throw ConfigError(std::string("model config: key '") + key + "' must be an integer, found " + v.dump());
+  if (!v.is_number_integer())
+    throw ConfigError(std::string("model config: key '") + key + "' must be an integer, found " +
+                      v.dump());
   return v.get<int>();
 }
 std::array<int, 3> get_int3(const nlohmann::json& j, const char* key) {
   const auto& v = j.at(key);
   if (!v.is_array() || v.size() != 3)
-    throw ConfigError(std::string("model config: key '") + key + "' must be an array of 3 integers, found " + v.dump());
+    throw ConfigError(std::string("model config: key '") + key +
+                      "' must be an array of 3 integers, found " + v.dump());
   std::array<int, 3> a{};
   for (int i = 0; i < 3; ++i) {
     if (!v[i].is_number_integer())
-      throw ConfigError(std::string("model config: key '") + key + "' must be an array of 3 integers, found " + v.dump());
+      throw ConfigError(std::string("model config: key '") + key +
+                        "' must be an array of 3 integers, found " + v.dump());
     a[i] = v[i].get<int>();
   }
   return a;
@@ -63,10 +72,11 @@ std::array<int, 3> get_int3(const nlohmann::json& j, const char* key) {
 }  // namespace
 
 ModelConfig ModelConfig::from_json(const nlohmann::json& j) {
-  if (!j.is_object()) throw ConfigError("model config: expected a JSON object, found " + std::string(j.type_name()));
-  static const std::set<std::string> known{"num_slices", "data_shape", "num_tokens", "kernel_size",
-                                           "num_heads", "num_transformers", "projection_dim",
-                                           "conv_channels", "key_dim", "causal"};
+  if (!j.is_object())
+    throw ConfigError("model config: expected a JSON object, found " + std::string(j.type_name()));
+  static const std::set<std::string> known{
+      "num_slices",       "data_shape",     "num_tokens",    "kernel_size", "num_heads",
+      "num_transformers", "projection_dim", "conv_channels", "key_dim",     "causal"};
   for (const auto& [k, v] : j.items())
     if (!known.count(k)) throw ConfigError("model config: unknown key '" + k + "'");
   ModelConfig c;
@@ -80,7 +90,9 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& j) {
   if (j.contains("conv_channels")) c.conv_channels = get_int(j, "conv_channels");
   c.key_dim = j.contains("key_dim") ? get_int(j, "key_dim") : c.token_dim();
   if (j.contains("causal")) {
-    if (!j["causal"].is_boolean()) throw ConfigError("model config: key 'causal' must be true or false, found " + j["causal"].dump());
+    if (!j["causal"].is_boolean())
+      throw ConfigError("model config: key 'causal' must be true or false, found " +
+                        j["causal"].dump());
     c.causal = j["causal"].get<bool>();
   }
   c.validate();
@@ -109,11 +121,16 @@ ModelConfig ModelConfig::from_name_or_file(const std::string& s) {
 }
 
 nlohmann::json ModelConfig::to_json() const {
-  return {{"num_slices", num_slices},       {"data_shape", data_shape},
-          {"num_tokens", num_tokens},       {"kernel_size", kernel_size},
-          {"num_heads", num_heads},         {"num_transformers", num_transformers},
-          {"projection_dim", projection_dim}, {"conv_channels", conv_channels},
-          {"key_dim", key_dim},             {"causal", causal}};
+  return {{"num_slices", num_slices},
+          {"data_shape", data_shape},
+          {"num_tokens", num_tokens},
+          {"kernel_size", kernel_size},
+          {"num_heads", num_heads},
+          {"num_transformers", num_transformers},
+          {"projection_dim", projection_dim},
+          {"conv_channels", conv_channels},
+          {"key_dim", key_dim},
+          {"causal", causal}};
 }
 
 void ModelConfig::validate() const {
@@ -132,42 +149,55 @@ void ModelConfig::validate() const {
     pos(projection_dim[i], "projection_dim");
   }
   if (num_tokens != num_slices + 1)
-    fail("'num_tokens' must be num_slices + 1 = " + std::to_string(num_slices + 1) + ", found " + std::to_string(num_tokens));
-  if (data_shape[2] != 1) fail("'data_shape' must have 1 channel, found " + std::to_string(data_shape[2]));
+    fail("'num_tokens' must be num_slices + 1 = " + std::to_string(num_slices + 1) + ", found " +
+         std::to_string(num_tokens));
+  if (data_shape[2] != 1)
+    fail("'data_shape' must have 1 channel, found " + std::to_string(data_shape[2]));
   if (kernel_size % 2 == 0) fail("'kernel_size' must be odd, found " + std::to_string(kernel_size));
-  if (data_shape[0] % 4 || data_shape[1] % 4) fail("'data_shape' rows and cols must be multiples of 4");
+  if (data_shape[0] % 4 || data_shape[1] % 4)
+    fail("'data_shape' rows and cols must be multiples of 4");
   if (projection_dim[0] * 4 != data_shape[0] || projection_dim[1] * 4 != data_shape[1])
-    fail("'projection_dim' must be [rows/4, cols/4, P] = [" + std::to_string(data_shape[0] / 4) + "," +
-         std::to_string(data_shape[1] / 4) + ",P], found " +
+    fail("'projection_dim' must be [rows/4, cols/4, P] = [" + std::to_string(data_shape[0] / 4) +
+         "," + std::to_string(data_shape[1] / 4) + ",P], found " +
          shape_string({projection_dim[0], projection_dim[1], projection_dim[2]}));
   if (conv_channels % enc_groups())
-    fail("'conv_channels' must be a multiple of " + std::to_string(enc_groups()) + " (GroupNorm groups), found " + std::to_string(conv_channels));
+    fail("'conv_channels' must be a multiple of " + std::to_string(enc_groups()) +
+         " (GroupNorm groups), found " + std::to_string(conv_channels));
   if (projection_dim[2] % bottleneck_groups())
-    fail("'projection_dim'[2] must be a multiple of " + std::to_string(bottleneck_groups()) + " (GroupNorm groups)");
-  if (num_slices > 100000 || num_heads > 4096 || key_dim > 65536) fail("sizes are unreasonably large");
+    fail("'projection_dim'[2] must be a multiple of " + std::to_string(bottleneck_groups()) +
+         " (GroupNorm groups)");
+  if (num_slices > 100000 || num_heads > 4096 || key_dim > 65536 || conv_channels > 1024 ||
+      projection_dim[2] > 1024)
+    fail("sizes are unreasonably large (conv_channels and projection_dim[2] <= 1024)");
 }
 
 // ---- cost model ----
 namespace {
-double conv_flops(double out_pixels, double ic, double oc, double k) { return 2.0 * out_pixels * ic * oc * k * k; }
+double conv_flops(double out_pixels, double ic, double oc, double k) {
+  return 2.0 * out_pixels * ic * oc * k * k;
+}
 }  // namespace
 
 static double encoder_flops_per_slice(const ModelConfig& c) {
-  const double H = c.rows(), W = c.cols(), C = c.conv_channels, P = c.bottleneck_channels(), K = c.kernel_size;
-  return conv_flops(H * W, 1, C, K) + conv_flops(H * W / 4, C, C, K) + conv_flops(H * W / 16, C, P, K);
+  const double H = c.rows(), W = c.cols(), C = c.conv_channels, P = c.bottleneck_channels(),
+               K = c.kernel_size;
+  return conv_flops(H * W, 1, C, K) + conv_flops(H * W / 4, C, C, K) +
+         conv_flops(H * W / 16, C, P, K);
 }
 static double decoder_flops_per_slice(const ModelConfig& c) {
-  const double H = c.rows(), W = c.cols(), C = c.conv_channels, P = c.bottleneck_channels(), K = c.kernel_size;
+  const double H = c.rows(), W = c.cols(), C = c.conv_channels, P = c.bottleneck_channels(),
+               K = c.kernel_size;
   // transposed convs counted per input pixel (every input pixel scatters a KxK patch)
-  return conv_flops(H * W / 16, P, C, K) + conv_flops(H * W / 4, C, C, K) + conv_flops(H * W, C, 1, K);
+  return conv_flops(H * W / 16, P, C, K) + conv_flops(H * W / 4, C, C, K) +
+         conv_flops(H * W, C, 1, K);
 }
 static double transformer_flops(const ModelConfig& c, double n, double context) {
   const double D = c.token_dim(), NH = c.num_heads, KD = c.key_dim;
-  const double per_block = 2.0 * n * D * 3 * NH * KD   // QKV
+  const double per_block = 2.0 * n * D * 3 * NH * KD            // QKV
                            + 2.0 * 2.0 * n * context * KD * NH  // scores + weighted values
-                           + 2.0 * n * NH * KD * D      // output projection
-                           + 2.0 * 2.0 * n * D * D;     // two dense layers
-  return per_block * c.num_transformers + 2.0 * D;      // energy token dense
+                           + 2.0 * n * NH * KD * D              // output projection
+                           + 2.0 * 2.0 * n * D * D;             // two dense layers
+  return per_block * c.num_transformers + 2.0 * D;              // energy token dense
 }
 
 double ModelConfig::flops_full(int batch) const {
@@ -215,9 +245,12 @@ double ModelConfig::weight_bytes_per_step(ComputePrecision p) const {
 double ModelConfig::kv_cache_bytes(int batch, int tokens, KvPrecision p) const {
   const double rows = 2.0 * num_transformers * batch * num_heads * tokens;
   switch (p) {
-    case KvPrecision::fp32: return rows * key_dim * 4.0;
-    case KvPrecision::fp16: return rows * key_dim * 2.0;
-    case KvPrecision::int8: return rows * (key_dim + 4.0);
+    case KvPrecision::fp32:
+      return rows * key_dim * 4.0;
+    case KvPrecision::fp16:
+      return rows * key_dim * 2.0;
+    case KvPrecision::int8:
+      return rows * (key_dim + 4.0);
   }
   return 0;
 }

@@ -18,7 +18,9 @@
 
 namespace dotakv {
 
-std::string to_string(Mode m) { return m == Mode::full ? "full" : "stream"; }
+std::string to_string(Mode m) {
+  return m == Mode::full ? "full" : "stream";
+}
 Mode parse_mode(const std::string& s) {
   if (s == "full") return Mode::full;
   if (s == "stream") return Mode::stream;
@@ -26,15 +28,29 @@ Mode parse_mode(const std::string& s) {
 }
 
 nlohmann::json SessionOptions::to_json() const {
-  return {{"mode", to_string(mode)}, {"cache", cache}, {"chunk", chunk}, {"kv_precision", to_string(kv_precision)},
-          {"precision", to_string(precision)}, {"threads", threads}, {"max_batch", max_batch}};
+  return {{"mode", to_string(mode)},
+          {"cache", cache},
+          {"chunk", chunk},
+          {"kv_precision", to_string(kv_precision)},
+          {"precision", to_string(precision)},
+          {"threads", threads},
+          {"max_batch", max_batch}};
 }
 
 nlohmann::json RunStats::to_json() const {
-  return {{"mode", mode}, {"cache", cache}, {"batch", batch}, {"chunk", chunk}, {"steps", steps},
-          {"latency_s", latency_s}, {"tokens_computed", tokens_computed}, {"tokens_reused", tokens_reused},
-          {"cache_bytes_in_use", cache_bytes_in_use}, {"cache_bytes_reserved", cache_bytes_reserved},
-          {"flops", flops}, {"kv_precision", kv_precision}, {"precision", precision}};
+  return {{"mode", mode},
+          {"cache", cache},
+          {"batch", batch},
+          {"chunk", chunk},
+          {"steps", steps},
+          {"latency_s", latency_s},
+          {"tokens_computed", tokens_computed},
+          {"tokens_reused", tokens_reused},
+          {"cache_bytes_in_use", cache_bytes_in_use},
+          {"cache_bytes_reserved", cache_bytes_reserved},
+          {"flops", flops},
+          {"kv_precision", kv_precision},
+          {"precision", precision}};
 }
 
 namespace {
@@ -46,7 +62,8 @@ std::vector<float> hwio_to_oihw(const Tensor& t) {
     for (int kw = 0; kw < K; ++kw)
       for (int i = 0; i < I; ++i)
         for (int o = 0; o < O; ++o)
-          r[((std::size_t(o) * I + i) * K + kh) * K + kw] = t.data[((std::size_t(kh) * K + kw) * I + i) * O + o];
+          r[((std::size_t(o) * I + i) * K + kh) * K + kw] =
+              t.data[((std::size_t(kh) * K + kw) * I + i) * O + o];
   return r;
 }
 // Keras Conv2DTranspose [K,K,O,I] -> OIHW
@@ -57,10 +74,11 @@ std::vector<float> hwoi_to_oihw(const Tensor& t) {
     for (int kw = 0; kw < K; ++kw)
       for (int o = 0; o < O; ++o)
         for (int i = 0; i < I; ++i)
-          r[((std::size_t(o) * I + i) * K + kh) * K + kw] = t.data[((std::size_t(kh) * K + kw) * O + o) * I + i];
+          r[((std::size_t(o) * I + i) * K + kh) * K + kw] =
+              t.data[((std::size_t(kh) * K + kw) * O + o) * I + i];
   return r;
 }
-constexpr int kMaxConvImages = 256;  // conv sub-batch: bounds scratch memory for large batches
+constexpr int kMaxConvImages = 64;  // conv sub-batch: bounds scratch memory for large batches
 }  // namespace
 
 struct Session::Impl {
@@ -76,7 +94,8 @@ struct Session::Impl {
   std::vector<Block> blocks;
   KVCache scratch_kv;  // fp32 K/V for full mode and stream without cache
   // scratch
-  std::vector<float> conv_in, a1, p1, a2, p2, scale, shift, enc_tokens, X, Hn, QKV, A, F, dec_in, d1, d2, dec_out;
+  std::vector<float> conv_in, a1, p1, a2, p2, scale, shift, enc_tokens, X, Hn, QKV, A, F, dec_in,
+      d1, d2, dec_out;
   // previous run (prefix reuse)
   bool prev_valid = false;
   std::vector<Volume> prev_x;
@@ -85,36 +104,52 @@ struct Session::Impl {
 
   // bf16 falls back to fp32 where oneDNN has no bf16 kernels (RunStats reports what ran)
   Impl(const Model& model, ComputePrecision p)
-      : m(model), c(model.config()),
-        prec(p == ComputePrecision::bf16 && !kernels::bf16_supported() ? ComputePrecision::fp32 : p) {
+      : m(model),
+        c(model.config()),
+        prec(p == ComputePrecision::bf16 && !kernels::bf16_supported() ? ComputePrecision::fp32
+                                                                       : p) {
     build();
   }
 
   void build() {
     const auto& w = m.weights();
-    const int H = c.rows(), W = c.cols(), C = c.conv_channels, P = c.bottleneck_channels(), K = c.kernel_size;
+    const int H = c.rows(), W = c.cols(), C = c.conv_channels, P = c.bottleneck_channels(),
+              K = c.kernel_size;
     const int D = c.token_dim(), NHKD = c.num_heads * c.key_dim;
-    enc1 = std::make_unique<kernels::Conv>(eng, H, W, 1, C, K, false, hwio_to_oihw(w.enc_conv1).data(), nullptr, prec);
-    enc2 = std::make_unique<kernels::Conv>(eng, H / 2, W / 2, C, C, K, false, hwio_to_oihw(w.enc_conv2).data(), nullptr, prec);
-    enc3 = std::make_unique<kernels::Conv>(eng, H / 4, W / 4, C, P, K, false, hwio_to_oihw(w.enc_conv3).data(), nullptr, prec);
-    dec1 = std::make_unique<kernels::Conv>(eng, H / 4, W / 4, P, C, K, true, hwoi_to_oihw(w.dec_deconv1).data(), nullptr, prec);
-    dec2 = std::make_unique<kernels::Conv>(eng, H / 2, W / 2, C, C, K, true, hwoi_to_oihw(w.dec_deconv2).data(), nullptr, prec);
-    dec3 = std::make_unique<kernels::ConvToOne>(eng, H, W, C, K, w.dec_conv.data.data(), w.dec_conv_bias.data[0], prec);
+    enc1 = std::make_unique<kernels::Conv>(eng, H, W, 1, C, K, false,
+                                           hwio_to_oihw(w.enc_conv1).data(), nullptr, prec);
+    enc2 = std::make_unique<kernels::Conv>(eng, H / 2, W / 2, C, C, K, false,
+                                           hwio_to_oihw(w.enc_conv2).data(), nullptr, prec);
+    enc3 = std::make_unique<kernels::Conv>(eng, H / 4, W / 4, C, P, K, false,
+                                           hwio_to_oihw(w.enc_conv3).data(), nullptr, prec);
+    dec1 = std::make_unique<kernels::Conv>(eng, H / 4, W / 4, P, C, K, true,
+                                           hwoi_to_oihw(w.dec_deconv1).data(), nullptr, prec);
+    dec2 = std::make_unique<kernels::Conv>(eng, H / 2, W / 2, C, C, K, true,
+                                           hwoi_to_oihw(w.dec_deconv2).data(), nullptr, prec);
+    dec3 = std::make_unique<kernels::ConvToOne>(eng, H, W, C, K, w.dec_conv.data.data(),
+                                                w.dec_conv_bias.data[0], prec);
     blocks.clear();
     for (const auto& bw : w.blocks) {
       Block b;
       // fused QKV weights [D, 3*NH*KD]: row d = [wq[d,:], wk[d,:], wv[d,:]]
       std::vector<float> qkv(std::size_t(D) * 3 * NHKD);
       for (int d = 0; d < D; ++d) {
-        std::memcpy(&qkv[std::size_t(d) * 3 * NHKD], &bw.wq.data[std::size_t(d) * NHKD], sizeof(float) * NHKD);
-        std::memcpy(&qkv[std::size_t(d) * 3 * NHKD + NHKD], &bw.wk.data[std::size_t(d) * NHKD], sizeof(float) * NHKD);
-        std::memcpy(&qkv[std::size_t(d) * 3 * NHKD + 2 * NHKD], &bw.wv.data[std::size_t(d) * NHKD], sizeof(float) * NHKD);
+        std::memcpy(&qkv[std::size_t(d) * 3 * NHKD], &bw.wq.data[std::size_t(d) * NHKD],
+                    sizeof(float) * NHKD);
+        std::memcpy(&qkv[std::size_t(d) * 3 * NHKD + NHKD], &bw.wk.data[std::size_t(d) * NHKD],
+                    sizeof(float) * NHKD);
+        std::memcpy(&qkv[std::size_t(d) * 3 * NHKD + 2 * NHKD], &bw.wv.data[std::size_t(d) * NHKD],
+                    sizeof(float) * NHKD);
       }
       using MM = kernels::Matmul;
-      b.qkv = std::make_unique<MM>(eng, D, 3 * NHKD, qkv.data(), nullptr, MM::Post::none, false, prec);
-      b.wo = std::make_unique<MM>(eng, NHKD, D, bw.wo.data.data(), nullptr, MM::Post::none, true, prec);
-      b.ff1 = std::make_unique<MM>(eng, D, D, bw.ff1_kernel.data.data(), bw.ff1_bias.data.data(), MM::Post::gelu, false, prec);
-      b.ff2 = std::make_unique<MM>(eng, D, D, bw.ff2_kernel.data.data(), bw.ff2_bias.data.data(), MM::Post::gelu, true, prec);
+      b.qkv =
+          std::make_unique<MM>(eng, D, 3 * NHKD, qkv.data(), nullptr, MM::Post::none, false, prec);
+      b.wo = std::make_unique<MM>(eng, NHKD, D, bw.wo.data.data(), nullptr, MM::Post::none, true,
+                                  prec);
+      b.ff1 = std::make_unique<MM>(eng, D, D, bw.ff1_kernel.data.data(), bw.ff1_bias.data.data(),
+                                   MM::Post::gelu, false, prec);
+      b.ff2 = std::make_unique<MM>(eng, D, D, bw.ff2_kernel.data.data(), bw.ff2_bias.data.data(),
+                                   MM::Post::gelu, true, prec);
       blocks.push_back(std::move(b));
     }
   }
@@ -125,7 +160,8 @@ struct Session::Impl {
 
   // slices [N, H, W] (scaled) -> tokens [N, D] (before the position embedding)
   void encode(const float* x, int N, float* tokens) {
-    const int H = c.rows(), W = c.cols(), C = c.conv_channels, P = c.bottleneck_channels(), D = c.token_dim();
+    const int H = c.rows(), W = c.cols(), C = c.conv_channels, P = c.bottleneck_channels(),
+              D = c.token_dim();
     for (int i0 = 0; i0 < N; i0 += kMaxConvImages) {
       const int nb = std::min(kMaxConvImages, N - i0);
       grow(a1, std::size_t(nb) * H * W * C);
@@ -135,17 +171,21 @@ struct Session::Impl {
       grow(scale, std::size_t(nb) * C);
       grow(shift, std::size_t(nb) * C);
       enc1->run(nb, x + std::size_t(i0) * H * W, a1.data());
-      layers::group_norm_affine(a1.data(), nb, H * W, C, c.enc_groups(), m.weights().enc_gn1_gamma.data.data(),
-                                m.weights().enc_gn1_beta.data.data(), layers::kGroupNormEps, scale.data(), shift.data());
+      layers::group_norm_affine(
+          a1.data(), nb, H * W, C, c.enc_groups(), m.weights().enc_gn1_gamma.data.data(),
+          m.weights().enc_gn1_beta.data.data(), layers::kGroupNormEps, scale.data(), shift.data());
       layers::affine_maxpool2_relu(a1.data(), nb, H, W, C, scale.data(), shift.data(), p1.data());
       enc2->run(nb, p1.data(), a2.data());
-      layers::group_norm_affine(a2.data(), nb, H * W / 4, C, c.enc_groups(), m.weights().enc_gn2_gamma.data.data(),
-                                m.weights().enc_gn2_beta.data.data(), layers::kGroupNormEps, scale.data(), shift.data());
-      layers::affine_maxpool2_relu(a2.data(), nb, H / 2, W / 2, C, scale.data(), shift.data(), p2.data());
+      layers::group_norm_affine(
+          a2.data(), nb, H * W / 4, C, c.enc_groups(), m.weights().enc_gn2_gamma.data.data(),
+          m.weights().enc_gn2_beta.data.data(), layers::kGroupNormEps, scale.data(), shift.data());
+      layers::affine_maxpool2_relu(a2.data(), nb, H / 2, W / 2, C, scale.data(), shift.data(),
+                                   p2.data());
       float* t = tokens + std::size_t(i0) * D;
       enc3->run(nb, p2.data(), t);
-      layers::group_norm_affine(t, nb, H * W / 16, P, c.bottleneck_groups(), m.weights().enc_gn3_gamma.data.data(),
-                                m.weights().enc_gn3_beta.data.data(), layers::kGroupNormEps, scale.data(), shift.data());
+      layers::group_norm_affine(
+          t, nb, H * W / 16, P, c.bottleneck_groups(), m.weights().enc_gn3_gamma.data.data(),
+          m.weights().enc_gn3_beta.data.data(), layers::kGroupNormEps, scale.data(), shift.data());
       layers::apply_affine(t, nb, H * W / 16, P, scale.data(), shift.data(), true);
     }
   }
@@ -160,12 +200,14 @@ struct Session::Impl {
       grow(scale, std::size_t(nb) * C);
       grow(shift, std::size_t(nb) * C);
       dec1->run(nb, tokens + std::size_t(i0) * D, d1.data());
-      layers::group_norm_affine(d1.data(), nb, H * W / 4, C, c.enc_groups(), m.weights().dec_gn1_gamma.data.data(),
-                                m.weights().dec_gn1_beta.data.data(), layers::kGroupNormEps, scale.data(), shift.data());
+      layers::group_norm_affine(
+          d1.data(), nb, H * W / 4, C, c.enc_groups(), m.weights().dec_gn1_gamma.data.data(),
+          m.weights().dec_gn1_beta.data.data(), layers::kGroupNormEps, scale.data(), shift.data());
       layers::apply_affine(d1.data(), nb, H * W / 4, C, scale.data(), shift.data(), true);
       dec2->run(nb, d1.data(), d2.data());
-      layers::group_norm_affine(d2.data(), nb, H * W, C, c.enc_groups(), m.weights().dec_gn2_gamma.data.data(),
-                                m.weights().dec_gn2_beta.data.data(), layers::kGroupNormEps, scale.data(), shift.data());
+      layers::group_norm_affine(
+          d2.data(), nb, H * W, C, c.enc_groups(), m.weights().dec_gn2_gamma.data.data(),
+          m.weights().dec_gn2_beta.data.data(), layers::kGroupNormEps, scale.data(), shift.data());
       layers::apply_affine(d2.data(), nb, H * W, C, scale.data(), shift.data(), true);
       dec3->run(nb, d2.data(), out + std::size_t(i0) * H * W);
     }
@@ -174,16 +216,18 @@ struct Session::Impl {
   // Computes tokens [pc0, p1) of every sample (K/V appended to `kv`, and to `also` if given;
   // kv lengths must be pc0), then decodes slices [dec_s0, p1-1) into raw[b].
   // Returns the number of token rows pushed through the transformer (per sample).
-  int step(const std::vector<Volume>& x, const std::vector<float>& e, int pc0, int p1, int dec_s0, KVCache& kv,
-           KVCache* also, std::vector<Volume>& raw) {
-    const int B = int(x.size()), n = p1 - pc0, M = B * n, D = c.token_dim(), HW = c.rows() * c.cols();
+  int step(const std::vector<Volume>& x, const std::vector<float>& e, int pc0, int p1, int dec_s0,
+           KVCache& kv, KVCache* also, std::vector<Volume>& raw) {
+    const int B = int(x.size()), n = p1 - pc0, M = B * n, D = c.token_dim(),
+              HW = c.rows() * c.cols();
     const int NHKD = c.num_heads * c.key_dim, QW = 3 * NHKD;
     const int s0 = std::max(pc0 - 1, 0), s1 = p1 - 1, ns = s1 - s0;
     // encoder for the slices of the new tokens
     grow(conv_in, std::size_t(B) * std::max(ns, 1) * HW);
     grow(enc_tokens, std::size_t(B) * std::max(ns, 1) * D);
     for (int b = 0; b < B; ++b)
-      std::memcpy(&conv_in[std::size_t(b) * ns * HW], x[std::size_t(b)].slice(s0), sizeof(float) * ns * HW);
+      std::memcpy(&conv_in[std::size_t(b) * ns * HW], x[std::size_t(b)].slice(s0),
+                  sizeof(float) * ns * HW);
     if (ns > 0) encode(conv_in.data(), B * ns, enc_tokens.data());
     // assemble tokens + position embedding
     grow(X, std::size_t(M) * D);
@@ -194,7 +238,8 @@ struct Session::Impl {
         float* row = &X[(std::size_t(b) * n + i) * D];
         const float* pos = &w.pos_embedding.data[std::size_t(p) * D];
         if (p == 0)
-          layers::energy_token(e[std::size_t(b)], w.energy_kernel.data.data(), w.energy_bias.data.data(), pos, D, row);
+          layers::energy_token(e[std::size_t(b)], w.energy_kernel.data.data(),
+                               w.energy_bias.data.data(), pos, D, row);
         else
           layers::add_position(&enc_tokens[(std::size_t(b) * ns + (p - 1 - s0)) * D], pos, D, row);
       }
@@ -206,7 +251,8 @@ struct Session::Impl {
     for (int l = 0; l < c.num_transformers; ++l) {
       const auto& bw = w.blocks[std::size_t(l)];
       auto& bk = blocks[std::size_t(l)];
-      layers::layer_norm(X.data(), M, D, bw.ln1_gamma.data.data(), bw.ln1_beta.data.data(), layers::kLayerNormEps, Hn.data());
+      layers::layer_norm(X.data(), M, D, bw.ln1_gamma.data.data(), bw.ln1_beta.data.data(),
+                         layers::kLayerNormEps, Hn.data());
       bk.qkv->run(M, Hn.data(), QKV.data());  // [M, 3*NH*KD]
       for (int b = 0; b < B; ++b) {
         const float* base = &QKV[std::size_t(b) * n * QW];
@@ -214,8 +260,9 @@ struct Session::Impl {
         if (also) also->append(l, b, n, base + NHKD, base + 2 * NHKD, QW);
       }
       layers::attention_all_heads(QKV.data(), B, n, pc0, kv, l, c.causal, A.data());  // [M, NH*KD]
-      bk.wo->run(M, A.data(), X.data());                                                 // X += A Wo
-      layers::layer_norm(X.data(), M, D, bw.ln2_gamma.data.data(), bw.ln2_beta.data.data(), layers::kLayerNormEps, Hn.data());
+      bk.wo->run(M, A.data(), X.data());                                              // X += A Wo
+      layers::layer_norm(X.data(), M, D, bw.ln2_gamma.data.data(), bw.ln2_beta.data.data(),
+                         layers::kLayerNormEps, Hn.data());
       bk.ff1->run(M, Hn.data(), F.data());  // F = gelu(Hn W1 + b1)
       bk.ff2->run(M, F.data(), X.data());   // X += gelu(F W2 + b2)
     }
@@ -225,11 +272,12 @@ struct Session::Impl {
       grow(dec_in, std::size_t(B) * nd * D);
       grow(dec_out, std::size_t(B) * nd * HW);
       for (int b = 0; b < B; ++b)
-        std::memcpy(&dec_in[std::size_t(b) * nd * D], &X[(std::size_t(b) * n + (dec_s0 + 1 - pc0)) * D],
-                    sizeof(float) * nd * D);
+        std::memcpy(&dec_in[std::size_t(b) * nd * D],
+                    &X[(std::size_t(b) * n + (dec_s0 + 1 - pc0)) * D], sizeof(float) * nd * D);
       decode(dec_in.data(), B * nd, dec_out.data());
       for (int b = 0; b < B; ++b)
-        std::memcpy(raw[std::size_t(b)].slice(dec_s0), &dec_out[std::size_t(b) * nd * HW], sizeof(float) * nd * HW);
+        std::memcpy(raw[std::size_t(b)].slice(dec_s0), &dec_out[std::size_t(b) * nd * HW],
+                    sizeof(float) * nd * HW);
     }
     return n;
   }
@@ -245,8 +293,11 @@ Session::Session(Session&&) noexcept = default;
 Session& Session::operator=(Session&&) noexcept = default;
 
 void Session::set_options(const SessionOptions& o) {
-  if (o.chunk < 1) throw ValueError("session option chunk: expected >= 1, found " + std::to_string(o.chunk));
-  if (o.max_batch < 1) throw ValueError("session option max_batch: expected >= 1, found " + std::to_string(o.max_batch));
+  if (o.chunk < 1)
+    throw ValueError("session option chunk: expected >= 1, found " + std::to_string(o.chunk));
+  if (o.max_batch < 1)
+    throw ValueError("session option max_batch: expected >= 1, found " +
+                     std::to_string(o.max_batch));
   if (o.mode == Mode::stream && !model_->config().causal)
     throw ConfigError("stream mode needs a causal model (config 'causal': false)");
   const bool rebuild = !impl_ || o.precision != options_.precision;
@@ -281,28 +332,36 @@ void check_input(const ModelConfig& c, const Volume& v, std::size_t b, const cha
                      shape_string({c.num_slices, c.rows(), c.cols()}) + ", found " +
                      shape_string({v.slices, v.rows, v.cols}));
   if (v.data.size() != v.size() || v.data.size() != std::size_t(c.num_slices) * c.rows() * c.cols())
-    throw ShapeError(std::string(what) + " " + std::to_string(b) + ": data size does not match its grid");
+    throw ShapeError(std::string(what) + " " + std::to_string(b) +
+                     ": data size does not match its grid");
   for (std::size_t i = 0; i < v.data.size(); ++i)
     if (!std::isfinite(v.data[i])) {
-      const std::size_t z = i / (std::size_t(v.rows) * v.cols), r = (i / v.cols) % v.rows, col = i % v.cols;
-      throw ValueError(std::string(what) + " " + std::to_string(b) + ": non-finite value at [" + std::to_string(z) +
-                       "," + std::to_string(r) + "," + std::to_string(col) + "]");
+      const std::size_t z = i / (std::size_t(v.rows) * v.cols), r = (i / v.cols) % v.rows,
+                        col = i % v.cols;
+      throw ValueError(std::string(what) + " " + std::to_string(b) + ": non-finite value at [" +
+                       std::to_string(z) + "," + std::to_string(r) + "," + std::to_string(col) +
+                       "]");
     }
 }
 }  // namespace
 
-std::vector<Volume> Session::infer(const std::vector<Volume>& cts, const std::vector<double>& energies,
-                                   const StepCallback& on_step, Progress* progress) {
+std::vector<Volume> Session::infer(const std::vector<Volume>& cts,
+                                   const std::vector<double>& energies, const StepCallback& on_step,
+                                   Progress* progress) {
   if (cts.size() != energies.size())
-    throw ShapeError("infer: " + std::to_string(cts.size()) + " CTs but " + std::to_string(energies.size()) + " energies");
+    throw ShapeError("infer: " + std::to_string(cts.size()) + " CTs but " +
+                     std::to_string(energies.size()) + " energies");
   const auto& s = model_->scaling();
   std::vector<Volume> x(cts.size());
   std::vector<float> e(cts.size());
   for (std::size_t b = 0; b < cts.size(); ++b) {
     check_input(model_->config(), cts[b], b, "CT");
-    if (!std::isfinite(energies[b]) || energies[b] < s.energy_min_mev || energies[b] > s.energy_max_mev)
-      throw ValueError("energy of beamlet " + std::to_string(b) + ": expected " + std::to_string(int(s.energy_min_mev)) +
-                       "-" + std::to_string(int(s.energy_max_mev)) + " MeV, found " + std::to_string(energies[b]));
+    if (!std::isfinite(energies[b]) || energies[b] < s.energy_min_mev ||
+        energies[b] > s.energy_max_mev)
+      throw ValueError("energy of beamlet " + std::to_string(b) + ": expected " +
+                       std::to_string(int(s.energy_min_mev)) + "-" +
+                       std::to_string(int(s.energy_max_mev)) + " MeV, found " +
+                       std::to_string(energies[b]));
     x[b] = cts[b];
     for (auto& v : x[b].data) v = model_->scale_ct(v);
     e[b] = model_->scale_energy(energies[b]);
@@ -336,8 +395,10 @@ std::vector<Volume> Session::infer(const std::vector<Volume>& cts, const std::ve
   return raw;
 }
 
-Volume Session::infer(const Volume& ct, double energy_mev, const StepCallback& on_step, Progress* progress) {
-  return std::move(infer(std::vector<Volume>{ct}, std::vector<double>{energy_mev}, on_step, progress)[0]);
+Volume Session::infer(const Volume& ct, double energy_mev, const StepCallback& on_step,
+                      Progress* progress) {
+  return std::move(
+      infer(std::vector<Volume>{ct}, std::vector<double>{energy_mev}, on_step, progress)[0]);
 }
 
 std::vector<Volume> Session::infer_scaled(const std::vector<Volume>& x, const std::vector<float>& e,
@@ -346,11 +407,15 @@ std::vector<Volume> Session::infer_scaled(const std::vector<Volume>& x, const st
   const ModelConfig& c = model_->config();
   const int B = int(x.size());
   if (B < 1 || B > options_.max_batch)
-    throw ShapeError("infer: batch of " + std::to_string(B) + " beamlets, expected 1-" + std::to_string(options_.max_batch));
-  if (int(e.size()) != B) throw ShapeError("infer: " + std::to_string(B) + " inputs but " + std::to_string(e.size()) + " energies");
+    throw ShapeError("infer: batch of " + std::to_string(B) + " beamlets, expected 1-" +
+                     std::to_string(options_.max_batch));
+  if (int(e.size()) != B)
+    throw ShapeError("infer: " + std::to_string(B) + " inputs but " + std::to_string(e.size()) +
+                     " energies");
   for (int b = 0; b < B; ++b) {
     check_input(c, x[std::size_t(b)], std::size_t(b), "input");
-    if (!std::isfinite(e[std::size_t(b)])) throw ValueError("scaled energy " + std::to_string(b) + " is not finite");
+    if (!std::isfinite(e[std::size_t(b)]))
+      throw ValueError("scaled energy " + std::to_string(b) + " is not finite");
   }
   if (options_.threads > 0) set_num_threads(options_.threads);
   Impl& im = *impl_;
@@ -423,7 +488,8 @@ std::vector<Volume> Session::infer_scaled(const std::vector<Volume>& x, const st
   }
   stats_.tokens_computed = tokens * B;
   stats_.cache_bytes_in_use = options_.cache ? cache_.bytes_in_use() : im.scratch_kv.bytes_in_use();
-  stats_.cache_bytes_reserved = options_.cache ? cache_.bytes_reserved() : im.scratch_kv.bytes_reserved();
+  stats_.cache_bytes_reserved =
+      options_.cache ? cache_.bytes_reserved() : im.scratch_kv.bytes_reserved();
   if (options_.cache && cache_.reserved() && cache_.length(0) == T) {
     im.prev_valid = true;
     im.prev_x = x;
@@ -442,14 +508,16 @@ Volume Session::infer_reusing_prefix(const Volume& ct, double energy_mev, int fi
   check_input(c, ct, 0, "CT");
   if (!std::isfinite(energy_mev) || energy_mev < s.energy_min_mev || energy_mev > s.energy_max_mev)
     throw ValueError("energy: expected " + std::to_string(int(s.energy_min_mev)) + "-" +
-                     std::to_string(int(s.energy_max_mev)) + " MeV, found " + std::to_string(energy_mev));
+                     std::to_string(int(s.energy_max_mev)) + " MeV, found " +
+                     std::to_string(energy_mev));
   if (!c.causal) throw ConfigError("prefix reuse needs a causal model (config 'causal': false)");
   Impl& im = *impl_;
   std::vector<Volume> x{ct};
   for (auto& v : x[0].data) v = model_->scale_ct(v);
   std::vector<float> e{model_->scale_energy(energy_mev)};
-  const bool reusable = options_.cache && im.prev_valid && im.prev_x.size() == 1 && im.prev_e[0] == e[0] &&
-                        cache_.reserved() && cache_.batch() == 1 && cache_.length(0) == c.num_tokens;
+  const bool reusable = options_.cache && im.prev_valid && im.prev_x.size() == 1 &&
+                        im.prev_e[0] == e[0] && cache_.reserved() && cache_.batch() == 1 &&
+                        cache_.length(0) == c.num_tokens;
   if (!reusable) {
     // nothing to reuse: a full pass (which leaves the cache for the next call)
     SessionOptions o = options_;
@@ -477,7 +545,8 @@ Volume Session::infer_reusing_prefix(const Volume& ct, double energy_mev, int fi
   int k = first_changed_slice < 0 ? diff : std::min(first_changed_slice, S);
   if (k > diff)
     throw ValueError("prefix reuse: first_changed_slice " + std::to_string(first_changed_slice) +
-                     " but the CT already differs from the previous run at slice " + std::to_string(diff));
+                     " but the CT already differs from the previous run at slice " +
+                     std::to_string(diff));
   stats_ = RunStats{};
   stats_.mode = "prefix";
   stats_.cache = true;

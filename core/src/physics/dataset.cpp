@@ -240,10 +240,10 @@ DatasetSummary generate_dataset(const DatasetOptions& o, const std::string& out,
           ymin = std::min(ymin, double(v)), ymax = std::max(ymax, double(v));
       }
       const hsize_t n1 = N;
-      H5::DataSet e = f.createDataSet(o.dota_layout ? "energy0" : "energy",
-                                      H5::PredType::NATIVE_DOUBLE, H5::DataSpace(1, &n1));
+      H5::DataSet e = h5::create_dataset_1d(f, o.dota_layout ? "energy0" : "energy",
+                                            H5::PredType::NATIVE_DOUBLE, n1);
       e.write(energies.data(), H5::PredType::NATIVE_DOUBLE);
-      H5::DataSet k = f.createDataSet("kind", H5::PredType::NATIVE_LLONG, H5::DataSpace(1, &n1));
+      H5::DataSet k = h5::create_dataset_1d(f, "kind", H5::PredType::NATIVE_LLONG, n1);
       k.write(kinds.data(), H5::PredType::NATIVE_LLONG);
       h5::write_attr(f, "format", std::string(o.dota_layout ? "dota" : "dotakv-dataset"));
       h5::write_attr(f, "version", 1LL);

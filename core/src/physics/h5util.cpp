@@ -131,6 +131,7 @@ H5::DataSet create_float_dataset(H5::Group& g, const std::string& name,
                                  const std::vector<hsize_t>& chunk) {
   H5::DataSpace sp(int(shape.size()), shape.data());
   H5::DSetCreatPropList pl;
+  H5Pset_obj_track_times(pl.getId(), false);  // no timestamps: identical runs, identical bytes
   bool chunk_ok = !chunk.empty();
   for (size_t i = 0; i < chunk.size() && chunk_ok; ++i)
     chunk_ok = chunk[i] > 0 && chunk[i] <= shape[i];
@@ -139,6 +140,13 @@ H5::DataSet create_float_dataset(H5::Group& g, const std::string& name,
     if (H5Zfilter_avail(H5Z_FILTER_DEFLATE) > 0) pl.setDeflate(4);
   }
   return g.createDataSet(name, H5::PredType::NATIVE_FLOAT, sp, pl);
+}
+
+H5::DataSet create_dataset_1d(H5::Group& g, const std::string& name, const H5::PredType& type,
+                              hsize_t n) {
+  H5::DSetCreatPropList pl;
+  H5Pset_obj_track_times(pl.getId(), false);
+  return g.createDataSet(name, type, H5::DataSpace(1, &n), pl);
 }
 
 }  // namespace dotakv::physics::h5

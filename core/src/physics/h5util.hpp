@@ -33,4 +33,8 @@ H5::DataSet create_float_dataset(H5::Group& g, const std::string& name,
                                  const std::vector<hsize_t>& shape,
                                  const std::vector<hsize_t>& chunk);
 
+// 1-D dataset of n elements, without object timestamps.
+H5::DataSet create_dataset_1d(H5::Group& g, const std::string& name, const H5::PredType& type,
+                              hsize_t n);
+
 }  // namespace dotakv::physics::h5

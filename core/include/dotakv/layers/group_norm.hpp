@@ -13,6 +13,7 @@ constexpr float kGroupNormEps = 1e-3f;
 void group_norm_affine(const float* x, int n, int hw, int c, int groups, const float* gamma,
                        const float* beta, float eps, float* scale, float* shift);
 // x[n, i, c] = max(0, scale[n, c] * x + shift[n, c]) in place (relu = false: no clamp).
-void apply_affine(float* x, int n, int hw, int c, const float* scale, const float* shift, bool relu);
+void apply_affine(float* x, int n, int hw, int c, const float* scale, const float* shift,
+                  bool relu);
 
 }  // namespace dotakv::layers

@@ -14,8 +14,9 @@ using Strided = Eigen::Map<const RowMat, 0, Eigen::OuterStride<>>;
 using StridedOut = Eigen::Map<RowMat, 0, Eigen::OuterStride<>>;
 using Dense = Eigen::Map<const RowMat>;
 
-void attention_head(const float* q, long q_stride, int n, int p0, const float* keys, const float* values,
-                    int L, int kd, bool causal, float* out, long out_stride, float* scratch) {
+void attention_head(const float* q, long q_stride, int n, int p0, const float* keys,
+                    const float* values, int L, int kd, bool causal, float* out, long out_stride,
+                    float* scratch) {
   Strided Q(q, n, kd, Eigen::OuterStride<>(q_stride));
   Dense K(keys, L, kd), V(values, L, kd);
   Eigen::Map<RowMat> S(scratch, n, L);
@@ -39,8 +40,8 @@ void attention_head(const float* q, long q_stride, int n, int p0, const float* k
   O.noalias() = S * V;
 }
 
-void attention_all_heads(const float* qkv, int batch, int n, int p0, const KVCache& cache, int layer, bool causal,
-                         float* out) {
+void attention_all_heads(const float* qkv, int batch, int n, int p0, const KVCache& cache,
+                         int layer, bool causal, float* out) {
   const int NH = cache.heads(), KD = cache.key_dim(), L = p0 + n;
   const long W = 3L * NH * KD, OW = long(NH) * KD;
   const bool direct = cache.precision() == KvPrecision::fp32;
@@ -66,8 +67,9 @@ void attention_all_heads(const float* qkv, int batch, int n, int p0, const KVCac
         k = kbuf.data();
         v = vbuf.data();
       }
-      attention_head(qkv + std::size_t(b) * n * W + std::size_t(h) * KD, W, n, p0, k, v, L, KD, causal,
-                     out + std::size_t(b) * n * OW + std::size_t(h) * KD, OW, scratch.data());
+      attention_head(qkv + std::size_t(b) * n * W + std::size_t(h) * KD, W, n, p0, k, v, L, KD,
+                     causal, out + std::size_t(b) * n * OW + std::size_t(h) * KD, OW,
+                     scratch.data());
     }
   }
 }

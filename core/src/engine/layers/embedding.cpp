@@ -2,7 +2,8 @@
 
 namespace dotakv::layers {
 
-void energy_token(float e, const float* kernel, const float* bias, const float* pos_row, int d, float* out) {
+void energy_token(float e, const float* kernel, const float* bias, const float* pos_row, int d,
+                  float* out) {
   for (int i = 0; i < d; ++i) out[i] = e * kernel[i] + bias[i] + pos_row[i];
 }
 

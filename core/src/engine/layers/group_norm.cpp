@@ -37,7 +37,8 @@ void group_norm_affine(const float* x, int n, int hw, int c, int groups, const f
   }
 }
 
-void apply_affine(float* x, int n, int hw, int c, const float* scale, const float* shift, bool relu) {
+void apply_affine(float* x, int n, int hw, int c, const float* scale, const float* shift,
+                  bool relu) {
 #pragma omp parallel for schedule(static)
   for (int i = 0; i < n; ++i) {
     float* xi = x + std::size_t(i) * hw * c;

@@ -5,7 +5,8 @@
 
 namespace dotakv::layers {
 
-void layer_norm(const float* x, int rows, int d, const float* gamma, const float* beta, float eps, float* y) {
+void layer_norm(const float* x, int rows, int d, const float* gamma, const float* beta, float eps,
+                float* y) {
 #pragma omp parallel for schedule(static) if (rows > 8)
   for (int r = 0; r < rows; ++r) {
     const float* xr = x + std::size_t(r) * d;

@@ -23,7 +23,8 @@ void affine_maxpool2_relu(const float* in, int n, int h, int w, int c, const flo
         float* o = oi + (std::size_t(y) * ow + x) * c;
         for (int ch = 0; ch < c; ++ch) {
           const float s = sc[ch], t = sh[ch];
-          const float m = std::max(std::max(s * a[ch] + t, s * b[ch] + t), std::max(s * d[ch] + t, s * e[ch] + t));
+          const float m = std::max(std::max(s * a[ch] + t, s * b[ch] + t),
+                                   std::max(s * d[ch] + t, s * e[ch] + t));
           o[ch] = std::max(m, 0.f);
         }
       }
