@@ -363,6 +363,14 @@ Hochdosis mittl. rel. %3 %</translation>
         <source>The dose is recomputed after each edit, reusing the cached tokens of the slices upstream of the change (KV cache On or Auto).</source>
         <translation>Die Dosis wird nach jeder Änderung neu berechnet; die zwischengespeicherten Tokens der Schichten vor der Änderung werden wiederverwendet (KV-Cache An oder Auto).</translation>
     </message>
+    <message>
+        <source>Paint %1 HU</source>
+        <translation>%1 HU malen</translation>
+    </message>
+    <message>
+        <source>Paint with the mouse (drag in the slices)</source>
+        <translation>Mit der Maus malen (in den Schichten ziehen)</translation>
+    </message>
 </context>
 <context>
     <name>dotakv::gui::InferenceController</name>

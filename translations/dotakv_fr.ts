@@ -363,6 +363,14 @@ haute dose rel. moyen %3 %</translation>
         <source>The dose is recomputed after each edit, reusing the cached tokens of the slices upstream of the change (KV cache On or Auto).</source>
         <translation>La dose est recalculée après chaque modification en réutilisant les jetons en cache des coupes situées en amont (cache KV activé ou Auto).</translation>
     </message>
+    <message>
+        <source>Paint %1 HU</source>
+        <translation>Peindre %1 HU</translation>
+    </message>
+    <message>
+        <source>Paint with the mouse (drag in the slices)</source>
+        <translation>Peindre à la souris (glisser dans les coupes)</translation>
+    </message>
 </context>
 <context>
     <name>dotakv::gui::InferenceController</name>

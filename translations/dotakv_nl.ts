@@ -363,6 +363,14 @@ hoge dosis gem. rel. %3 %</translation>
         <source>The dose is recomputed after each edit, reusing the cached tokens of the slices upstream of the change (KV cache On or Auto).</source>
         <translation>De dosis wordt na elke bewerking herberekend, met hergebruik van de gecachte tokens van de sneden vóór de wijziging (KV-cache Aan of Auto).</translation>
     </message>
+    <message>
+        <source>Paint %1 HU</source>
+        <translation>%1 HU schilderen</translation>
+    </message>
+    <message>
+        <source>Paint with the mouse (drag in the slices)</source>
+        <translation>Schilderen met de muis (slepen in de sneden)</translation>
+    </message>
 </context>
 <context>
     <name>dotakv::gui::InferenceController</name>

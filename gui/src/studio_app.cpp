@@ -104,7 +104,7 @@ int summary_main(int argc, char** argv) {
   for (const char* o :
        {"view", "screenshot", "size", "lang", "compare-map", "cache", "reference", "evaluated"})
     p.addOption({QString::fromLatin1(o), QString(), QStringLiteral("x")});
-  for (const char* o : {"summary", "dark", "streaming"})
+  for (const char* o : {"summary", "dark", "streaming", "ct-volume"})
     p.addOption({QString::fromLatin1(o), QString()});
   p.process(app);
   QString path = p.value(QStringLiteral("open"));
@@ -161,6 +161,7 @@ int run_studio(int argc, char** argv) {
   p.addOption({QStringLiteral("evaluated"), QStringLiteral("Evaluated dose name."),
                QStringLiteral("name")});
   p.addOption({QStringLiteral("dark"), QStringLiteral("Dark palette.")});
+  p.addOption({QStringLiteral("ct-volume"), QStringLiteral("3-D view: CT volume rendering.")});
   p.addOption({QStringLiteral("streaming"), QStringLiteral("Streaming inference.")});
   p.addOption({QStringLiteral("summary"), QStringLiteral("Print a text summary and exit.")});
   p.process(app);
@@ -191,6 +192,7 @@ int run_studio(int argc, char** argv) {
                                                 : CacheMode::On);
   }
   if (p.isSet(QStringLiteral("streaming"))) w.setStreaming(true);
+  if (p.isSet(QStringLiteral("ct-volume"))) w.view3dPanel()->setVolumeRendering(true);
 
   QString path = p.value(QStringLiteral("open"));
   if (path.isEmpty() && !p.positionalArguments().isEmpty()) path = p.positionalArguments().front();

@@ -2,7 +2,7 @@
 //   dotakv-studio [CASE] [--open CASE] [--sample N] [--view slices|projections|compare|3d|bench]
 //                 [--screenshot FILE.png] [--size WxH] [--dark] [--lang de|fr|nl]
 //                 [--compare-map difference|relative|gamma] [--streaming] [--cache off|on|auto]
-//                 [--reference NAME] [--evaluated NAME] [--summary]
+//                 [--reference NAME] [--evaluated NAME] [--ct-volume] [--summary]
 // --screenshot renders the window once every worker is idle, saves it and exits (use under
 // xvfb-run). Without a display (no QT_QPA_PLATFORM, DISPLAY or WAYLAND_DISPLAY) or with
 // --summary a text summary of the case is printed instead of opening a window.

@@ -55,6 +55,7 @@ class View3DPanel : public QWidget {
   VtkView* view() const { return view_; }
   void rebuild();
   void retranslate();
+  void setVolumeRendering(bool on) { ct_mode_->setCurrentIndex(on ? 1 : 0); }
 
  protected:
   void changeEvent(QEvent* e) override;

@@ -5,8 +5,10 @@
 // Runs under xvfb-run (OpenGL for the 3-D view).
 #include <QAction>
 #include <QApplication>
+#include <QComboBox>
 #include <QLabel>
 #include <QMenuBar>
+#include <QPushButton>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTabWidget>
@@ -112,6 +114,19 @@ class TestStudio : public QObject {
     // A blank or single-colour widget has a handful of colours and no dose colours.
     QVERIFY2(distinct > 64, qPrintable(QStringLiteral("only %1 colours").arg(distinct)));
     QVERIFY2(coloured > 500, qPrintable(QStringLiteral("only %1 coloured pixels").arg(coloured)));
+  }
+
+  void volumeRenderingRenders() {
+    w_->tabs()->setCurrentIndex(MainWindow::View3DTab);
+    auto* mode = w_->view3dPanel()->findChild<QComboBox*>();
+    QVERIFY(mode);
+    const QImage surfaces = w_->view3dPanel()->view()->grabFramebuffer();
+    mode->setCurrentIndex(1);
+    QTest::qWait(100);
+    const QImage volume = w_->view3dPanel()->view()->grabFramebuffer();
+    QVERIFY(colour_stats(volume).first > 64);
+    QVERIFY(volume != surfaces);  // the CT is drawn differently
+    mode->setCurrentIndex(0);
   }
 
   void doseWashFollowsTheDose() {
@@ -248,6 +263,41 @@ class TestStudio : public QObject {
     w_->undoStack()->undo();
     QVERIFY(w_->waitIdle(120000));
     QCOMPARE(first_changed_slice(original, m->ct()), -1);
+  }
+
+  void brushStrokeIsOneUndoableEdit() {
+    CaseModel* m = w_->caseModel();
+    w_->tabs()->setCurrentIndex(MainWindow::SlicesTab);
+    QVERIFY(w_->waitIdle(120000));
+    const Volume original = m->ct();
+    ShapeEdit s;
+    s.hu = 500;
+    w_->editPanel()->setShape(s);  // custom HU 500
+    QPushButton* brush = nullptr;
+    for (auto* b : w_->editPanel()->findChildren<QPushButton*>())
+      if (b->isCheckable()) brush = b;
+    QVERIFY(brush);
+    brush->setChecked(true);
+    m->setCrosshair(30, 12, 12);
+    auto* v = w_->slicesPanel()->viewer(viz::Plane::Lateral)->view();
+    QVERIFY(v->paintMode());
+    const int index = w_->undoStack()->index();
+    QTest::mousePress(v, Qt::LeftButton, {}, v->widgetPos({30, 5, 5}).toPoint());
+    QTest::mouseMove(v, v->widgetPos({30, 5, 18}).toPoint());
+    QTest::mouseRelease(v, Qt::LeftButton, {}, v->widgetPos({30, 5, 18}).toPoint());
+    QVERIFY(w_->waitIdle(120000));
+    QCOMPARE(m->ct().at(30, 5, 5), 500.f);
+    QCOMPARE(m->ct().at(30, 5, 18), 500.f);
+    QCOMPARE(m->ct().at(29, 5, 5), original.at(29, 5, 5));       // one slice only
+    QCOMPARE(m->crosshair(), (std::array<int, 3>{30, 12, 12}));  // painting does not move it
+    QCOMPARE(w_->undoStack()->index(), index + 1);               // the whole stroke is one command
+    QCOMPARE(w_->undoStack()->undoText(), QStringLiteral("Paint 500 HU"));
+    QCOMPARE(w_->engine()->lastReport()->first_changed_slice, 30);
+    w_->undoStack()->undo();
+    QVERIFY(w_->waitIdle(120000));
+    QVERIFY(m->ct().data == original.data);
+    brush->setChecked(false);
+    QVERIFY(!v->paintMode());
   }
 
   void badFileShowsErrorAndKeepsCase_data() {

@@ -71,11 +71,14 @@ void build_scene(vtkRenderer* ren, const Volume& ct, const Volume* dose, const S
     color->AddRGBPoint(300, 1.0, 0.95, 0.85);
     color->AddRGBPoint(1500, 1.0, 1.0, 1.0);
     auto alpha = vtkSmartPointer<vtkPiecewiseFunction>::New();
+    // Soft tissue almost clear (the beam crosses 300 mm of it), lung/air invisible, bone opaque.
     alpha->AddPoint(-1000, 0.0);
     alpha->AddPoint(-600, 0.0);
-    alpha->AddPoint(-100, 0.03);
-    alpha->AddPoint(300, 0.2);
-    alpha->AddPoint(1500, 0.6);
+    alpha->AddPoint(-100, 0.0);
+    alpha->AddPoint(0, 0.003);
+    alpha->AddPoint(200, 0.01);
+    alpha->AddPoint(300, 0.15);
+    alpha->AddPoint(1500, 0.5);
     auto prop = vtkSmartPointer<vtkVolumeProperty>::New();
     prop->SetColor(color);
     prop->SetScalarOpacity(alpha);
