@@ -79,7 +79,7 @@ QString InferenceController::loadModel(const QString& path) {
   // Warm-up (primitive creation, weight reorders) so the first timed run is not a cold start.
   // Runs on the pool before any job; jobs queue behind it.
   const auto& c = model_->config();
-  QtConcurrent::run(&pool_, [this, v = Volume(c.num_slices, c.rows(), c.cols(), 0.f)] {
+  (void)QtConcurrent::run(&pool_, [this, v = Volume(c.num_slices, c.rows(), c.cols(), 0.f)] {
     try {
       const double e = model_->scaling().energy_min_mev;
       main_->infer(v, e);
@@ -257,6 +257,10 @@ void InferenceController::runJob(const Job& job, const std::shared_ptr<Progress>
     } else {
       aux_->infer(job.ct, job.energy, {}, prog.get());
       rep.other_latency_s = aux_->last_stats().latency_s;
+      aux_->set_options(o);
+      aux_->reset();
+      aux_->infer(job.ct, job.energy, {}, prog.get());
+      rep.paired_latency_s = aux_->last_stats().latency_s;
     }
     emit reportUpdated(rep);
   } catch (const Cancelled&) {

@@ -563,8 +563,14 @@ void MainWindow::updateBadge() {
                  .arg(r->dose_max > 0 ? *r->max_diff_vs_full / r->dose_max * 100 : 0.0, 0, 'g', 3);
   parts << tr("KV %1").arg(fmt_bytes(double(r->cache_bytes)));
   badge_->setText(parts.join(QStringLiteral(" · ")));
-  badge_->setToolTip(r->auto_reason.isEmpty() ? tr("Model: %1").arg(model_note_)
-                                              : tr("Auto: %1").arg(r->auto_reason));
+  QString tip = r->auto_reason.isEmpty() ? tr("Model: %1").arg(model_note_)
+                                         : tr("Auto: %1").arg(r->auto_reason);
+  if (r->other_latency_s && r->paired_latency_s)
+    tip += QStringLiteral("\n") +
+           tr("Speedup from back-to-back runs on a second session: this setting %1, "
+              "other cache setting %2 (single runs, not medians).")
+               .arg(fmt_seconds(*r->paired_latency_s), fmt_seconds(*r->other_latency_s));
+  badge_->setToolTip(tip);
 }
 
 void MainWindow::refreshDoseCombos() {

@@ -255,6 +255,7 @@ class TestStudio : public QObject {
     QCOMPARE(first_changed_slice(original, m->ct()), 95);
     QCOMPARE(m->ct().at(100, 12, 12), -750.f);
     const auto rep = w_->engine()->lastReport();
+    QVERIFY(rep.has_value());
     QVERIFY(rep->prefix);
     QCOMPARE(rep->first_changed_slice, 95);
     QVERIFY(rep->tokens_reused > 0);
