@@ -113,7 +113,13 @@ std::shared_ptr<const Model> bench_model(const std::string& model_path, const st
 EngineBench::EngineBench(const SweepSpec& spec) : spec_(spec) {}
 
 const Ceilings& EngineBench::ceilings() {
-  if (!ceilings_) ceilings_ = measure_ceilings();
+  if (!ceilings_) {
+    // The machine's ceilings use all cores, whatever thread count the current setting chose.
+    const int prev = num_threads();
+    set_num_threads(0);
+    ceilings_ = measure_ceilings();
+    set_num_threads(prev);
+  }
   return *ceilings_;
 }
 
