@@ -1,5 +1,11 @@
 #include "main_window.hpp"
 
+#include <QTemporaryDir>
+
+#include "dotakv/atomic_file.hpp"
+#include "dotakv/bench_report.hpp"
+#include "report_writer.hpp"
+
 #include <QApplication>
 #include <QChart>
 #include <QChartView>
@@ -177,6 +183,7 @@ void MainWindow::buildActions() {
   open_demo_ = mk(QKeySequence(Qt::CTRL | Qt::Key_D));
   save_as_ = mk(QKeySequence::SaveAs);
   save_as_->setIcon(style()->standardIcon(QStyle::SP_DialogSaveButton));
+  export_report_ = mk(QKeySequence(Qt::CTRL | Qt::Key_R));
   screenshot_ = mk(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_P));
   quit_ = mk(QKeySequence::Quit);
   undo_act_ = undo_->createUndoAction(this);
@@ -220,6 +227,12 @@ void MainWindow::buildActions() {
                                                    tr("HDF5 case (*.h5)"));
     if (!f.isEmpty()) saveAs(f);
   });
+  connect(export_report_, &QAction::triggered, this, [this] {
+    const QString f = QFileDialog::getSaveFileName(
+        this, tr("Export case report"), QStringLiteral("dotakv-case-report.pdf"),
+        tr("PDF document (*.pdf);;HTML page (*.html)"));
+    if (!f.isEmpty()) exportCaseReport(f);
+  });
   connect(screenshot_, &QAction::triggered, this, [this] {
     const QString f = QFileDialog::getSaveFileName(
         this, tr("Save screenshot"), QStringLiteral("dotakv.png"), tr("PNG image (*.png)"));
@@ -259,6 +272,7 @@ void MainWindow::buildMenus() {
   recent_menu_ = file_menu_->addMenu(QString());
   file_menu_->addSeparator();
   file_menu_->addAction(save_as_);
+  file_menu_->addAction(export_report_);
   file_menu_->addAction(screenshot_);
   file_menu_->addSeparator();
   file_menu_->addAction(quit_);
@@ -358,6 +372,7 @@ void MainWindow::retranslate() {
   open_->setToolTip(tr("Open a case file or a DoTA data file (Ctrl+O)"));
   open_demo_->setText(tr("Bundled demo case"));
   save_as_->setText(tr("Save case &as…"));
+  export_report_->setText(tr("&Export case report…"));
   screenshot_->setText(tr("Save &screenshot…"));
   quit_->setText(tr("&Quit"));
   undo_act_->setText(tr("&Undo edit"));
@@ -468,6 +483,30 @@ void MainWindow::openDemo() {
     statusBar()->showMessage(tr("PBA unavailable: %1").arg(QString::fromStdString(e.what())), 5000);
   }
   setCase(std::move(c), QString(), tr("generated demo phantom"));
+}
+
+bool MainWindow::exportCaseReport(const QString& path) {
+  // The report reads a case file: write the current (possibly edited) case to a temporary one.
+  QTemporaryDir tmp;
+  try {
+    if (!tmp.isValid()) throw dotakv::IoError(tmp.path().toStdString() + ": no temporary folder");
+    const std::string case_path = tmp.filePath(QStringLiteral("case.h5")).toStdString();
+    save_case(model_->data(), case_path);
+    dotakv::bench::Report r = dotakv::bench::make_report(tr("dotakv case report").toStdString());
+    dotakv::bench::CaseReportOptions o;
+    r.sections = dotakv::bench::case_sections(case_path, o);
+    if (path.endsWith(QLatin1String(".html"), Qt::CaseInsensitive)) {
+      dotakv::write_text_atomically(path.toStdString(), dotakv::bench::render_html(r));
+    } else {
+      write_report_pdf(r, path);
+    }
+  } catch (const std::exception& e) {
+    showError(tr("Could not export %1").arg(QFileInfo(path).fileName()),
+              QString::fromStdString(e.what()));
+    return false;
+  }
+  statusBar()->showMessage(tr("Report written to %1").arg(path), 5000);
+  return true;
 }
 
 bool MainWindow::saveAs(const QString& path) {

@@ -54,6 +54,8 @@ class MainWindow : public QMainWindow {
   using ErrorSink = std::function<void(const QString&, const QString&)>;
   void setErrorSink(ErrorSink sink) { error_sink_ = std::move(sink); }
   void showError(const QString& title, const QString& message);
+  // Writes a case report (PDF or HTML by extension) of the current case. Returns success.
+  bool exportCaseReport(const QString& path);
 
   // Opens a case file (HDF5 case or DoTA layout; DoTA files ask for the sample unless given).
   // Returns false (and reports the error) on failure; the current case is then unchanged.
@@ -113,7 +115,7 @@ class MainWindow : public QMainWindow {
   QDockWidget *edit_dock_, *ref_dock_;
   QMenu *file_menu_, *recent_menu_, *demo_menu_, *edit_menu_, *view_menu_, *lang_menu_, *help_menu_;
   QToolBar *case_bar_, *engine_bar_;
-  QAction *open_, *open_demo_, *save_as_, *screenshot_, *quit_, *undo_act_, *redo_act_, *dark_act_,
+  QAction *open_, *open_demo_, *save_as_, *export_report_, *screenshot_, *quit_, *undo_act_, *redo_act_, *dark_act_,
       *recompute_, *cancel_, *streaming_, *about_, *cache_off_, *cache_on_, *cache_auto_;
   QActionGroup *cache_group_, *lang_group_;
   QLabel *cache_label_, *prec_label_, *ref_label_, *eval_label_, *badge_;

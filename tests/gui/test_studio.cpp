@@ -352,6 +352,27 @@ class TestStudio : public QObject {
     QVERIFY(w_->recentFiles().contains(QFileInfo(path).absoluteFilePath()));
   }
 
+  void exportsCaseReportAsPdfAndHtml() {
+    QTemporaryDir dir;
+    const QString pdf = dir.filePath(QStringLiteral("case.pdf"));
+    const QString html = dir.filePath(QStringLiteral("case.html"));
+    QVERIFY(w_->exportCaseReport(pdf));
+    QVERIFY(w_->exportCaseReport(html));
+    QFile p(pdf);
+    QVERIFY(p.open(QIODevice::ReadOnly));
+    const QByteArray bytes = p.readAll();
+    QVERIFY(bytes.startsWith("%PDF"));
+    QVERIFY(bytes.count("/Type /Page\n") + bytes.count("/Type /Page\r") +
+                bytes.count("/Type /Page ") + bytes.count("/Type /Page>") >= 1);
+    QFile h(html);
+    QVERIFY(h.open(QIODevice::ReadOnly));
+    const QString text = QString::fromUtf8(h.readAll());
+    QVERIFY(text.contains(QStringLiteral("<svg")) || text.contains(QStringLiteral("<img")));
+    // A path that cannot be written reports an error and writes nothing.
+    QVERIFY(!w_->exportCaseReport(QStringLiteral("/nonexistent-dir/x.pdf")));
+    QVERIFY(!QFile::exists(QStringLiteral("/nonexistent-dir/x.pdf")));
+  }
+
   void opensASampleOfADotaLayoutFile() {
     QTemporaryDir dir;
     const std::string path = dir.filePath(QStringLiteral("dota.h5")).toStdString();
