@@ -21,7 +21,9 @@ inline bool register_command(CommandSetup setup) {
   return true;
 }
 // Prints a JSON document (pretty, 2 spaces) followed by a newline.
-inline void print_json(const nlohmann::json& j) { std::cout << j.dump(2) << "\n"; }
+inline void print_json(const nlohmann::json& j) {
+  std::cout << j.dump(2) << "\n";
+}
 
 // Parses "1,2,4" into integers / "fp32,fp16" into strings (for sweep options).
 std::vector<int> parse_int_list(const std::string& text, const std::string& option);
@@ -31,5 +33,6 @@ std::vector<std::string> parse_string_list(const std::string& text);
 
 #define DOTAKV_CONCAT_INNER(a, b) a##b
 #define DOTAKV_CONCAT(a, b) DOTAKV_CONCAT_INNER(a, b)
-#define DOTAKV_REGISTER_COMMAND(fn) \
-  static const bool DOTAKV_CONCAT(dotakv_registered_, __LINE__) = ::dotakv::cli::register_command(fn)
+#define DOTAKV_REGISTER_COMMAND(fn)                               \
+  static const bool DOTAKV_CONCAT(dotakv_registered_, __LINE__) = \
+      ::dotakv::cli::register_command(fn)

@@ -23,7 +23,8 @@ std::vector<int> parse_int_list(const std::string& text, const std::string& opti
       if (used != item.size()) throw std::invalid_argument(item);
       out.push_back(v);
     } catch (const std::exception&) {
-      throw ValueError(option + ": expected a comma-separated list of integers, found '" + item + "'");
+      throw ValueError(option + ": expected a comma-separated list of integers, found '" + item +
+                       "'");
     }
   }
   if (out.empty()) throw ValueError(option + ": empty list");
@@ -47,8 +48,8 @@ std::vector<std::string> parse_string_list(const std::string& text) {
 int main(int argc, char** argv) {
   H5::Exception::dontPrint();
   CLI::App app{"dotakv — DoTA proton dose transformer with KV caching"};
-  app.set_version_flag("--version", dotakv::build_info().version + " (" +
-                                        dotakv::build_info().git_revision + ")");
+  app.set_version_flag(
+      "--version", dotakv::build_info().version + " (" + dotakv::build_info().git_revision + ")");
   app.require_subcommand(1);
   for (auto& setup : dotakv::cli::command_registry()) setup(app);
   try {

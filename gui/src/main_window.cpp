@@ -228,9 +228,9 @@ void MainWindow::buildActions() {
     if (!f.isEmpty()) saveAs(f);
   });
   connect(export_report_, &QAction::triggered, this, [this] {
-    const QString f = QFileDialog::getSaveFileName(
-        this, tr("Export case report"), QStringLiteral("dotakv-case-report.pdf"),
-        tr("PDF document (*.pdf);;HTML page (*.html)"));
+    const QString f = QFileDialog::getSaveFileName(this, tr("Export case report"),
+                                                   QStringLiteral("dotakv-case-report.pdf"),
+                                                   tr("PDF document (*.pdf);;HTML page (*.html)"));
     if (!f.isEmpty()) exportCaseReport(f);
   });
   connect(screenshot_, &QAction::triggered, this, [this] {

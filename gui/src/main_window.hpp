@@ -115,8 +115,9 @@ class MainWindow : public QMainWindow {
   QDockWidget *edit_dock_, *ref_dock_;
   QMenu *file_menu_, *recent_menu_, *demo_menu_, *edit_menu_, *view_menu_, *lang_menu_, *help_menu_;
   QToolBar *case_bar_, *engine_bar_;
-  QAction *open_, *open_demo_, *save_as_, *export_report_, *screenshot_, *quit_, *undo_act_, *redo_act_, *dark_act_,
-      *recompute_, *cancel_, *streaming_, *about_, *cache_off_, *cache_on_, *cache_auto_;
+  QAction *open_, *open_demo_, *save_as_, *export_report_, *screenshot_, *quit_, *undo_act_,
+      *redo_act_, *dark_act_, *recompute_, *cancel_, *streaming_, *about_, *cache_off_, *cache_on_,
+      *cache_auto_;
   QActionGroup *cache_group_, *lang_group_;
   QLabel *cache_label_, *prec_label_, *ref_label_, *eval_label_, *badge_;
   QComboBox *precision_, *ref_combo_, *eval_combo_;

@@ -363,7 +363,8 @@ class TestStudio : public QObject {
     const QByteArray bytes = p.readAll();
     QVERIFY(bytes.startsWith("%PDF"));
     QVERIFY(bytes.count("/Type /Page\n") + bytes.count("/Type /Page\r") +
-                bytes.count("/Type /Page ") + bytes.count("/Type /Page>") >= 1);
+                bytes.count("/Type /Page ") + bytes.count("/Type /Page>") >=
+            1);
     QFile h(html);
     QVERIFY(h.open(QIODevice::ReadOnly));
     const QString text = QString::fromUtf8(h.readAll());

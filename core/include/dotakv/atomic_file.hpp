@@ -10,7 +10,8 @@ namespace dotakv {
 
 // Calls write(tmp_path), then renames tmp_path to path. If write throws, the temporary file is
 // removed and the exception propagates; `path` is untouched. Throws IoError if the rename fails.
-void write_atomically(const std::string& path, const std::function<void(const std::string&)>& write);
+void write_atomically(const std::string& path,
+                      const std::function<void(const std::string&)>& write);
 
 // Convenience: atomically replace `path` with `content`.
 void write_text_atomically(const std::string& path, const std::string& content);

@@ -17,13 +17,13 @@
 namespace dotakv {
 
 struct Dose {
-  Volume volume;                // Gy per primary, same grid as the CT
-  nlohmann::json attributes;    // object: engine, primaries, seed, model, cache, precision, ...
+  Volume volume;              // Gy per primary, same grid as the CT
+  nlohmann::json attributes;  // object: engine, primaries, seed, model, cache, precision, ...
 };
 
 struct Case {
-  Volume ct;                    // HU
-  double energy_mev = 0.0;      // beam energy, 70..220 MeV for DoTA
+  Volume ct;                // HU
+  double energy_mev = 0.0;  // beam energy, 70..220 MeV for DoTA
   std::map<std::string, Dose> doses;
 };
 

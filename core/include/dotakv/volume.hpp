@@ -14,7 +14,8 @@ struct Volume {
   std::vector<float> data;                          // size slices*rows*cols
 
   Volume() = default;
-  Volume(int s, int r, int c, float fill = 0.f) : slices(s), rows(r), cols(c), data(size_t(s) * r * c, fill) {}
+  Volume(int s, int r, int c, float fill = 0.f)
+      : slices(s), rows(r), cols(c), data(size_t(s) * r * c, fill) {}
 
   size_t size() const { return data.size(); }
   size_t index(int z, int y, int x) const { return (size_t(z) * rows + y) * cols + x; }
@@ -22,7 +23,9 @@ struct Volume {
   float at(int z, int y, int x) const { return data[index(z, y, x)]; }
   float* slice(int z) { return data.data() + size_t(z) * rows * cols; }
   const float* slice(int z) const { return data.data() + size_t(z) * rows * cols; }
-  bool same_grid(const Volume& o) const { return slices == o.slices && rows == o.rows && cols == o.cols; }
+  bool same_grid(const Volume& o) const {
+    return slices == o.slices && rows == o.rows && cols == o.cols;
+  }
 };
 
 }  // namespace dotakv
