@@ -662,10 +662,6 @@ Hochdosis mittl. rel. %3 %</translation>
         <translation>%1 geöffnet</translation>
     </message>
     <message>
-        <source>PBA unavailable: %1</source>
-        <translation>PBA nicht verfügbar: %1</translation>
-    </message>
-    <message>
         <source>generated demo phantom</source>
         <translation>erzeugtes Demo-Phantom</translation>
     </message>
@@ -744,6 +740,38 @@ Hochdosis mittl. rel. %3 %</translation>
     <message>
         <source>(none)</source>
         <translation>(keine)</translation>
+    </message>
+    <message>
+        <source>Export case report</source>
+        <translation>Fallbericht exportieren</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf);;HTML page (*.html)</source>
+        <translation>PDF-Dokument (*.pdf);;HTML-Seite (*.html)</translation>
+    </message>
+    <message>
+        <source>&amp;Export case report…</source>
+        <translation>Fallbericht &amp;exportieren…</translation>
+    </message>
+    <message>
+        <source>Could not create the demo case</source>
+        <translation>Der Demo-Fall konnte nicht erstellt werden</translation>
+    </message>
+    <message>
+        <source>dotakv case report</source>
+        <translation>dotakv-Fallbericht</translation>
+    </message>
+    <message>
+        <source>Could not export %1</source>
+        <translation>%1 konnte nicht exportiert werden</translation>
+    </message>
+    <message>
+        <source>Report written to %1</source>
+        <translation>Bericht nach %1 geschrieben</translation>
+    </message>
+    <message>
+        <source>Speedup from back-to-back runs on a second session: this setting %1, other cache setting %2 (single runs, not medians).</source>
+        <translation>Beschleunigung aus direkt aufeinanderfolgenden Läufen in einer zweiten Sitzung: diese Einstellung %1, andere Cache-Einstellung %2 (Einzelläufe, keine Mediane).</translation>
     </message>
 </context>
 <context>

@@ -662,10 +662,6 @@ haute dose rel. moyen %3 %</translation>
         <translation>%1 ouvert</translation>
     </message>
     <message>
-        <source>PBA unavailable: %1</source>
-        <translation>PBA indisponible : %1</translation>
-    </message>
-    <message>
         <source>generated demo phantom</source>
         <translation>fantôme de démonstration généré</translation>
     </message>
@@ -744,6 +740,38 @@ haute dose rel. moyen %3 %</translation>
     <message>
         <source>(none)</source>
         <translation>(aucun)</translation>
+    </message>
+    <message>
+        <source>Export case report</source>
+        <translation>Exporter le rapport du cas</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf);;HTML page (*.html)</source>
+        <translation>Document PDF (*.pdf);;Page HTML (*.html)</translation>
+    </message>
+    <message>
+        <source>&amp;Export case report…</source>
+        <translation>&amp;Exporter le rapport du cas…</translation>
+    </message>
+    <message>
+        <source>Could not create the demo case</source>
+        <translation>Impossible de créer le cas de démonstration</translation>
+    </message>
+    <message>
+        <source>dotakv case report</source>
+        <translation>Rapport de cas dotakv</translation>
+    </message>
+    <message>
+        <source>Could not export %1</source>
+        <translation>Impossible d'exporter %1</translation>
+    </message>
+    <message>
+        <source>Report written to %1</source>
+        <translation>Rapport écrit dans %1</translation>
+    </message>
+    <message>
+        <source>Speedup from back-to-back runs on a second session: this setting %1, other cache setting %2 (single runs, not medians).</source>
+        <translation>Accélération mesurée par des exécutions successives dans une seconde session : ce réglage %1, l'autre réglage du cache %2 (exécutions uniques, pas des médianes).</translation>
     </message>
 </context>
 <context>

@@ -662,10 +662,6 @@ hoge dosis gem. rel. %3 %</translation>
         <translation>%1 geopend</translation>
     </message>
     <message>
-        <source>PBA unavailable: %1</source>
-        <translation>PBA niet beschikbaar: %1</translation>
-    </message>
-    <message>
         <source>generated demo phantom</source>
         <translation>gegenereerd demofantoom</translation>
     </message>
@@ -744,6 +740,38 @@ hoge dosis gem. rel. %3 %</translation>
     <message>
         <source>(none)</source>
         <translation>(geen)</translation>
+    </message>
+    <message>
+        <source>Export case report</source>
+        <translation>Casusrapport exporteren</translation>
+    </message>
+    <message>
+        <source>PDF document (*.pdf);;HTML page (*.html)</source>
+        <translation>PDF-document (*.pdf);;HTML-pagina (*.html)</translation>
+    </message>
+    <message>
+        <source>&amp;Export case report…</source>
+        <translation>Casusrapport &amp;exporteren…</translation>
+    </message>
+    <message>
+        <source>Could not create the demo case</source>
+        <translation>De democasus kon niet worden gemaakt</translation>
+    </message>
+    <message>
+        <source>dotakv case report</source>
+        <translation>dotakv-casusrapport</translation>
+    </message>
+    <message>
+        <source>Could not export %1</source>
+        <translation>%1 kon niet worden geëxporteerd</translation>
+    </message>
+    <message>
+        <source>Report written to %1</source>
+        <translation>Rapport geschreven naar %1</translation>
+    </message>
+    <message>
+        <source>Speedup from back-to-back runs on a second session: this setting %1, other cache setting %2 (single runs, not medians).</source>
+        <translation>Versnelling uit direct opeenvolgende runs in een tweede sessie: deze instelling %1, andere cache-instelling %2 (losse runs, geen medianen).</translation>
     </message>
 </context>
 <context>

@@ -15,6 +15,7 @@
 
 #include "command.hpp"
 #include "dotakv/bench_harness.hpp"
+#include "dotakv/bench_report.hpp"
 #include "dotakv/bench_workloads.hpp"
 #include "dotakv/error.hpp"
 
@@ -33,12 +34,10 @@ struct BenchOptions {
 };
 
 std::string fmt(const char* f, double v) {
-  char b[64];
-  std::snprintf(b, sizeof b, f, v);
-  return b;
+  return dotakv::bench::format_number(f, v);
 }
 std::string fmt_time(double s) {
-  return s < 1 ? fmt("%.2f ms", s * 1e3) : fmt("%.3f s", s);
+  return dotakv::bench::format_duration(s);
 }
 
 void print_table(const nlohmann::json& doc) {

@@ -5,6 +5,7 @@
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/bench_report.hpp"
 #include "report_writer.hpp"
+#include "studio_app.hpp"
 
 #include <QApplication>
 #include <QChart>
@@ -468,21 +469,11 @@ void MainWindow::openDemo() {
     if (openFile(dir.filePath(f), 0)) return;
   }
   // No bundled case: generate one in memory (phantom with lateral heterogeneities + PBA dose).
-  physics::PhantomOptions po;
-  po.kind = physics::PhantomKind::Lateral;
-  po.seed = 3;
-  Case c;
-  c.ct = physics::make_phantom(po);
-  c.energy_mev = 150.0;
   try {
-    physics::PbaOptions o;
-    o.energy_mev = c.energy_mev;
-    Dose d{physics::run_pba(c.ct, o), {{"engine", "pba"}}};
-    c.doses.emplace("pba", std::move(d));
+    setCase(generated_demo_case(), QString(), tr("generated demo phantom"));
   } catch (const std::exception& e) {
-    statusBar()->showMessage(tr("PBA unavailable: %1").arg(QString::fromStdString(e.what())), 5000);
+    showError(tr("Could not create the demo case"), QString::fromStdString(e.what()));
   }
-  setCase(std::move(c), QString(), tr("generated demo phantom"));
 }
 
 bool MainWindow::exportCaseReport(const QString& path) {

@@ -43,6 +43,11 @@ Case load_case_or_demo(const QString& path, int sample, QString* name) {
     } catch (const Error&) {
     }
   }
+  if (name) *name = QStringLiteral("generated demo phantom");
+  return generated_demo_case();
+}
+
+Case generated_demo_case() {
   physics::PhantomOptions po;
   po.kind = physics::PhantomKind::Lateral;
   po.seed = 3;
@@ -52,7 +57,6 @@ Case load_case_or_demo(const QString& path, int sample, QString* name) {
   physics::PbaOptions o;
   o.energy_mev = c.energy_mev;
   c.doses.emplace("pba", Dose{physics::run_pba(c.ct, o), {{"engine", "pba"}}});
-  if (name) *name = QStringLiteral("generated demo phantom");
   return c;
 }
 

@@ -19,5 +19,7 @@ int run_studio(int argc, char** argv);
 void print_case_summary(std::ostream& out, const Case& c, const QString& name);
 // Loads `path` (case file or DoTA sample) or the bundled demo / a generated phantom.
 Case load_case_or_demo(const QString& path, int sample, QString* name);
+// The in-memory fallback demo: lateral-heterogeneity phantom (seed 3), 150 MeV, with a PBA dose.
+Case generated_demo_case();
 
 }  // namespace dotakv::gui

@@ -78,5 +78,9 @@ Report make_report(const std::string& title);
 std::string render_html(const Report& r);
 // RGB of a colormap at t in [0,1] (shared by the SVG and Qt renderers).
 void colormap_rgb(const std::string& name, double t, int& r, int& g, int& b);
+// printf-style formatting of one number, e.g. format_number("%.1f", 3.14159) == "3.1".
+std::string format_number(const char* printf_format, double v);
+// A duration for tables: "12.34 ms" below one second, "1.234 s" from one second on.
+std::string format_duration(double seconds);
 
 }  // namespace dotakv::bench

@@ -17,12 +17,10 @@ namespace dotakv::bench {
 namespace {
 
 std::string fmt(const char* f, double v) {
-  char b[64];
-  std::snprintf(b, sizeof b, f, v);
-  return b;
+  return format_number(f, v);
 }
 std::string fmt_time(double s) {
-  return s < 1 ? fmt("%.2f ms", s * 1e3) : fmt("%.3f s", s);
+  return format_duration(s);
 }
 std::string esc(const std::string& s) {
   std::string o;
@@ -659,6 +657,15 @@ std::string render_html(const Report& r) {
   }
   o << "</body></html>\n";
   return o.str();
+}
+
+std::string format_number(const char* printf_format, double v) {
+  char b[64];
+  std::snprintf(b, sizeof b, printf_format, v);
+  return b;
+}
+std::string format_duration(double s) {
+  return s < 1 ? format_number("%.2f ms", s * 1e3) : format_number("%.3f s", s);
 }
 
 }  // namespace dotakv::bench
