@@ -133,6 +133,26 @@ Volume make_phantom(const PhantomOptions& o) {
   Grid g{v, o.spacing_mm};
   Draw d(o.seed * 0x9E3779B97F4A7C15ull + uint64_t(o.kind) + 1);
   const double depth = o.slices * o.spacing_mm;
+  // Feature k: 0 slab, 1 half-slab, 2 cylinder along the beam, 3 oblique cylinder, 4+ sphere.
+  auto add_feature = [&](int k) {
+    switch (k) {
+      case 0:
+        add_slab(g, d, depth);
+        break;
+      case 1:
+        add_half_slab(g, d, depth);
+        break;
+      case 2:
+        add_cylinder(g, d, depth, false);
+        break;
+      case 3:
+        add_cylinder(g, d, depth, true);
+        break;
+      default:
+        add_sphere(g, d, depth);
+        break;
+    }
+  };
   switch (o.kind) {
     case PhantomKind::Water:
       break;
@@ -143,22 +163,7 @@ Volume make_phantom(const PhantomOptions& o) {
     }
     case PhantomKind::Lateral: {
       const int n = d.integer(1, 3);
-      for (int i = 0; i < n; ++i) {
-        switch (d.integer(0, 3)) {
-          case 0:
-            add_half_slab(g, d, depth);
-            break;
-          case 1:
-            add_cylinder(g, d, depth, false);
-            break;
-          case 2:
-            add_cylinder(g, d, depth, true);
-            break;
-          default:
-            add_sphere(g, d, depth);
-            break;
-        }
-      }
+      for (int i = 0; i < n; ++i) add_feature(1 + d.integer(0, 3));
       break;
     }
     case PhantomKind::Random: {
@@ -181,25 +186,7 @@ Volume make_phantom(const PhantomOptions& o) {
             v.at(z, y, x) = float(hu);
           }
       const int n = d.integer(2, 6);
-      for (int i = 0; i < n; ++i) {
-        switch (d.integer(0, 4)) {
-          case 0:
-            add_slab(g, d, depth);
-            break;
-          case 1:
-            add_half_slab(g, d, depth);
-            break;
-          case 2:
-            add_cylinder(g, d, depth, false);
-            break;
-          case 3:
-            add_cylinder(g, d, depth, true);
-            break;
-          default:
-            add_sphere(g, d, depth);
-            break;
-        }
-      }
+      for (int i = 0; i < n; ++i) add_feature(d.integer(0, 4));
       for (float& hu : v.data)
         hu = float(std::clamp(hu + o.noise_hu * d.normal(), -1000.0, 3000.0));
       break;
