@@ -7,21 +7,13 @@
 
 #include "dotakv/session.hpp"
 #include "reference_layers.hpp"
+#include "test_support.hpp"
 
 using namespace dotakv;
 
 namespace {
-double max_abs(const Volume& a) {
-  double m = 0;
-  for (float x : a.data) m = std::max(m, double(std::fabs(x)));
-  return m;
-}
-double max_diff(const Volume& a, const Volume& b) {
-  double m = 0;
-  for (std::size_t i = 0; i < a.data.size(); ++i)
-    m = std::max(m, double(std::fabs(a.data[i] - b.data[i])));
-  return m;
-}
+using dotakv::test::max_abs;
+using dotakv::test::max_diff;
 }  // namespace
 
 class TestEngineFullsize : public QObject {

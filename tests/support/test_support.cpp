@@ -1,6 +1,8 @@
 #include "test_support.hpp"
 
 #include <QProcess>
+#include <algorithm>
+#include <cmath>
 
 namespace dotakv::test {
 
@@ -22,6 +24,19 @@ CliResult run_cli(const QStringList& args, int timeout_ms) {
 
 std::string source_path(const std::string& relative) {
   return std::string(DOTAKV_SOURCE_DIR) + "/" + relative;
+}
+
+double max_abs(const Volume& a) {
+  double m = 0;
+  for (float x : a.data) m = std::max(m, double(std::fabs(x)));
+  return m;
+}
+
+double max_diff(const Volume& a, const Volume& b) {
+  double m = 0;
+  for (std::size_t i = 0; i < a.data.size(); ++i)
+    m = std::max(m, double(std::fabs(a.data[i] - b.data[i])));
+  return m;
 }
 
 }  // namespace dotakv::test

@@ -4,6 +4,8 @@
 #include <QStringList>
 #include <string>
 
+#include "dotakv/volume.hpp"
+
 namespace dotakv::test {
 
 struct CliResult {
@@ -15,5 +17,9 @@ struct CliResult {
 CliResult run_cli(const QStringList& args, int timeout_ms = 300000);
 // Absolute path of a file in the source tree, e.g. source_path("resources/models/default.h5").
 std::string source_path(const std::string& relative);
+// max |a_i| and max |a_i - b_i| over two volumes of the same grid (for tolerance checks
+// expressed relative to the dose maximum).
+double max_abs(const Volume& a);
+double max_diff(const Volume& a, const Volume& b);
 
 }  // namespace dotakv::test

@@ -10,6 +10,7 @@
 #include "dotakv/kernels.hpp"
 #include "dotakv/session.hpp"
 #include "reference_layers.hpp"
+#include "test_support.hpp"
 
 using namespace dotakv;
 
@@ -35,17 +36,8 @@ Volume random_ct(const ModelConfig& c, unsigned seed) {
   for (auto& x : v.data) x = u(g);
   return v;
 }
-double max_abs(const Volume& a) {
-  double m = 0;
-  for (float x : a.data) m = std::max(m, double(std::fabs(x)));
-  return m;
-}
-double max_diff(const Volume& a, const Volume& b) {
-  double m = 0;
-  for (std::size_t i = 0; i < a.data.size(); ++i)
-    m = std::max(m, double(std::fabs(a.data[i] - b.data[i])));
-  return m;
-}
+using dotakv::test::max_abs;
+using dotakv::test::max_diff;
 // |a - ref| <= tol * max|ref|
 void expect_equiv(const Volume& a, const Volume& ref, double tol, const QString& what) {
   QVERIFY(a.same_grid(ref));

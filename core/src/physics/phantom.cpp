@@ -195,25 +195,26 @@ Volume make_phantom(const PhantomOptions& o) {
   return v;
 }
 
-Volume make_slab_phantom(int s, int r, int c, double h, double z0, double t, float hu) {
+namespace {
+Volume make_water(int s, int r, int c, double h) {
   PhantomOptions o;
   o.slices = s;
   o.rows = r;
   o.cols = c;
   o.spacing_mm = h;
-  Volume v = make_phantom(o);
+  return make_phantom(o);
+}
+}  // namespace
+
+Volume make_slab_phantom(int s, int r, int c, double h, double z0, double t, float hu) {
+  Volume v = make_water(s, r, c, h);
   Grid g{v, h};
   g.fill(hu, [&](double z, double, double) { return z >= z0 && z < z0 + t; });
   return v;
 }
 
 Volume make_half_slab_phantom(int s, int r, int c, double h, double z0, double t, float hu) {
-  PhantomOptions o;
-  o.slices = s;
-  o.rows = r;
-  o.cols = c;
-  o.spacing_mm = h;
-  Volume v = make_phantom(o);
+  Volume v = make_water(s, r, c, h);
   for (int z = 0; z < s; ++z) {
     const double zc = (z + 0.5) * h;
     if (zc < z0 || zc >= z0 + t) continue;
