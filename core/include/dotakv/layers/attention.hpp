@@ -22,4 +22,16 @@ void attention_head(const float* q, long q_stride, int n, int p0, const float* k
 void attention_all_heads(const float* qkv, int batch, int n, int p0, const KVCache& cache,
                          int layer, bool causal, float* out);
 
+// ---- training (templated on the scalar; single-threaded per call) ----
+// Full multi-head attention of one sample over all t tokens, Q/K/V already projected:
+// q, k, v, out [t, NH*KD] (head h in columns h*KD .. h*KD+KD-1); probs [NH, t, t] saved for
+// backward (masked entries 0 when causal).
+template <class T>
+void mha_forward(const T* q, const T* k, const T* v, int t, int nh, int kd, bool causal, T* probs,
+                 T* out);
+// dq, dk, dv [t, NH*KD] overwritten.
+template <class T>
+void mha_backward(const T* q, const T* k, const T* v, const T* probs, const T* dout, int t, int nh,
+                  int kd, bool causal, T* dq, T* dk, T* dv);
+
 }  // namespace dotakv::layers

@@ -11,4 +11,16 @@ void energy_token(float e, const float* kernel, const float* bias, const float* 
 // out = token + pos_row  (token may alias out)
 void add_position(const float* token, const float* pos_row, int d, float* out);
 
+// ---- training (templated on the scalar) ----
+// tokens [T, D]: row 0 = e * kernel + bias + pos[0]; row p >= 1 = slice_tokens[p - 1] + pos[p].
+// slice_tokens [T - 1, D].
+template <class T>
+void embed_tokens_forward(const T* slice_tokens, T e, const T* kernel, const T* bias, const T* pos,
+                          int t, int d, T* tokens);
+// From dtokens [T, D]: dslice_tokens [T - 1, D] overwritten (nullable); dkernel, dbias [D] and
+// dpos [T, D] accumulated (+=).
+template <class T>
+void embed_tokens_backward(const T* dtokens, T e, int t, int d, T* dslice_tokens, T* dkernel,
+                           T* dbias, T* dpos);
+
 }  // namespace dotakv::layers

@@ -16,4 +16,14 @@ void group_norm_affine(const float* x, int n, int hw, int c, int groups, const f
 void apply_affine(float* x, int n, int hw, int c, const float* scale, const float* shift,
                   bool relu);
 
+// ---- training (templated on the scalar; single-threaded per call) ----
+// y = GroupNorm(x); saves per (image, group) mean and rstd = 1/sqrt(var + eps) [N, G] for backward.
+template <class T>
+void group_norm_forward(const T* x, int n, int hw, int c, int groups, const T* gamma, const T* beta,
+                        T eps, T* y, T* mean, T* rstd);
+// dx overwritten; dgamma, dbeta [C] accumulated (+=). dx may not alias dy.
+template <class T>
+void group_norm_backward(const T* x, int n, int hw, int c, int groups, const T* gamma,
+                         const T* mean, const T* rstd, const T* dy, T* dx, T* dgamma, T* dbeta);
+
 }  // namespace dotakv::layers

@@ -1,0 +1,62 @@
+// Accuracy of a trained model (and of the pencil-beam algorithm) against the Monte Carlo doses of
+// a held-out dataset, with DoTA's protocol (Pastor-Serrano & Perko 2022):
+//   gamma 1 %/3 mm, global, normalised to the dataset's maximum dose (attribute y_max), pass rate
+//   = count(gamma <= 1) / count(gamma > 0) (GammaResult::pass_rate_dota);
+// plus a stricter clinical variant: normalised to each sample's own maximum MC dose, voxels
+// below 10 % of it excluded, pass rate over the evaluated voxels (TG-218 style).
+// Errors: mean absolute error over voxels and the largest |difference|, both in % of the sample's
+// maximum MC dose. Timings: model inference (Session, full mode, batch 1) and PBA per sample.
+// Results per sample, aggregated (mean and standard deviation) overall, per phantom kind and per
+// energy band (70-120, 120-170, 170-220 MeV).
+#pragma once
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "dotakv/model.hpp"
+#include "dotakv/progress.hpp"
+
+namespace dotakv::train {
+
+struct EvaluateOptions {
+  double dose_percent = 1.0, dta_mm = 3.0;
+  int max_samples = 0;  // 0: all
+  bool pba = true;      // also evaluate the pencil-beam algorithm
+  int threads = 0;      // 0: all cores
+};
+
+struct SampleScore {
+  int index = 0;
+  std::string kind;
+  double energy_mev = 0;
+  double model_pass_dota = 0, pba_pass_dota = 0;          // % (DoTA protocol)
+  double model_pass_clinical = 0, pba_pass_clinical = 0;  // % (per-sample max, 10 % cut)
+  double model_mae_pct = 0, model_max_err_pct = 0, pba_mae_pct = 0, pba_max_err_pct = 0;
+  double model_ms = 0, pba_ms = 0;
+};
+
+struct GroupScore {
+  std::string name;
+  int n = 0;
+  double model_pass_mean = 0, model_pass_std = 0, pba_pass_mean = 0, pba_pass_std = 0;
+  double model_pass_min = 0, pba_pass_min = 0;
+  double model_clinical_mean = 0, pba_clinical_mean = 0;
+  double model_mae_mean = 0, pba_mae_mean = 0;
+};
+
+struct EvaluateResult {
+  std::string model_description, data;
+  double norm_dose = 0;  // dataset max dose (Gy per primary) used for the DoTA protocol
+  std::vector<SampleScore> samples;
+  GroupScore overall;
+  std::vector<GroupScore> by_kind, by_energy;
+  double model_ms_mean = 0, pba_ms_mean = 0;
+  nlohmann::json to_json(bool with_samples = false) const;
+  std::string to_text() const;  // tables for the terminal
+};
+
+EvaluateResult evaluate(const std::shared_ptr<const Model>& model, const std::string& data,
+                        const EvaluateOptions& options = {}, Progress* progress = nullptr);
+
+}  // namespace dotakv::train

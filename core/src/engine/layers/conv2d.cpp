@@ -1,0 +1,116 @@
+#include "dotakv/layers/conv2d.hpp"
+
+// GCC 12 reports a false -Wmaybe-uninitialized inside Eigen's AVX-512 transpose intrinsics.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <Eigen/Core>
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+namespace dotakv::layers {
+
+namespace {
+
+template <class T>
+using RowMat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+// Per-thread scratch, grown on demand and reused across calls.
+template <class T, int Slot>
+T* scratch(std::size_t n) {
+  thread_local std::vector<T> buf;
+  if (buf.size() < n) buf.resize(n);
+  return buf.data();
+}
+
+// col [H*W, K*K*Cin], column (kr*K + kc)*Cin + i.
+template <class T>
+void im2col(const T* x, int h, int w, int cin, int k, T* col) {
+  const int p = (k - 1) / 2;
+  const std::size_t kkc = std::size_t(k) * k * cin;
+  for (int r = 0; r < h; ++r)
+    for (int c = 0; c < w; ++c) {
+      T* dst = col + (std::size_t(r) * w + c) * kkc;
+      for (int kr = 0; kr < k; ++kr) {
+        const int ir = r + kr - p;
+        for (int kc = 0; kc < k; ++kc, dst += cin) {
+          const int ic = c + kc - p;
+          if (ir < 0 || ir >= h || ic < 0 || ic >= w)
+            std::fill(dst, dst + cin, T(0));
+          else
+            std::copy_n(x + (std::size_t(ir) * w + ic) * cin, cin, dst);
+        }
+      }
+    }
+}
+
+// dx[...] += col entries (adjoint of im2col); dx must be zeroed by the caller.
+template <class T>
+void col2im(const T* col, int h, int w, int cin, int k, T* dx) {
+  const int p = (k - 1) / 2;
+  const std::size_t kkc = std::size_t(k) * k * cin;
+  for (int r = 0; r < h; ++r)
+    for (int c = 0; c < w; ++c) {
+      const T* src = col + (std::size_t(r) * w + c) * kkc;
+      for (int kr = 0; kr < k; ++kr) {
+        const int ir = r + kr - p;
+        for (int kc = 0; kc < k; ++kc, src += cin) {
+          const int ic = c + kc - p;
+          if (ir < 0 || ir >= h || ic < 0 || ic >= w) continue;
+          T* d = dx + (std::size_t(ir) * w + ic) * cin;
+          for (int i = 0; i < cin; ++i) d[i] += src[i];
+        }
+      }
+    }
+}
+
+}  // namespace
+
+template <class T>
+void conv2d_same_forward(const T* x, int n, int h, int w, int cin, const T* kernel, const T* bias,
+                         int k, int cout, T* y) {
+  const int hw = h * w, kkc = k * k * cin;
+  T* col = scratch<T, 0>(std::size_t(hw) * kkc);
+  Eigen::Map<const RowMat<T>> K(kernel, kkc, cout);
+  Eigen::Map<const RowMat<T>> C(col, hw, kkc);
+  for (int b = 0; b < n; ++b) {
+    im2col(x + std::size_t(b) * hw * cin, h, w, cin, k, col);
+    Eigen::Map<RowMat<T>> Y(y + std::size_t(b) * hw * cout, hw, cout);
+    Y.noalias() = C * K;
+    if (bias) Y.rowwise() += Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>>(bias, cout);
+  }
+}
+
+template <class T>
+void conv2d_same_backward(const T* x, int n, int h, int w, int cin, const T* kernel, int k,
+                          int cout, const T* dy, T* dx, T* dkernel, T* dbias) {
+  const int hw = h * w, kkc = k * k * cin;
+  T* col = scratch<T, 0>(std::size_t(hw) * kkc);
+  T* dcol = scratch<T, 1>(std::size_t(hw) * kkc);
+  Eigen::Map<const RowMat<T>> K(kernel, kkc, cout);
+  Eigen::Map<RowMat<T>> C(col, hw, kkc), DC(dcol, hw, kkc);
+  for (int b = 0; b < n; ++b) {
+    Eigen::Map<const RowMat<T>> DY(dy + std::size_t(b) * hw * cout, hw, cout);
+    if (dkernel) {
+      im2col(x + std::size_t(b) * hw * cin, h, w, cin, k, col);
+      Eigen::Map<RowMat<T>>(dkernel, kkc, cout).noalias() += C.transpose() * DY;
+    }
+    if (dbias) Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>>(dbias, cout) += DY.colwise().sum();
+    if (dx) {
+      DC.noalias() = DY * K.transpose();
+      T* dxb = dx + std::size_t(b) * hw * cin;
+      std::fill(dxb, dxb + std::size_t(hw) * cin, T(0));
+      col2im(dcol, h, w, cin, k, dxb);
+    }
+  }
+}
+
+template void conv2d_same_forward<float>(const float*, int, int, int, int, const float*,
+                                         const float*, int, int, float*);
+template void conv2d_same_forward<double>(const double*, int, int, int, int, const double*,
+                                          const double*, int, int, double*);
+template void conv2d_same_backward<float>(const float*, int, int, int, int, const float*, int, int,
+                                          const float*, float*, float*, float*);
+template void conv2d_same_backward<double>(const double*, int, int, int, int, const double*, int,
+                                           int, const double*, double*, double*, double*);
+
+}  // namespace dotakv::layers

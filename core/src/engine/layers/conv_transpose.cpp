@@ -1,0 +1,98 @@
+#include "dotakv/layers/conv_transpose.hpp"
+
+// GCC 12 reports a false -Wmaybe-uninitialized inside Eigen's AVX-512 transpose intrinsics.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <Eigen/Core>
+#include <algorithm>
+#include <cstddef>
+#include <vector>
+
+namespace dotakv::layers {
+
+namespace {
+
+template <class T>
+using RowMat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+
+template <class T, int Slot>
+T* scratch(std::size_t n) {
+  thread_local std::vector<T> buf;
+  if (buf.size() < n) buf.resize(n);
+  return buf.data();
+}
+
+// col [H*W, K*K*Cout], column (kr*K + kc)*Cout + o, belongs to output pixel (2r+kr-pb, 2c+kc-pb).
+// Calls f(col entry pointer, output pixel pointer or nullptr when out of range) per (r, c, kr, kc).
+template <class T, class Y, class F>
+void for_each_tap(T* col, int h, int w, int cout, int k, Y* y, F f) {
+  const int pb = (k - 2) / 2, oh = 2 * h, ow = 2 * w;
+  const std::size_t kko = std::size_t(k) * k * cout;
+  for (int r = 0; r < h; ++r)
+    for (int c = 0; c < w; ++c) {
+      T* cp = col + (std::size_t(r) * w + c) * kko;
+      for (int kr = 0; kr < k; ++kr) {
+        const int orow = 2 * r + kr - pb;
+        const bool row_ok = orow >= 0 && orow < oh;
+        for (int kc = 0; kc < k; ++kc, cp += cout) {
+          const int ocol = 2 * c + kc - pb;
+          f(cp, row_ok && ocol >= 0 && ocol < ow ? y + (std::size_t(orow) * ow + ocol) * cout
+                                                 : nullptr);
+        }
+      }
+    }
+}
+
+}  // namespace
+
+template <class T>
+void conv_transpose2_forward(const T* x, int n, int h, int w, int cin, const T* kernel, int k,
+                             int cout, T* y) {
+  const int hw = h * w, kko = k * k * cout;
+  const std::size_t ysz = std::size_t(4) * hw * cout;
+  T* col = scratch<T, 0>(std::size_t(hw) * kko);
+  Eigen::Map<const RowMat<T>> K(kernel, kko, cin);
+  Eigen::Map<RowMat<T>> C(col, hw, kko);
+  for (int b = 0; b < n; ++b) {
+    C.noalias() =
+        Eigen::Map<const RowMat<T>>(x + std::size_t(b) * hw * cin, hw, cin) * K.transpose();
+    T* yb = y + std::size_t(b) * ysz;
+    std::fill(yb, yb + ysz, T(0));
+    for_each_tap(col, h, w, cout, k, yb, [cout](const T* cp, T* yp) {
+      if (yp)
+        for (int o = 0; o < cout; ++o) yp[o] += cp[o];
+    });
+  }
+}
+
+template <class T>
+void conv_transpose2_backward(const T* x, int n, int h, int w, int cin, const T* kernel, int k,
+                              int cout, const T* dy, T* dx, T* dkernel) {
+  const int hw = h * w, kko = k * k * cout;
+  const std::size_t ysz = std::size_t(4) * hw * cout;
+  T* dcol = scratch<T, 1>(std::size_t(hw) * kko);
+  Eigen::Map<const RowMat<T>> K(kernel, kko, cin);
+  Eigen::Map<const RowMat<T>> DC(dcol, hw, kko);
+  for (int b = 0; b < n; ++b) {
+    for_each_tap(dcol, h, w, cout, k, dy + std::size_t(b) * ysz, [cout](T* cp, const T* yp) {
+      if (yp)
+        std::copy_n(yp, cout, cp);
+      else
+        std::fill(cp, cp + cout, T(0));
+    });
+    if (dx) Eigen::Map<RowMat<T>>(dx + std::size_t(b) * hw * cin, hw, cin).noalias() = DC * K;
+    if (dkernel)
+      Eigen::Map<RowMat<T>>(dkernel, kko, cin).noalias() +=
+          DC.transpose() * Eigen::Map<const RowMat<T>>(x + std::size_t(b) * hw * cin, hw, cin);
+  }
+}
+
+template void conv_transpose2_forward<float>(const float*, int, int, int, int, const float*, int,
+                                             int, float*);
+template void conv_transpose2_forward<double>(const double*, int, int, int, int, const double*, int,
+                                              int, double*);
+template void conv_transpose2_backward<float>(const float*, int, int, int, int, const float*, int,
+                                              int, const float*, float*, float*);
+template void conv_transpose2_backward<double>(const double*, int, int, int, int, const double*,
+                                               int, int, const double*, double*, double*);
+
+}  // namespace dotakv::layers

@@ -1,0 +1,44 @@
+#include "dotakv/layers/dense.hpp"
+
+// GCC 12 reports a false -Wmaybe-uninitialized inside Eigen's AVX-512 transpose intrinsics.
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#include <Eigen/Core>
+
+namespace dotakv::layers {
+
+namespace {
+template <class T>
+using RowMat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+template <class T>
+using RowVec = Eigen::Matrix<T, 1, Eigen::Dynamic>;
+}  // namespace
+
+template <class T>
+void dense_forward(const T* x, int rows, int in, const T* w, const T* b, int out, T* y) {
+  Eigen::Map<RowMat<T>> Y(y, rows, out);
+  Y.noalias() = Eigen::Map<const RowMat<T>>(x, rows, in) * Eigen::Map<const RowMat<T>>(w, in, out);
+  if (b) Y.rowwise() += Eigen::Map<const RowVec<T>>(b, out);
+}
+
+template <class T>
+void dense_backward(const T* x, int rows, int in, const T* w, int out, const T* dy, T* dx, T* dw,
+                    T* db) {
+  Eigen::Map<const RowMat<T>> DY(dy, rows, out);
+  if (dx)
+    Eigen::Map<RowMat<T>>(dx, rows, in).noalias() =
+        DY * Eigen::Map<const RowMat<T>>(w, in, out).transpose();
+  if (dw)
+    Eigen::Map<RowMat<T>>(dw, in, out).noalias() +=
+        Eigen::Map<const RowMat<T>>(x, rows, in).transpose() * DY;
+  if (db) Eigen::Map<RowVec<T>>(db, out) += DY.colwise().sum();
+}
+
+template void dense_forward<float>(const float*, int, int, const float*, const float*, int, float*);
+template void dense_forward<double>(const double*, int, int, const double*, const double*, int,
+                                    double*);
+template void dense_backward<float>(const float*, int, int, const float*, int, const float*, float*,
+                                    float*, float*);
+template void dense_backward<double>(const double*, int, int, const double*, int, const double*,
+                                     double*, double*, double*);
+
+}  // namespace dotakv::layers

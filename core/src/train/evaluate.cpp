@@ -1,0 +1,219 @@
+#include "dotakv/train/evaluate.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <sstream>
+
+#include "dotakv/dataset.hpp"
+#include "dotakv/error.hpp"
+#include "dotakv/gamma.hpp"
+#include "dotakv/pba.hpp"
+#include "dotakv/session.hpp"
+#include "dotakv/sysinfo.hpp"
+
+namespace dotakv::train {
+
+namespace {
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+void errors(const Volume& ref, const Volume& ev, double& mae_pct, double& max_pct) {
+  double mx = 0, sum = 0, worst = 0;
+  for (float v : ref.data) mx = std::max(mx, double(v));
+  for (std::size_t i = 0; i < ref.data.size(); ++i) {
+    const double d = std::abs(double(ev.data[i]) - ref.data[i]);
+    sum += d;
+    worst = std::max(worst, d);
+  }
+  mx = mx > 0 ? mx : 1;
+  mae_pct = 100.0 * sum / double(ref.data.size()) / mx;
+  max_pct = 100.0 * worst / mx;
+}
+
+GroupScore group(const std::string& name, const std::vector<const SampleScore*>& s) {
+  GroupScore g;
+  g.name = name;
+  g.n = int(s.size());
+  if (s.empty()) return g;
+  auto stats = [&](auto f, double& mean, double& sd, double* mn) {
+    double a = 0, b = 0, lo = 1e300;
+    for (auto* x : s) {
+      const double v = f(*x);
+      a += v;
+      b += v * v;
+      lo = std::min(lo, v);
+    }
+    mean = a / double(s.size());
+    sd = std::sqrt(std::max(0.0, b / double(s.size()) - mean * mean));
+    if (mn) *mn = lo;
+  };
+  double unused = 0;
+  stats([](const SampleScore& x) { return x.model_pass_dota; }, g.model_pass_mean, g.model_pass_std,
+        &g.model_pass_min);
+  stats([](const SampleScore& x) { return x.pba_pass_dota; }, g.pba_pass_mean, g.pba_pass_std,
+        &g.pba_pass_min);
+  stats([](const SampleScore& x) { return x.model_pass_clinical; }, g.model_clinical_mean, unused,
+        nullptr);
+  stats([](const SampleScore& x) { return x.pba_pass_clinical; }, g.pba_clinical_mean, unused,
+        nullptr);
+  stats([](const SampleScore& x) { return x.model_mae_pct; }, g.model_mae_mean, unused, nullptr);
+  stats([](const SampleScore& x) { return x.pba_mae_pct; }, g.pba_mae_mean, unused, nullptr);
+  return g;
+}
+
+nlohmann::json group_json(const GroupScore& g) {
+  return {{"name", g.name},
+          {"n", g.n},
+          {"model_gamma_pass_mean", g.model_pass_mean},
+          {"model_gamma_pass_std", g.model_pass_std},
+          {"model_gamma_pass_min", g.model_pass_min},
+          {"pba_gamma_pass_mean", g.pba_pass_mean},
+          {"pba_gamma_pass_std", g.pba_pass_std},
+          {"pba_gamma_pass_min", g.pba_pass_min},
+          {"model_gamma_pass_clinical_mean", g.model_clinical_mean},
+          {"pba_gamma_pass_clinical_mean", g.pba_clinical_mean},
+          {"model_mae_pct_mean", g.model_mae_mean},
+          {"pba_mae_pct_mean", g.pba_mae_mean}};
+}
+}  // namespace
+
+EvaluateResult evaluate(const std::shared_ptr<const Model>& model, const std::string& data,
+                        const EvaluateOptions& o, Progress* progress) {
+  if (!model) throw ValueError("evaluate: model is null");
+  if (o.threads > 0) set_num_threads(o.threads);
+  const auto info = physics::dataset_info(data);
+  if (!(info.y_max > 0) || !std::isfinite(info.y_max))
+    throw FormatError(data +
+                      ": missing or invalid scaling constant y_max (the dataset's maximum "
+                      "dose, needed for DoTA's gamma normalisation)");
+  EvaluateResult r;
+  r.model_description = model->description();
+  r.data = data;
+  r.norm_dose = info.y_max;
+  const int n = o.max_samples > 0 ? std::min(o.max_samples, info.n) : info.n;
+  Session session(model, {.mode = Mode::full, .max_batch = 1});
+  physics::GammaOptions dota;
+  dota.dose_percent = o.dose_percent;
+  dota.dta_mm = o.dta_mm;
+  dota.norm_dose = info.y_max;
+  physics::GammaOptions clinical = dota;
+  clinical.norm_dose = 0;  // per-sample max of the MC dose
+  clinical.threshold_fraction = 0.10;
+  for (int i = 0; i < n; ++i) {
+    if (progress)
+      progress->report(i, n, "sample " + std::to_string(i + 1) + "/" + std::to_string(n));
+    Case c = physics::read_dataset_sample(data, i, true);
+    const Volume& mc = c.doses.at("mc").volume;
+    SampleScore s;
+    s.index = i;
+    s.energy_mev = c.energy_mev;
+    const auto& attrs = c.doses.at("mc").attributes;
+    s.kind = attrs.contains("kind") && attrs["kind"].is_string() ? attrs["kind"].get<std::string>()
+                                                                 : "unknown";
+    auto t0 = std::chrono::steady_clock::now();
+    Volume pred = session.infer(c.ct, c.energy_mev);
+    s.model_ms = ms_since(t0);
+    s.model_pass_dota = physics::gamma_index(mc, pred, dota).pass_rate_dota;
+    s.model_pass_clinical = physics::gamma_index(mc, pred, clinical).pass_rate;
+    errors(mc, pred, s.model_mae_pct, s.model_max_err_pct);
+    if (o.pba) {
+      physics::PbaOptions po;
+      po.energy_mev = c.energy_mev;
+      t0 = std::chrono::steady_clock::now();
+      Volume pba = physics::run_pba(c.ct, po);
+      s.pba_ms = ms_since(t0);
+      s.pba_pass_dota = physics::gamma_index(mc, pba, dota).pass_rate_dota;
+      s.pba_pass_clinical = physics::gamma_index(mc, pba, clinical).pass_rate;
+      errors(mc, pba, s.pba_mae_pct, s.pba_max_err_pct);
+    }
+    r.samples.push_back(s);
+  }
+  std::vector<const SampleScore*> all;
+  std::map<std::string, std::vector<const SampleScore*>> kinds, bands;
+  const char* band_names[] = {"70-120 MeV", "120-170 MeV", "170-220 MeV"};
+  for (const auto& s : r.samples) {
+    all.push_back(&s);
+    kinds[s.kind].push_back(&s);
+    const int b = s.energy_mev < 120 ? 0 : s.energy_mev < 170 ? 1 : 2;
+    bands[band_names[b]].push_back(&s);
+    r.model_ms_mean += s.model_ms / double(r.samples.size());
+    r.pba_ms_mean += s.pba_ms / double(r.samples.size());
+  }
+  r.overall = group("all", all);
+  for (const auto& [k, v] : kinds) r.by_kind.push_back(group(k, v));
+  for (const char* b : band_names)
+    if (bands.count(b)) r.by_energy.push_back(group(b, bands[b]));
+  return r;
+}
+
+nlohmann::json EvaluateResult::to_json(bool with_samples) const {
+  nlohmann::json j = {{"model", model_description},
+                      {"data", data},
+                      {"protocol",
+                       {{"criterion", "gamma 1%/3mm global"},
+                        {"norm_dose", norm_dose},
+                        {"pass_rate", "count(gamma<=1)/count(gamma>0) (DoTA)"},
+                        {"clinical_variant", "per-sample max, 10% low-dose cut"}}},
+                      {"n", int(samples.size())},
+                      {"overall", group_json(overall)},
+                      {"model_ms_mean", model_ms_mean},
+                      {"pba_ms_mean", pba_ms_mean}};
+  j["by_kind"] = nlohmann::json::array();
+  for (const auto& g : by_kind) j["by_kind"].push_back(group_json(g));
+  j["by_energy"] = nlohmann::json::array();
+  for (const auto& g : by_energy) j["by_energy"].push_back(group_json(g));
+  if (with_samples) {
+    j["samples"] = nlohmann::json::array();
+    for (const auto& s : samples)
+      j["samples"].push_back({{"index", s.index},
+                              {"kind", s.kind},
+                              {"energy_mev", s.energy_mev},
+                              {"model_gamma_pass", s.model_pass_dota},
+                              {"pba_gamma_pass", s.pba_pass_dota},
+                              {"model_gamma_pass_clinical", s.model_pass_clinical},
+                              {"pba_gamma_pass_clinical", s.pba_pass_clinical},
+                              {"model_mae_pct", s.model_mae_pct},
+                              {"model_max_err_pct", s.model_max_err_pct},
+                              {"pba_mae_pct", s.pba_mae_pct},
+                              {"pba_max_err_pct", s.pba_max_err_pct},
+                              {"model_ms", s.model_ms},
+                              {"pba_ms", s.pba_ms}});
+  }
+  return j;
+}
+
+std::string EvaluateResult::to_text() const {
+  std::ostringstream s;
+  char line[256];
+  s << "model: " << model_description << "\ndata:  " << data << " (" << samples.size()
+    << " samples)\ngamma 1%/3mm, global, normalised to the dataset max dose " << norm_dose
+    << " Gy/primary (DoTA protocol); 'clinical' = per-sample max, 10% cut\n\n";
+  std::snprintf(line, sizeof line, "%-14s %4s  %-22s %-22s %-9s %-9s %-8s %-8s\n", "group", "n",
+                "model pass % (min)", "PBA pass % (min)", "model cl.", "PBA cl.", "model MAE",
+                "PBA MAE");
+  s << line;
+  auto row = [&](const GroupScore& g) {
+    char a[64], b[64];
+    std::snprintf(a, sizeof a, "%.2f±%.2f (%.1f)", g.model_pass_mean, g.model_pass_std,
+                  g.model_pass_min);
+    std::snprintf(b, sizeof b, "%.2f±%.2f (%.1f)", g.pba_pass_mean, g.pba_pass_std, g.pba_pass_min);
+    std::snprintf(line, sizeof line, "%-14s %4d  %-22s %-22s %-9.2f %-9.2f %-8.3f %-8.3f\n",
+                  g.name.c_str(), g.n, a, b, g.model_clinical_mean, g.pba_clinical_mean,
+                  g.model_mae_mean, g.pba_mae_mean);
+    s << line;
+  };
+  row(overall);
+  for (const auto& g : by_kind) row(g);
+  for (const auto& g : by_energy) row(g);
+  std::snprintf(line, sizeof line,
+                "\ntiming: model %.1f ms/sample (full mode, batch 1), PBA %.1f ms/sample\n",
+                model_ms_mean, pba_ms_mean);
+  s << line;
+  return s.str();
+}
+
+}  // namespace dotakv::train
