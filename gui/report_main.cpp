@@ -1,6 +1,8 @@
 // dotakv-report: writes a PDF (and optionally HTML) report of a benchmark results file and/or a
-// case file. Invoked by `dotakv report --pdf` (the CLI itself is Qt-free) or directly:
+// case file, and/or a PNG plot of a training history. Invoked by `dotakv report --pdf` (the CLI
+// itself is Qt-free), by scripts, or directly:
 //   dotakv-report --bench results.json [--case case.h5] --pdf out.pdf [--html out.html]
+//   dotakv-report --history RUN/history.csv --png history.png [--title text]
 // Runs headless (QT_QPA_PLATFORM=offscreen is set when no display is available).
 #include <H5Cpp.h>
 
@@ -12,6 +14,7 @@
 #include "dotakv/bench_harness.hpp"
 #include "dotakv/bench_report.hpp"
 #include "dotakv/error.hpp"
+#include "history_plot.hpp"
 #include "report_writer.hpp"
 
 int main(int argc, char** argv) {
@@ -30,16 +33,30 @@ int main(int argc, char** argv) {
   const QCommandLineOption case_opt("case", "Case file (HDF5).", "file");
   const QCommandLineOption pdf("pdf", "Write PDF here.", "file");
   const QCommandLineOption html("html", "Write HTML here.", "file");
+  const QCommandLineOption history("history", "Training history CSV (history.csv of a run).",
+                                   "file");
+  const QCommandLineOption png("png", "Write the training-history plot (PNG) here.", "file");
   const QCommandLineOption title("title", "Report title.", "text", "dotakv report");
   const QCommandLineOption gamma("gamma", "Gamma criteria.", "criteria", "1%/3mm");
   const QCommandLineOption threshold("threshold", "Gamma low-dose threshold (fraction).", "f", "0");
-  cl.addOptions({bench, case_opt, pdf, html, title, gamma, threshold});
+  cl.addOptions({bench, case_opt, pdf, html, history, png, title, gamma, threshold});
   cl.process(args);
   try {
-    if (!cl.isSet(bench) && !cl.isSet(case_opt))
-      throw dotakv::ValueError("give --bench RESULTS.json and/or --case CASE.h5");
-    if (!cl.isSet(pdf) && !cl.isSet(html))
+    const bool report = cl.isSet(bench) || cl.isSet(case_opt);
+    if (!report && !cl.isSet(history))
+      throw dotakv::ValueError(
+          "give --bench RESULTS.json and/or --case CASE.h5, or --history HISTORY.csv");
+    if (cl.isSet(history) != cl.isSet(png))
+      throw dotakv::ValueError("--history HISTORY.csv and --png FILE go together");
+    if (report && !cl.isSet(pdf) && !cl.isSet(html))
       throw dotakv::ValueError("give --pdf FILE and/or --html FILE");
+    if (cl.isSet(history)) {
+      dotakv::gui::HistoryPlotOptions ho;
+      if (cl.isSet(title)) ho.title = cl.value(title);
+      dotakv::gui::write_history_png(cl.value(history), cl.value(png), ho);
+      std::printf("wrote %s\n", qPrintable(cl.value(png)));
+      if (!report) return 0;
+    }
     using namespace dotakv::bench;
     Report r = make_report(cl.value(title).toStdString());
     if (cl.isSet(bench))

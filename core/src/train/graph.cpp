@@ -114,7 +114,8 @@ struct Workspace {
   std::vector<T> d1, rd1, d2, rd2;                // decoder
   std::vector<T> dgn_mean[2], dgn_rstd[2];        // decoder GN stats
   // backward scratch
-  std::vector<T> g_a, g_b, g_c, g_tok, g_x, g_h, g_q, g_k, g_v, g_att, g_f1, g_f2;
+  std::vector<T> gd2, gd2n, gd1, gd1n, ge3, ge2r, ge2, ge2n, ge1r, ge1, ge1n, g_tok, g_x, g_h, g_q,
+      g_k, g_v, g_att, g_f1, g_f2;
 };
 
 namespace {
@@ -132,8 +133,8 @@ template <class T>
 Graph<T>::~Graph() = default;
 
 template <class T>
-std::unique_ptr<Workspace<T>> Graph<T>::make_workspace() const {
-  return std::make_unique<Workspace<T>>();
+std::shared_ptr<Workspace<T>> Graph<T>::make_workspace() const {
+  return std::make_shared<Workspace<T>>();
 }
 
 template <class T>
@@ -262,30 +263,29 @@ void Graph<T>::backward(const ParamSet<T>& p, Workspace<T>& ws, const T* dout,
   auto G_ = [&](const std::string& n) { return grads.values[grads.index(n)].data(); };
   T* const none = nullptr;
 
-  // decoder
-  auto& ga = ws.g_a;
-  auto& gb = ws.g_b;
-  fit(ga, S * HW * C);
-  fit(gb, S * HW * C);
+  // decoder (every gradient buffer has a fixed size, so fit() allocates only once)
+  fit(ws.gd2, S * HW * C);
+  fit(ws.gd2n, S * HW * C);
   layers::conv2d_same_backward(ws.rd2.data(), S, H, W, C, P_("decoder/conv/kernel"), K, 1, dout,
-                               ga.data(), G_("decoder/conv/kernel"), G_("decoder/conv/bias"));
-  layers::relu_backward(ws.rd2.data(), ga.data(), ga.size(), ga.data());
+                               ws.gd2.data(), G_("decoder/conv/kernel"), G_("decoder/conv/bias"));
+  layers::relu_backward(ws.rd2.data(), ws.gd2.data(), ws.gd2.size(), ws.gd2.data());
   layers::group_norm_backward(ws.d2.data(), S, int(HW), C, G, P_("decoder/gn2/gamma"),
-                              ws.dgn_mean[1].data(), ws.dgn_rstd[1].data(), ga.data(), gb.data(),
-                              G_("decoder/gn2/gamma"), G_("decoder/gn2/beta"));
-  fit(ws.g_c, S * HW * C / 4);
+                              ws.dgn_mean[1].data(), ws.dgn_rstd[1].data(), ws.gd2.data(),
+                              ws.gd2n.data(), G_("decoder/gn2/gamma"), G_("decoder/gn2/beta"));
+  fit(ws.gd1, S * HW * C / 4);
+  fit(ws.gd1n, S * HW * C / 4);
   layers::conv_transpose2_backward(ws.rd1.data(), S, H / 2, W / 2, C, P_("decoder/deconv2/kernel"),
-                                   K, C, gb.data(), ws.g_c.data(), G_("decoder/deconv2/kernel"));
-  layers::relu_backward(ws.rd1.data(), ws.g_c.data(), ws.g_c.size(), ws.g_c.data());
-  fit(ga, S * HW * C / 4);
+                                   K, C, ws.gd2n.data(), ws.gd1.data(),
+                                   G_("decoder/deconv2/kernel"));
+  layers::relu_backward(ws.rd1.data(), ws.gd1.data(), ws.gd1.size(), ws.gd1.data());
   layers::group_norm_backward(ws.d1.data(), S, int(HW / 4), C, G, P_("decoder/gn1/gamma"),
-                              ws.dgn_mean[0].data(), ws.dgn_rstd[0].data(), ws.g_c.data(),
-                              ga.data(), G_("decoder/gn1/gamma"), G_("decoder/gn1/beta"));
+                              ws.dgn_mean[0].data(), ws.dgn_rstd[0].data(), ws.gd1.data(),
+                              ws.gd1n.data(), G_("decoder/gn1/gamma"), G_("decoder/gn1/beta"));
   fit(ws.g_x, TD);
   std::fill(ws.g_x.begin(), ws.g_x.begin() + D, T(0));
   layers::conv_transpose2_backward(ws.x_out.data() + D, S, H / 4, W / 4, P,
-                                   P_("decoder/deconv1/kernel"), K, C, ga.data(), ws.g_x.data() + D,
-                                   G_("decoder/deconv1/kernel"));
+                                   P_("decoder/deconv1/kernel"), K, C, ws.gd1n.data(),
+                                   ws.g_x.data() + D, G_("decoder/deconv1/kernel"));
   // transformer, last block first; g_x holds dL/d(block output)
   fit(ws.g_h, TD), fit(ws.g_f1, TD), fit(ws.g_f2, TD);
   fit(ws.g_q, TQ), fit(ws.g_k, TQ), fit(ws.g_v, TQ), fit(ws.g_att, TQ);
@@ -328,32 +328,32 @@ void Graph<T>::backward(const ParamSet<T>& p, Workspace<T>& ws, const T* dout,
                                 G_("energy/bias"), G_("position_embedding"));
   // encoder
   layers::relu_backward(ws.r3.data(), ws.g_tok.data(), ws.g_tok.size(), ws.g_tok.data());
-  fit(ga, S * HW * P / 16);
+  fit(ws.ge3, S * HW * P / 16);
   layers::group_norm_backward(ws.a3.data(), S, int(HW / 16), P, G3, P_("encoder/gn3/gamma"),
                               ws.gn_mean[2].data(), ws.gn_rstd[2].data(), ws.g_tok.data(),
-                              ga.data(), G_("encoder/gn3/gamma"), G_("encoder/gn3/beta"));
-  fit(gb, S * HW * C / 16);
+                              ws.ge3.data(), G_("encoder/gn3/gamma"), G_("encoder/gn3/beta"));
+  fit(ws.ge2r, S * HW * C / 16);
   layers::conv2d_same_backward(ws.r2.data(), S, H / 4, W / 4, C, P_("encoder/conv3/kernel"), K, P,
-                               ga.data(), gb.data(), G_("encoder/conv3/kernel"), none);
-  layers::relu_backward(ws.r2.data(), gb.data(), gb.size(), gb.data());
-  fit(ws.g_c, S * HW * C / 4);
-  layers::maxpool2_backward(gb.data(), ws.arg2.data(), S, H / 2, W / 2, C, ws.g_c.data());
-  fit(ga, S * HW * C / 4);
+                               ws.ge3.data(), ws.ge2r.data(), G_("encoder/conv3/kernel"), none);
+  layers::relu_backward(ws.r2.data(), ws.ge2r.data(), ws.ge2r.size(), ws.ge2r.data());
+  fit(ws.ge2, S * HW * C / 4);
+  fit(ws.ge2n, S * HW * C / 4);
+  layers::maxpool2_backward(ws.ge2r.data(), ws.arg2.data(), S, H / 2, W / 2, C, ws.ge2.data());
   layers::group_norm_backward(ws.a2.data(), S, int(HW / 4), C, G, P_("encoder/gn2/gamma"),
-                              ws.gn_mean[1].data(), ws.gn_rstd[1].data(), ws.g_c.data(), ga.data(),
-                              G_("encoder/gn2/gamma"), G_("encoder/gn2/beta"));
-  fit(gb, S * HW * C / 4);
+                              ws.gn_mean[1].data(), ws.gn_rstd[1].data(), ws.ge2.data(),
+                              ws.ge2n.data(), G_("encoder/gn2/gamma"), G_("encoder/gn2/beta"));
+  fit(ws.ge1r, S * HW * C / 4);
   layers::conv2d_same_backward(ws.r1.data(), S, H / 2, W / 2, C, P_("encoder/conv2/kernel"), K, C,
-                               ga.data(), gb.data(), G_("encoder/conv2/kernel"), none);
-  layers::relu_backward(ws.r1.data(), gb.data(), gb.size(), gb.data());
-  fit(ws.g_c, S * HW * C);
-  layers::maxpool2_backward(gb.data(), ws.arg1.data(), S, H, W, C, ws.g_c.data());
-  fit(ga, S * HW * C);
+                               ws.ge2n.data(), ws.ge1r.data(), G_("encoder/conv2/kernel"), none);
+  layers::relu_backward(ws.r1.data(), ws.ge1r.data(), ws.ge1r.size(), ws.ge1r.data());
+  fit(ws.ge1, S * HW * C);
+  fit(ws.ge1n, S * HW * C);
+  layers::maxpool2_backward(ws.ge1r.data(), ws.arg1.data(), S, H, W, C, ws.ge1.data());
   layers::group_norm_backward(ws.a1.data(), S, int(HW), C, G, P_("encoder/gn1/gamma"),
-                              ws.gn_mean[0].data(), ws.gn_rstd[0].data(), ws.g_c.data(), ga.data(),
-                              G_("encoder/gn1/gamma"), G_("encoder/gn1/beta"));
+                              ws.gn_mean[0].data(), ws.gn_rstd[0].data(), ws.ge1.data(),
+                              ws.ge1n.data(), G_("encoder/gn1/gamma"), G_("encoder/gn1/beta"));
   layers::conv2d_same_backward(ws.x0.data(), S, H, W, 1, P_("encoder/conv1/kernel"), K, C,
-                               ga.data(), none, G_("encoder/conv1/kernel"), none);
+                               ws.ge1n.data(), none, G_("encoder/conv1/kernel"), none);
 }
 
 template class Graph<float>;

@@ -518,7 +518,10 @@ TrainResult train(const TrainOptions& o, Progress* progress,
     ck.best_val_loss = res.best_val_loss;
     ck.options = o.to_json();
     ck.history = res.history;
-    if (improved) save_checkpoint(best_path, ck, params.names);
+    if (improved) {
+      save_checkpoint(best_path, ck, params.names);
+      model->save(o.out_dir + "/model.h5");  // the best weights alone, ready to ship
+    }
     save_checkpoint(last_path, ck, params.names);
     write_text_atomically(o.out_dir + "/history.csv", history_csv(res.history));
     write_atomically(o.out_dir + "/history.h5", [&](const std::string& tmp) {

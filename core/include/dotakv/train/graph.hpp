@@ -62,7 +62,7 @@ class Graph {
   ~Graph();
   const ModelConfig& config() const { return cfg_; }
 
-  std::unique_ptr<Workspace<T>> make_workspace() const;
+  std::shared_ptr<Workspace<T>> make_workspace() const;
   // x [S, H, W] scaled; out [S, H, W].
   void forward(const ParamSet<T>& p, const T* x, T e, Workspace<T>& ws, T* out) const;
   // After forward() on the same workspace: dout [S, H, W]; grads accumulated.
@@ -83,7 +83,7 @@ enum class LossKind { mse, dose_weighted };
 
 // Per-thread scratch for loss_and_gradients (workspaces + gradient buffers), reused across calls.
 struct BatchScratch {
-  std::vector<std::unique_ptr<Workspace<float>>> ws;
+  std::vector<std::shared_ptr<Workspace<float>>> ws;
   std::vector<ParamSet<float>> grads;
   std::vector<std::vector<float>> out, dout;
   BatchScratch();

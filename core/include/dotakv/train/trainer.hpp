@@ -16,7 +16,8 @@
 // End of epoch: validation in Mode::full and in Mode::stream with the KV cache (Session, the
 // inference engine, fp32), reporting both losses and their largest output difference; then
 // "<out>/last.h5" (weights + optimizer moments + epoch + history) and, when the full-mode
-// validation loss improved, "<out>/best.h5" are written atomically, and "<out>/history.csv" and
+// validation loss improved, "<out>/best.h5" (checkpoint) and "<out>/model.h5" (the same weights
+// without the training state) are written atomically, and "<out>/history.csv" and
 // "<out>/history.h5" are rewritten atomically.
 // Resume (options.resume): reads "<out>/last.h5", checks the config and the options that change
 // the data order (seed, val_fraction, batch, max_samples), restores weights, moments and history,

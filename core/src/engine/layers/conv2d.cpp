@@ -94,7 +94,9 @@ void conv2d_same_backward(const T* x, int n, int h, int w, int cin, const T* ker
       im2col(x + std::size_t(b) * hw * cin, h, w, cin, k, col);
       Eigen::Map<RowMat<T>>(dkernel, kkc, cout).noalias() += C.transpose() * DY;
     }
-    if (dbias) Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>>(dbias, cout) += DY.colwise().sum();
+    if (dbias)  // row-by-row sums: alignment-independent order (see dense.cpp)
+      for (long r = 0; r < long(DY.rows()); ++r)
+        for (int o = 0; o < cout; ++o) dbias[o] += DY(r, o);
     if (dx) {
       DC.noalias() = DY * K.transpose();
       T* dxb = dx + std::size_t(b) * hw * cin;

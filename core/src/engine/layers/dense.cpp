@@ -30,7 +30,13 @@ void dense_backward(const T* x, int rows, int in, const T* w, int out, const T* 
   if (dw)
     Eigen::Map<RowMat<T>>(dw, in, out).noalias() +=
         Eigen::Map<const RowMat<T>>(x, rows, in).transpose() * DY;
-  if (db) Eigen::Map<RowVec<T>>(db, out) += DY.colwise().sum();
+  // bias: plain row-by-row sums (Eigen's colwise reduction order depends on the alignment of dy,
+  // which would make results differ between buffers)
+  if (db)
+    for (int r = 0; r < rows; ++r) {
+      const T* row = dy + std::size_t(r) * out;
+      for (int o = 0; o < out; ++o) db[o] += row[o];
+    }
 }
 
 template void dense_forward<float>(const float*, int, int, const float*, const float*, int, float*);
