@@ -1,13 +1,18 @@
 // Whole-model micro-benchmarks (Google Benchmark): full / stream (+cache, chunk) / prefix reuse,
-// fp32 / bf16, full and compact configs, random weights. Counters: GFLOP/s (model FLOPs from
-// ModelConfig's cost model / time) and the fraction of the measured fp32 GEMM peak.
+// fp32 / bf16, full and compact configs, random weights; and one fp32 training step (forward +
+// backward over a batch, then LAMB). Counters: GFLOP/s (model FLOPs from ModelConfig's cost
+// model / time), the measured fp32 GEMM peak, and samples/s for training.
 // The user-facing benchmark with statistics and JSON is `dotakv bench`.
 // Times: real (wall) and CPU of the whole process (all threads). On a shared machine run with
 // OMP_WAIT_POLICY=passive: CPU / threads is then the time the run would take on dedicated cores.
 #include <benchmark/benchmark.h>
 
+#include <random>
+
 #include "dotakv/machine_ceilings.hpp"
 #include "dotakv/session.hpp"
+#include "dotakv/train/graph.hpp"
+#include "dotakv/train/optimizer.hpp"
 
 using namespace dotakv;
 
@@ -96,6 +101,57 @@ static void BM_Prefix(benchmark::State& st) {
 }
 BENCHMARK(BM_Prefix)
     ->ArgsProduct({{0}, {0, 75, 140}})
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+
+// One training step: loss_and_gradients over the batch (OpenMP over samples) + one LAMB update.
+// args: config (0 compact, 1 full; note: the reverse of the inference benchmarks), batch.
+static void BM_TrainStep(benchmark::State& st) {
+  using namespace dotakv::train;
+  const Model m = Model::random(ModelConfig::preset(st.range(0) == 0 ? "compact" : "full"), 1);
+  const ModelConfig& c = m.config();
+  const Graph<float> g(c);
+  ParamSet<float> params = ParamSet<float>::from_model(m);
+  ParamSet<float> grads = params.zeros_like();
+  const ParamList pl = param_list(params, grads);
+  AdamConfig ac;
+  ac.weight_decay = 1e-3f;
+  Lamb opt(ac);
+  const int B = int(st.range(1));
+  const std::size_t n = std::size_t(c.num_slices) * std::size_t(c.rows() * c.cols());
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> u(0.f, 1.f);
+  std::vector<std::vector<float>> x(static_cast<std::size_t>(B), std::vector<float>(n));
+  auto y = x;
+  std::vector<ScaledSample> batch;
+  for (int b = 0; b < B; ++b) {
+    for (auto& v : x[std::size_t(b)]) v = u(rng);
+    for (auto& v : y[std::size_t(b)]) v = 0.1f * u(rng);
+    batch.push_back({x[std::size_t(b)].data(), y[std::size_t(b)].data(), u(rng)});
+  }
+  BatchScratch scratch;
+  loss_and_gradients(g, params, batch, LossKind::mse, 0.f, grads, scratch);  // warm-up
+  for (auto _ : st) {
+    benchmark::DoNotOptimize(
+        loss_and_gradients(g, params, batch, LossKind::mse, 0.f, grads, scratch));
+    opt.step(pl, 1e-3f);
+  }
+  // Training FLOPs ~ 3x the forward pass: forward + backward (gradients w.r.t. activations and
+  // weights, each about one forward). The optimizer's element-wise work is not counted.
+  counters(st, 3 * c.flops_full(B));
+  st.counters["samples_per_s"] =
+      benchmark::Counter(double(st.iterations()) * B, benchmark::Counter::kIsRate);
+}
+BENCHMARK(BM_TrainStep)
+    ->Args({0, 8})
+    ->Iterations(3)
+    ->Unit(benchmark::kMillisecond)
+    ->MeasureProcessCPUTime()
+    ->UseRealTime();
+BENCHMARK(BM_TrainStep)
+    ->Args({1, 2})
+    ->Iterations(2)
     ->Unit(benchmark::kMillisecond)
     ->MeasureProcessCPUTime()
     ->UseRealTime();
