@@ -4,13 +4,14 @@
 #include <cstdio>
 
 #include "command.hpp"
+#include "dotakv/atomic_file.hpp"
 #include "dotakv/error.hpp"
 #include "dotakv/train/evaluate.hpp"
 
 namespace {
 
 struct EvaluateArgs {
-  std::string model, data, criteria = "1%/3mm";
+  std::string model, data, json_out;
   int max_samples = 0, threads = 0;
   bool json = false, samples = false, no_pba = false, quiet = false;
 };
@@ -25,6 +26,7 @@ void setup_evaluate(CLI::App& app) {
   cmd->add_option("--threads", a->threads, "Threads (0: all cores)")->capture_default_str();
   cmd->add_flag("--no-pba", a->no_pba, "Skip the pencil-beam comparison");
   cmd->add_flag("--json", a->json, "Print JSON");
+  cmd->add_option("--json-out", a->json_out, "Also write the JSON (with per-sample scores) here");
   cmd->add_flag("--samples", a->samples, "Include per-sample scores in the JSON");
   cmd->add_flag("--quiet", a->quiet, "No progress on stderr");
   cmd->callback([a] {
@@ -41,6 +43,8 @@ void setup_evaluate(CLI::App& app) {
     });
     const auto r = tr::evaluate(model, a->data, o, &progress);
     if (!a->quiet) std::fprintf(stderr, "\n");
+    if (!a->json_out.empty())
+      dotakv::write_text_atomically(a->json_out, r.to_json(true).dump(2) + "\n");
     if (a->json)
       dotakv::cli::print_json(r.to_json(a->samples));
     else

@@ -34,10 +34,12 @@ void im2col(const T* x, int h, int w, int cin, int k, T* col) {
         const int ir = r + kr - p;
         for (int kc = 0; kc < k; ++kc, dst += cin) {
           const int ic = c + kc - p;
+          Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>> d(dst, cin);
           if (ir < 0 || ir >= h || ic < 0 || ic >= w)
-            std::fill(dst, dst + cin, T(0));
+            d.setZero();
           else
-            std::copy_n(x + (std::size_t(ir) * w + ic) * cin, cin, dst);
+            d = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>(
+                x + (std::size_t(ir) * w + ic) * cin, cin);
         }
       }
     }
@@ -56,8 +58,9 @@ void col2im(const T* col, int h, int w, int cin, int k, T* dx) {
         for (int kc = 0; kc < k; ++kc, src += cin) {
           const int ic = c + kc - p;
           if (ir < 0 || ir >= h || ic < 0 || ic >= w) continue;
-          T* d = dx + (std::size_t(ir) * w + ic) * cin;
-          for (int i = 0; i < cin; ++i) d[i] += src[i];
+          Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>(dx + (std::size_t(ir) * w + ic) * cin,
+                                                         cin) +=
+              Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>(src, cin);
         }
       }
     }
@@ -65,16 +68,26 @@ void col2im(const T* col, int h, int w, int cin, int k, T* dx) {
 
 }  // namespace
 
+// Images per GEMM block: the im2col buffer of a block holds about 64K scalars (256 KB in float).
+inline int block_images(int n, std::size_t per_image) {
+  constexpr std::size_t cap = std::size_t(1) << 16;  // larger blocks leave L2 (measured slower)
+  return int(std::clamp<std::size_t>(cap / std::max<std::size_t>(per_image, 1), 1,
+                                     std::size_t(std::max(n, 1))));
+}
+
 template <class T>
 void conv2d_same_forward(const T* x, int n, int h, int w, int cin, const T* kernel, const T* bias,
                          int k, int cout, T* y) {
   const int hw = h * w, kkc = k * k * cin;
-  T* col = scratch<T, 0>(std::size_t(hw) * kkc);
+  const int nb = block_images(n, std::size_t(hw) * kkc);
+  T* col = scratch<T, 0>(std::size_t(nb) * hw * kkc);
   Eigen::Map<const RowMat<T>> K(kernel, kkc, cout);
-  Eigen::Map<const RowMat<T>> C(col, hw, kkc);
-  for (int b = 0; b < n; ++b) {
-    im2col(x + std::size_t(b) * hw * cin, h, w, cin, k, col);
-    Eigen::Map<RowMat<T>> Y(y + std::size_t(b) * hw * cout, hw, cout);
+  for (int b0 = 0; b0 < n; b0 += nb) {
+    const int m = std::min(nb, n - b0);
+    for (int b = 0; b < m; ++b)
+      im2col(x + std::size_t(b0 + b) * hw * cin, h, w, cin, k, col + std::size_t(b) * hw * kkc);
+    Eigen::Map<const RowMat<T>> C(col, long(m) * hw, kkc);
+    Eigen::Map<RowMat<T>> Y(y + std::size_t(b0) * hw * cout, long(m) * hw, cout);
     Y.noalias() = C * K;
     if (bias) Y.rowwise() += Eigen::Map<const Eigen::Matrix<T, 1, Eigen::Dynamic>>(bias, cout);
   }
@@ -84,24 +97,29 @@ template <class T>
 void conv2d_same_backward(const T* x, int n, int h, int w, int cin, const T* kernel, int k,
                           int cout, const T* dy, T* dx, T* dkernel, T* dbias) {
   const int hw = h * w, kkc = k * k * cin;
-  T* col = scratch<T, 0>(std::size_t(hw) * kkc);
-  T* dcol = scratch<T, 1>(std::size_t(hw) * kkc);
+  const int nb = block_images(n, std::size_t(hw) * kkc);
+  T* col = scratch<T, 0>(std::size_t(nb) * hw * kkc);
+  T* dcol = scratch<T, 1>(std::size_t(nb) * hw * kkc);
   Eigen::Map<const RowMat<T>> K(kernel, kkc, cout);
-  Eigen::Map<RowMat<T>> C(col, hw, kkc), DC(dcol, hw, kkc);
-  for (int b = 0; b < n; ++b) {
-    Eigen::Map<const RowMat<T>> DY(dy + std::size_t(b) * hw * cout, hw, cout);
+  for (int b0 = 0; b0 < n; b0 += nb) {
+    const int m = std::min(nb, n - b0);
+    const long rows = long(m) * hw;
+    Eigen::Map<const RowMat<T>> DY(dy + std::size_t(b0) * hw * cout, rows, cout);
     if (dkernel) {
-      im2col(x + std::size_t(b) * hw * cin, h, w, cin, k, col);
-      Eigen::Map<RowMat<T>>(dkernel, kkc, cout).noalias() += C.transpose() * DY;
+      for (int b = 0; b < m; ++b)
+        im2col(x + std::size_t(b0 + b) * hw * cin, h, w, cin, k, col + std::size_t(b) * hw * kkc);
+      Eigen::Map<RowMat<T>>(dkernel, kkc, cout).noalias() +=
+          Eigen::Map<const RowMat<T>>(col, rows, kkc).transpose() * DY;
     }
     if (dbias)  // row-by-row sums: alignment-independent order (see dense.cpp)
-      for (long r = 0; r < long(DY.rows()); ++r)
+      for (long r = 0; r < rows; ++r)
         for (int o = 0; o < cout; ++o) dbias[o] += DY(r, o);
     if (dx) {
-      DC.noalias() = DY * K.transpose();
-      T* dxb = dx + std::size_t(b) * hw * cin;
-      std::fill(dxb, dxb + std::size_t(hw) * cin, T(0));
-      col2im(dcol, h, w, cin, k, dxb);
+      Eigen::Map<RowMat<T>>(dcol, rows, kkc).noalias() = DY * K.transpose();
+      T* dxb = dx + std::size_t(b0) * hw * cin;
+      std::fill(dxb, dxb + std::size_t(m) * hw * cin, T(0));
+      for (int b = 0; b < m; ++b)
+        col2im(dcol + std::size_t(b) * hw * kkc, h, w, cin, k, dxb + std::size_t(b) * hw * cin);
     }
   }
 }

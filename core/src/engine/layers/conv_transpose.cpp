@@ -44,23 +44,35 @@ void for_each_tap(T* col, int h, int w, int cout, int k, Y* y, F f) {
 
 }  // namespace
 
+// Images per GEMM block: the column buffer of a block holds about 64K scalars (256 KB in float).
+inline int block_images(int n, std::size_t per_image) {
+  constexpr std::size_t cap = std::size_t(1) << 16;  // larger blocks leave L2 (measured slower)
+  return int(std::clamp<std::size_t>(cap / std::max<std::size_t>(per_image, 1), 1,
+                                     std::size_t(std::max(n, 1))));
+}
+
 template <class T>
 void conv_transpose2_forward(const T* x, int n, int h, int w, int cin, const T* kernel, int k,
                              int cout, T* y) {
   const int hw = h * w, kko = k * k * cout;
   const std::size_t ysz = std::size_t(4) * hw * cout;
-  T* col = scratch<T, 0>(std::size_t(hw) * kko);
+  const int nb = block_images(n, std::size_t(hw) * kko);
+  T* col = scratch<T, 0>(std::size_t(nb) * hw * kko);
   Eigen::Map<const RowMat<T>> K(kernel, kko, cin);
-  Eigen::Map<RowMat<T>> C(col, hw, kko);
-  for (int b = 0; b < n; ++b) {
-    C.noalias() =
-        Eigen::Map<const RowMat<T>>(x + std::size_t(b) * hw * cin, hw, cin) * K.transpose();
-    T* yb = y + std::size_t(b) * ysz;
-    std::fill(yb, yb + ysz, T(0));
-    for_each_tap(col, h, w, cout, k, yb, [cout](const T* cp, T* yp) {
-      if (yp)
-        for (int o = 0; o < cout; ++o) yp[o] += cp[o];
-    });
+  for (int b0 = 0; b0 < n; b0 += nb) {
+    const int m = std::min(nb, n - b0);
+    Eigen::Map<RowMat<T>>(col, long(m) * hw, kko).noalias() =
+        Eigen::Map<const RowMat<T>>(x + std::size_t(b0) * hw * cin, long(m) * hw, cin) *
+        K.transpose();
+    T* yb0 = y + std::size_t(b0) * ysz;
+    std::fill(yb0, yb0 + std::size_t(m) * ysz, T(0));
+    for (int b = 0; b < m; ++b)
+      for_each_tap(col + std::size_t(b) * hw * kko, h, w, cout, k, yb0 + std::size_t(b) * ysz,
+                   [cout](const T* cp, T* yp) {
+                     if (yp)
+                       Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>>(yp, cout) +=
+                           Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>(cp, cout);
+                   });
   }
 }
 
@@ -69,20 +81,26 @@ void conv_transpose2_backward(const T* x, int n, int h, int w, int cin, const T*
                               int cout, const T* dy, T* dx, T* dkernel) {
   const int hw = h * w, kko = k * k * cout;
   const std::size_t ysz = std::size_t(4) * hw * cout;
-  T* dcol = scratch<T, 1>(std::size_t(hw) * kko);
+  const int nb = block_images(n, std::size_t(hw) * kko);
+  T* dcol = scratch<T, 1>(std::size_t(nb) * hw * kko);
   Eigen::Map<const RowMat<T>> K(kernel, kko, cin);
-  Eigen::Map<const RowMat<T>> DC(dcol, hw, kko);
-  for (int b = 0; b < n; ++b) {
-    for_each_tap(dcol, h, w, cout, k, dy + std::size_t(b) * ysz, [cout](T* cp, const T* yp) {
-      if (yp)
-        std::copy_n(yp, cout, cp);
-      else
-        std::fill(cp, cp + cout, T(0));
-    });
-    if (dx) Eigen::Map<RowMat<T>>(dx + std::size_t(b) * hw * cin, hw, cin).noalias() = DC * K;
+  for (int b0 = 0; b0 < n; b0 += nb) {
+    const int m = std::min(nb, n - b0);
+    const long rows = long(m) * hw;
+    for (int b = 0; b < m; ++b)
+      for_each_tap(dcol + std::size_t(b) * hw * kko, h, w, cout, k, dy + std::size_t(b0 + b) * ysz,
+                   [cout](T* cp, const T* yp) {
+                     Eigen::Map<Eigen::Array<T, Eigen::Dynamic, 1>> c(cp, cout);
+                     if (yp)
+                       c = Eigen::Map<const Eigen::Array<T, Eigen::Dynamic, 1>>(yp, cout);
+                     else
+                       c.setZero();
+                   });
+    Eigen::Map<const RowMat<T>> DC(dcol, rows, kko);
+    if (dx) Eigen::Map<RowMat<T>>(dx + std::size_t(b0) * hw * cin, rows, cin).noalias() = DC * K;
     if (dkernel)
       Eigen::Map<RowMat<T>>(dkernel, kko, cin).noalias() +=
-          DC.transpose() * Eigen::Map<const RowMat<T>>(x + std::size_t(b) * hw * cin, hw, cin);
+          DC.transpose() * Eigen::Map<const RowMat<T>>(x + std::size_t(b0) * hw * cin, rows, cin);
   }
 }
 
