@@ -2,6 +2,93 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>HistoryPlot</name>
+    <message>
+        <source>%1: empty file, expected a training history CSV</source>
+        <translation>%1: leere Datei, Trainingsverlauf-CSV erwartet</translation>
+    </message>
+    <message>
+        <source>%1:%2: duplicate column &apos;%3&apos;</source>
+        <translation>%1:%2: doppelte Spalte &apos;%3&apos;</translation>
+    </message>
+    <message>
+        <source>%1:%2: missing column &apos;%3&apos; (header: %4)</source>
+        <translation>%1:%2: Spalte &apos;%3&apos; fehlt (Kopfzeile: %4)</translation>
+    </message>
+    <message>
+        <source>%1:%2: expected %3 fields as in the header, found %4</source>
+        <translation>%1:%2: %3 Felder wie in der Kopfzeile erwartet, %4 gefunden</translation>
+    </message>
+    <message>
+        <source>%1:%2: column &apos;%3&apos;: &apos;%4&apos; is not a number</source>
+        <translation>%1:%2: Spalte &apos;%3&apos;: &apos;%4&apos; ist keine Zahl</translation>
+    </message>
+    <message>
+        <source>%1: no epoch rows after the header</source>
+        <translation>%1: keine Epochenzeilen nach der Kopfzeile</translation>
+    </message>
+    <message>
+        <source>%1: cannot read: %2</source>
+        <translation>%1: nicht lesbar: %2</translation>
+    </message>
+    <message>
+        <source>Training history</source>
+        <translation>Trainingsverlauf</translation>
+    </message>
+    <message>
+        <source>epoch %1</source>
+        <translation>Epoche %1</translation>
+    </message>
+    <message>
+        <source>epochs %1–%2</source>
+        <translation>Epochen %1–%2</translation>
+    </message>
+    <message>
+        <source>best validation loss (full) %1 at epoch %2</source>
+        <translation>bester Validierungsverlust (full) %1 in Epoche %2</translation>
+    </message>
+    <message>
+        <source>max |full − stream| %1</source>
+        <translation>max. |full − stream| %1</translation>
+    </message>
+    <message>
+        <source>%1 samples/s</source>
+        <translation>%1 Proben/s</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>Epoche</translation>
+    </message>
+    <message>
+        <source>loss (log scale)</source>
+        <translation>Verlust (log. Skala)</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>Lernrate</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>Training</translation>
+    </message>
+    <message>
+        <source>validation, full</source>
+        <translation>Validierung, full</translation>
+    </message>
+    <message>
+        <source>validation, stream (KV cache)</source>
+        <translation>Validierung, stream (KV-Cache)</translation>
+    </message>
+    <message>
+        <source>best epoch (full)</source>
+        <translation>beste Epoche (full)</translation>
+    </message>
+    <message>
+        <source>%1: cannot write PNG</source>
+        <translation>%1: PNG kann nicht geschrieben werden</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>crosshair</source>

@@ -2,6 +2,93 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr_FR">
 <context>
+    <name>HistoryPlot</name>
+    <message>
+        <source>%1: empty file, expected a training history CSV</source>
+        <translation>%1 : fichier vide, CSV d’historique d’entraînement attendu</translation>
+    </message>
+    <message>
+        <source>%1:%2: duplicate column &apos;%3&apos;</source>
+        <translation>%1:%2 : colonne &apos;%3&apos; en double</translation>
+    </message>
+    <message>
+        <source>%1:%2: missing column &apos;%3&apos; (header: %4)</source>
+        <translation>%1:%2 : colonne &apos;%3&apos; manquante (en-tête : %4)</translation>
+    </message>
+    <message>
+        <source>%1:%2: expected %3 fields as in the header, found %4</source>
+        <translation>%1:%2 : %3 champs attendus comme dans l’en-tête, %4 trouvés</translation>
+    </message>
+    <message>
+        <source>%1:%2: column &apos;%3&apos;: &apos;%4&apos; is not a number</source>
+        <translation>%1:%2 : colonne &apos;%3&apos; : &apos;%4&apos; n’est pas un nombre</translation>
+    </message>
+    <message>
+        <source>%1: no epoch rows after the header</source>
+        <translation>%1 : aucune ligne d’époque après l’en-tête</translation>
+    </message>
+    <message>
+        <source>%1: cannot read: %2</source>
+        <translation>%1 : lecture impossible : %2</translation>
+    </message>
+    <message>
+        <source>Training history</source>
+        <translation>Historique d’entraînement</translation>
+    </message>
+    <message>
+        <source>epoch %1</source>
+        <translation>époque %1</translation>
+    </message>
+    <message>
+        <source>epochs %1–%2</source>
+        <translation>époques %1–%2</translation>
+    </message>
+    <message>
+        <source>best validation loss (full) %1 at epoch %2</source>
+        <translation>meilleure perte de validation (full) %1 à l’époque %2</translation>
+    </message>
+    <message>
+        <source>max |full − stream| %1</source>
+        <translation>max |full − stream| %1</translation>
+    </message>
+    <message>
+        <source>%1 samples/s</source>
+        <translation>%1 échantillons/s</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>époque</translation>
+    </message>
+    <message>
+        <source>loss (log scale)</source>
+        <translation>perte (échelle log)</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>taux d’apprentissage</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>entraînement</translation>
+    </message>
+    <message>
+        <source>validation, full</source>
+        <translation>validation, full</translation>
+    </message>
+    <message>
+        <source>validation, stream (KV cache)</source>
+        <translation>validation, stream (cache KV)</translation>
+    </message>
+    <message>
+        <source>best epoch (full)</source>
+        <translation>meilleure époque (full)</translation>
+    </message>
+    <message>
+        <source>%1: cannot write PNG</source>
+        <translation>%1 : impossible d’écrire le PNG</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>crosshair</source>
@@ -763,7 +850,7 @@ haute dose rel. moyen %3 %</translation>
     </message>
     <message>
         <source>Could not export %1</source>
-        <translation>Impossible d'exporter %1</translation>
+        <translation>Impossible d&apos;exporter %1</translation>
     </message>
     <message>
         <source>Report written to %1</source>
@@ -771,7 +858,7 @@ haute dose rel. moyen %3 %</translation>
     </message>
     <message>
         <source>Speedup from back-to-back runs on a second session: this setting %1, other cache setting %2 (single runs, not medians).</source>
-        <translation>Accélération mesurée par des exécutions successives dans une seconde session : ce réglage %1, l'autre réglage du cache %2 (exécutions uniques, pas des médianes).</translation>
+        <translation>Accélération mesurée par des exécutions successives dans une seconde session : ce réglage %1, l&apos;autre réglage du cache %2 (exécutions uniques, pas des médianes).</translation>
     </message>
 </context>
 <context>

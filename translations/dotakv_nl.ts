@@ -2,6 +2,93 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="nl_NL">
 <context>
+    <name>HistoryPlot</name>
+    <message>
+        <source>%1: empty file, expected a training history CSV</source>
+        <translation>%1: leeg bestand, trainingsgeschiedenis-CSV verwacht</translation>
+    </message>
+    <message>
+        <source>%1:%2: duplicate column &apos;%3&apos;</source>
+        <translation>%1:%2: dubbele kolom &apos;%3&apos;</translation>
+    </message>
+    <message>
+        <source>%1:%2: missing column &apos;%3&apos; (header: %4)</source>
+        <translation>%1:%2: kolom &apos;%3&apos; ontbreekt (kopregel: %4)</translation>
+    </message>
+    <message>
+        <source>%1:%2: expected %3 fields as in the header, found %4</source>
+        <translation>%1:%2: %3 velden verwacht zoals in de kopregel, %4 gevonden</translation>
+    </message>
+    <message>
+        <source>%1:%2: column &apos;%3&apos;: &apos;%4&apos; is not a number</source>
+        <translation>%1:%2: kolom &apos;%3&apos;: &apos;%4&apos; is geen getal</translation>
+    </message>
+    <message>
+        <source>%1: no epoch rows after the header</source>
+        <translation>%1: geen epochregels na de kopregel</translation>
+    </message>
+    <message>
+        <source>%1: cannot read: %2</source>
+        <translation>%1: kan niet lezen: %2</translation>
+    </message>
+    <message>
+        <source>Training history</source>
+        <translation>Trainingsgeschiedenis</translation>
+    </message>
+    <message>
+        <source>epoch %1</source>
+        <translation>epoch %1</translation>
+    </message>
+    <message>
+        <source>epochs %1–%2</source>
+        <translation>epochs %1–%2</translation>
+    </message>
+    <message>
+        <source>best validation loss (full) %1 at epoch %2</source>
+        <translation>beste validatieverlies (full) %1 in epoch %2</translation>
+    </message>
+    <message>
+        <source>max |full − stream| %1</source>
+        <translation>max |full − stream| %1</translation>
+    </message>
+    <message>
+        <source>%1 samples/s</source>
+        <translation>%1 samples/s</translation>
+    </message>
+    <message>
+        <source>epoch</source>
+        <translation>epoch</translation>
+    </message>
+    <message>
+        <source>loss (log scale)</source>
+        <translation>verlies (log-schaal)</translation>
+    </message>
+    <message>
+        <source>learning rate</source>
+        <translation>leersnelheid</translation>
+    </message>
+    <message>
+        <source>train</source>
+        <translation>training</translation>
+    </message>
+    <message>
+        <source>validation, full</source>
+        <translation>validatie, full</translation>
+    </message>
+    <message>
+        <source>validation, stream (KV cache)</source>
+        <translation>validatie, stream (KV-cache)</translation>
+    </message>
+    <message>
+        <source>best epoch (full)</source>
+        <translation>beste epoch (full)</translation>
+    </message>
+    <message>
+        <source>%1: cannot write PNG</source>
+        <translation>%1: kan PNG niet schrijven</translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
         <source>crosshair</source>
