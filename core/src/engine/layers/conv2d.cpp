@@ -1,27 +1,18 @@
 #include "dotakv/layers/conv2d.hpp"
 
-// GCC 12 reports a false -Wmaybe-uninitialized inside Eigen's AVX-512 transpose intrinsics.
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <Eigen/Core>
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
 #include <vector>
 
+#include "train_scratch.hpp"
+
 namespace dotakv::layers {
 
 namespace {
 
-template <class T>
-using RowMat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
-// Per-thread scratch, grown on demand and reused across calls.
-template <class T, int Slot>
-T* scratch(std::size_t n) {
-  thread_local std::vector<T> buf;
-  if (buf.size() < n) buf.resize(n);
-  return buf.data();
-}
+using detail::RowMat;
+using detail::scratch;
 
 // Zero-padded copy of one image: xp [(H + 2p), (W + 2p), Cin], p = (K - 1) / 2.
 template <class T>
@@ -69,18 +60,11 @@ void col2im(const T* col, int h, int w, int cin, int k, T* dxp, T* dx) {
 
 }  // namespace
 
-// Images per GEMM block: the im2col buffer of a block holds about 64K scalars (256 KB in float).
-inline int block_images(int n, std::size_t per_image) {
-  constexpr std::size_t cap = std::size_t(1) << 16;  // larger blocks leave L2 (measured slower)
-  return int(std::clamp<std::size_t>(cap / std::max<std::size_t>(per_image, 1), 1,
-                                     std::size_t(std::max(n, 1))));
-}
-
 template <class T>
 void conv2d_same_forward(const T* x, int n, int h, int w, int cin, const T* kernel, const T* bias,
                          int k, int cout, T* y) {
   const int hw = h * w, kkc = k * k * cin;
-  const int nb = block_images(n, std::size_t(hw) * kkc);
+  const int nb = detail::block_images(n, std::size_t(hw) * kkc);
   T* col = scratch<T, 0>(std::size_t(nb) * hw * kkc);
   const int p = (k - 1) / 2;
   T* xp = scratch<T, 2>(std::size_t(h + 2 * p) * (w + 2 * p) * cin);
@@ -102,7 +86,7 @@ template <class T>
 void conv2d_same_backward(const T* x, int n, int h, int w, int cin, const T* kernel, int k,
                           int cout, const T* dy, T* dx, T* dkernel, T* dbias) {
   const int hw = h * w, kkc = k * k * cin;
-  const int nb = block_images(n, std::size_t(hw) * kkc);
+  const int nb = detail::block_images(n, std::size_t(hw) * kkc);
   T* col = scratch<T, 0>(std::size_t(nb) * hw * kkc);
   T* dcol = scratch<T, 1>(std::size_t(nb) * hw * kkc);
   const int p = (k - 1) / 2;

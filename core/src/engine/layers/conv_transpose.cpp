@@ -1,25 +1,17 @@
 #include "dotakv/layers/conv_transpose.hpp"
 
-// GCC 12 reports a false -Wmaybe-uninitialized inside Eigen's AVX-512 transpose intrinsics.
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <Eigen/Core>
 #include <algorithm>
 #include <cstddef>
 #include <vector>
+
+#include "train_scratch.hpp"
 
 namespace dotakv::layers {
 
 namespace {
 
-template <class T>
-using RowMat = Eigen::Matrix<T, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
-
-template <class T, int Slot>
-T* scratch(std::size_t n) {
-  thread_local std::vector<T> buf;
-  if (buf.size() < n) buf.resize(n);
-  return buf.data();
-}
+using detail::RowMat;
+using detail::scratch;
 
 // col [H*W, K*K*Cout], column (kr*K + kc)*Cout + o, belongs to output pixel (2r+kr-pb, 2c+kc-pb).
 // Calls f(col entry pointer, output pixel pointer or nullptr when out of range) per (r, c, kr, kc).
@@ -44,19 +36,12 @@ void for_each_tap(T* col, int h, int w, int cout, int k, Y* y, F f) {
 
 }  // namespace
 
-// Images per GEMM block: the column buffer of a block holds about 64K scalars (256 KB in float).
-inline int block_images(int n, std::size_t per_image) {
-  constexpr std::size_t cap = std::size_t(1) << 16;  // larger blocks leave L2 (measured slower)
-  return int(std::clamp<std::size_t>(cap / std::max<std::size_t>(per_image, 1), 1,
-                                     std::size_t(std::max(n, 1))));
-}
-
 template <class T>
 void conv_transpose2_forward(const T* x, int n, int h, int w, int cin, const T* kernel, int k,
                              int cout, T* y) {
   const int hw = h * w, kko = k * k * cout;
   const std::size_t ysz = std::size_t(4) * hw * cout;
-  const int nb = block_images(n, std::size_t(hw) * kko);
+  const int nb = detail::block_images(n, std::size_t(hw) * kko);
   T* col = scratch<T, 0>(std::size_t(nb) * hw * kko);
   Eigen::Map<const RowMat<T>> K(kernel, kko, cin);
   for (int b0 = 0; b0 < n; b0 += nb) {
@@ -81,7 +66,7 @@ void conv_transpose2_backward(const T* x, int n, int h, int w, int cin, const T*
                               int cout, const T* dy, T* dx, T* dkernel) {
   const int hw = h * w, kko = k * k * cout;
   const std::size_t ysz = std::size_t(4) * hw * cout;
-  const int nb = block_images(n, std::size_t(hw) * kko);
+  const int nb = detail::block_images(n, std::size_t(hw) * kko);
   T* dcol = scratch<T, 1>(std::size_t(nb) * hw * kko);
   Eigen::Map<const RowMat<T>> K(kernel, kko, cin);
   for (int b0 = 0; b0 < n; b0 += nb) {
