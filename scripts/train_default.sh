@@ -2,13 +2,13 @@
 # Reproduces the shipped default model resources/models/dotakv-c16.h5 (model card:
 # resources/models/README.md). Every stage is resumable: re-run the script after an interruption.
 # Data, checkpoints and evaluations live outside the repository, in $DOTAKV_CACHE
-# (default ~/.cache/dotakv). EPOCHS (default 24) is the total number of epochs of the run.
+# (default ~/.cache/dotakv). EPOCHS (default 13) is the total number of epochs of the run.
 #   bash scripts/train_default.sh            # dataset -> test set -> train/resume -> evaluate -> ship
 #   SHIP=0 bash scripts/train_default.sh     # everything but copying the model into resources/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE=${DOTAKV_CACHE:-$HOME/.cache/dotakv}
-EPOCHS=${EPOCHS:-24}
+EPOCHS=${EPOCHS:-13}
 SHIP=${SHIP:-1}
 BIN=build/release/bin
 cmake --preset release >/dev/null
@@ -23,8 +23,9 @@ RUN="$CACHE/run_c16"
 resume=()
 [[ -f $RUN/last.h5 ]] && resume=(--resume)
 $BIN/dotakv train --data "$CACHE/train_5000.h5" --config resources/models/dotakv-c16.json \
-  --out "$RUN" --epochs "$EPOCHS" --batch 8 --optimizer lamb --lr 2e-3 --warmup 100 \
-  --schedule step --step-epochs 4 --gamma 0.5 --weight-decay 1e-3 --max-val 100 --seed 1 \
+  --out "$RUN" --epochs "$EPOCHS" --batch 8 --optimizer adamw --adam-eps 1e-12 --lr 1e-3 \
+  --warmup 100 --schedule step --step-epochs 4 --gamma 0.5 --weight-decay 1e-4 --max-val 100 \
+  --seed 1 \
   "${resume[@]}"
 $BIN/dotakv-report --history "$RUN/history.csv" --png "$RUN/history.png" --title "dotakv-c16 training"
 $BIN/dotakv evaluate --model "$RUN/model.h5" --data "$CACHE/test_250.h5" --quiet \

@@ -16,8 +16,8 @@ struct TrainArgs {
   int epochs = 12, batch = 8, step_epochs = 4, max_samples = 0, threads = 0, stream_chunk = 1,
       max_val = 0;
   long long warmup = 0;
-  double lr = 1e-3, weight_decay = 1e-3, gamma = 0.5, clip = 1.0, val_fraction = 0.05, alpha = 0.0,
-         min_lr = 0.0;
+  double lr = 1e-3, weight_decay = 1e-3, adam_eps = 1e-12, gamma = 0.5, clip = 1.0,
+         val_fraction = 0.05, alpha = 0.0, min_lr = 0.0;
   uint64_t seed = 1;
   bool resume = false, no_augment = false, json = false, quiet = false;
 };
@@ -35,6 +35,8 @@ void setup_train(CLI::App& app) {
   cmd->add_option("--lr", a->lr, "Base learning rate")->capture_default_str();
   cmd->add_option("--optimizer", a->optimizer, "lamb | adamw")->capture_default_str();
   cmd->add_option("--weight-decay", a->weight_decay, "Decoupled weight decay")
+      ->capture_default_str();
+  cmd->add_option("--adam-eps", a->adam_eps, "Adam/LAMB epsilon (gradients are O(1e-9..1e-6))")
       ->capture_default_str();
   cmd->add_option("--schedule", a->schedule, "step | cosine | constant")->capture_default_str();
   cmd->add_option("--step-epochs", a->step_epochs, "step: epochs per decay")->capture_default_str();
@@ -70,6 +72,7 @@ void setup_train(CLI::App& app) {
     if (o.optimizer != "lamb" && o.optimizer != "adamw")
       throw dotakv::ConfigError("--optimizer: expected lamb or adamw, found '" + o.optimizer + "'");
     o.weight_decay = float(a->weight_decay);
+    o.adam_eps = float(a->adam_eps);
     o.schedule.base_lr = a->lr;
     if (a->schedule == "step")
       o.schedule.kind = tr::ScheduleKind::Step;

@@ -31,6 +31,7 @@ nlohmann::json TrainOptions::to_json() const {
           {"batch", batch},
           {"optimizer", optimizer},
           {"weight_decay", weight_decay},
+          {"adam_eps", adam_eps},
           {"lr", schedule.base_lr},
           {"schedule", schedule.kind == ScheduleKind::Step     ? "step"
                        : schedule.kind == ScheduleKind::Cosine ? "cosine"
@@ -335,6 +336,7 @@ std::string fmt_duration(double s) {
 std::unique_ptr<Optimizer> make_optimizer(const TrainOptions& o) {
   AdamConfig ac;
   ac.weight_decay = o.weight_decay;
+  ac.eps = o.adam_eps;
   if (o.optimizer == "lamb") return std::make_unique<Lamb>(ac);
   if (o.optimizer == "adamw") return std::make_unique<AdamW>(ac);
   throw ConfigError("optimizer: expected lamb|adamw, found '" + o.optimizer + "'");

@@ -56,6 +56,10 @@ struct TrainOptions {
   int batch = 8;                   // samples per step
   std::string optimizer = "lamb";  // lamb | adamw
   float weight_decay = 1e-3f;
+  // Adam/LAMB epsilon. The loss is a mean over ~1e5 voxels of O(1e-2) residuals, so gradients are
+  // O(1e-9..1e-6): an epsilon of 1e-6 (the optimizers' default) would swamp them, freezing most
+  // tensors (and, in LAMB, leaving only the decay term: a shrink by (1 - lr) per step).
+  float adam_eps = 1e-12f;
   ScheduleConfig schedule{};  // base_lr 1e-3, halved every 4 epochs (DoTA)
   double clip_norm = 1.0;     // global-norm clipping; 0 disables
   LossKind loss = LossKind::mse;
