@@ -312,6 +312,21 @@ class TestTrainGraph : public QObject {
     QVERIFY_THROWS_EXCEPTION(ConfigError, run(o));
   }
 
+  // --kinds keeps only samples of the given phantom kinds (a water-only curriculum stage).
+  void kindFilter() {
+    auto o = tiny_options("kinds");
+    o.epochs = 1;
+    o.kinds = {"water"};
+    int water = 0;
+    for (int i = 0; i < 12; ++i)
+      water += physics::read_dataset_sample(data_, i).doses.at("mc").attributes["kind"] == "water";
+    QVERIFY(water >= 2 && water < 12);
+    const auto r = run(o);
+    QCOMPARE(r.n_train + r.n_val, water);
+    o.kinds = {"no-such-kind"};
+    QVERIFY_THROWS_EXCEPTION(ValueError, run(o));
+  }
+
   // Weights so large that the forward overflows: training stops with TrainingDiverged at the
   // first step and the checkpoint of an earlier run in the same directory is untouched.
   void divergingRunStopsAndKeepsCheckpoint() {

@@ -45,6 +45,7 @@ nlohmann::json TrainOptions::to_json() const {
           {"seed", seed},
           {"val_fraction", val_fraction},
           {"max_samples", max_samples},
+          {"kinds", kinds},
           {"augment", augment},
           {"threads", threads},
           {"stream_chunk", stream_chunk}};
@@ -247,19 +248,21 @@ Data load_data(const TrainOptions& o, const Model& like, Progress* progress) {
                       "y_max > 0; found x_min " +
                       std::to_string(i.x_min) + ", x_max " + std::to_string(i.x_max) + ", y_max " +
                       std::to_string(i.y_max) + ")");
-  d.n = o.max_samples > 0 ? std::min(o.max_samples, i.n) : i.n;
-  if (d.n < 2) throw ValueError(o.data + ": need at least 2 samples, found " + std::to_string(d.n));
+  const int scan = o.max_samples > 0 ? std::min(o.max_samples, i.n) : i.n;
   const auto& c = like.config();
   d.S = c.num_slices, d.H = c.rows(), d.W = c.cols();
-  d.x.resize(std::size_t(d.n) * d.voxels());
-  d.y.resize(d.x.size());
-  d.e.resize(std::size_t(d.n));
-  for (int s = 0; s < d.n; ++s) {
-    if (progress) progress->report(s, d.n, "loading " + o.data);
+  for (int s = 0; s < scan; ++s) {
+    if (progress) progress->report(s, scan, "loading " + o.data);
     Case cs = physics::read_dataset_sample(o.data, s, true);
     auto it = cs.doses.find("mc");
     if (it == cs.doses.end())
       throw FormatError(o.data + ": sample " + std::to_string(s) + " has no dose");
+    if (!o.kinds.empty()) {
+      const auto& a = it->second.attributes;
+      const std::string kind =
+          a.contains("kind") && a["kind"].is_string() ? a["kind"].get<std::string>() : "";
+      if (std::find(o.kinds.begin(), o.kinds.end(), kind) == o.kinds.end()) continue;
+    }
     const Volume& dose = it->second.volume;
     if (cs.ct.slices != d.S || cs.ct.rows != d.H || cs.ct.cols != d.W || !dose.same_grid(cs.ct))
       throw ShapeError(o.data + ": sample " + std::to_string(s) + ": expected grid " +
@@ -270,9 +273,12 @@ Data load_data(const TrainOptions& o, const Model& like, Progress* progress) {
     if (!std::isfinite(E) || E < sc.energy_min_mev || E > sc.energy_max_mev)
       throw ValueError(o.data + ": sample " + std::to_string(s) + ": energy " + std::to_string(E) +
                        " MeV outside the model range");
-    d.e[std::size_t(s)] = like.scale_energy(E);
-    float* xs = &d.x[std::size_t(s) * d.voxels()];
-    float* ys = &d.y[std::size_t(s) * d.voxels()];
+    d.e.push_back(like.scale_energy(E));
+    d.x.resize(d.x.size() + d.voxels());
+    d.y.resize(d.y.size() + d.voxels());
+    float* xs = &d.x[std::size_t(d.n) * d.voxels()];
+    float* ys = &d.y[std::size_t(d.n) * d.voxels()];
+    ++d.n;
     for (std::size_t v = 0; v < d.voxels(); ++v) {
       xs[v] = like.scale_ct(cs.ct.data[v]);
       ys[v] = float(dose.data[v] / i.y_max);
@@ -281,6 +287,9 @@ Data load_data(const TrainOptions& o, const Model& like, Progress* progress) {
                          ": non-finite CT or dose at voxel " + std::to_string(v));
     }
   }
+  if (d.n < 2)
+    throw ValueError(o.data + ": need at least 2 samples (of the selected kinds), found " +
+                     std::to_string(d.n));
   return d;
 }
 

@@ -67,6 +67,9 @@ struct TrainOptions {
   std::uint64_t seed = 1;  // split, shuffling, augmentation and initial weights
   double val_fraction = 0.05;
   int max_samples = 0;  // use only the first N samples of the dataset (0: all)
+  // Use only samples of these phantom kinds ("water", "slab", "lateral", "random"; empty: all).
+  // A water-only stage teaches the energy dependence first (the only thing that varies there).
+  std::vector<std::string> kinds;
   bool augment = true;  // random 90-degree lateral rotations
   bool resume = false;
   int threads = 0;           // 0: all cores
