@@ -327,6 +327,22 @@ class TestTrainGraph : public QObject {
     QVERIFY_THROWS_EXCEPTION(ValueError, run(o));
   }
 
+  // --freeze keeps a tensor exactly as initialised while the others train.
+  void freezeKeepsTensor() {
+    auto o = tiny_options("freeze");
+    o.epochs = 1;
+    o.frozen = {"transformer_0/attention/query/kernel"};
+    run(o);
+    const auto init = ParamSet<float>::from_model(Model::random(tiny_config(), o.seed));
+    const auto trained = ParamSet<float>::from_model(Model::load(o.out_dir + "/last.h5"));
+    const auto q = init.index("transformer_0/attention/query/kernel");
+    QVERIFY(trained.values[q] == init.values[q]);
+    const auto v = init.index("transformer_0/attention/value/kernel");
+    QVERIFY(trained.values[v] != init.values[v]);
+    o.frozen = {"no/such/tensor"};
+    QVERIFY_THROWS_EXCEPTION(ValueError, run(o));
+  }
+
   // Weights so large that the forward overflows: training stops with TrainingDiverged at the
   // first step and the checkpoint of an earlier run in the same directory is untouched.
   void divergingRunStopsAndKeepsCheckpoint() {

@@ -46,6 +46,7 @@ nlohmann::json TrainOptions::to_json() const {
           {"val_fraction", val_fraction},
           {"max_samples", max_samples},
           {"kinds", kinds},
+          {"frozen", frozen},
           {"augment", augment},
           {"threads", threads},
           {"stream_chunk", stream_chunk}};
@@ -427,6 +428,8 @@ TrainResult train(const TrainOptions& o, Progress* progress,
   auto params = ParamSet<float>::from_model(*like);
   auto grads = params.zeros_like();
   const ParamList plist = param_list(params, grads);
+  std::vector<std::size_t> frozen_idx;
+  for (const auto& f : o.frozen) frozen_idx.push_back(params.index(f));
   auto opt = make_optimizer(o);
   TrainResult res;
   res.n_train = int(train_idx.size());

@@ -70,6 +70,9 @@ struct TrainOptions {
   // Use only samples of these phantom kinds ("water", "slab", "lateral", "random"; empty: all).
   // A water-only stage teaches the energy dependence first (the only thing that varies there).
   std::vector<std::string> kinds;
+  // Tensors kept fixed (their gradients are zeroed before every step), e.g.
+  // "transformer_0/attention/query/kernel" kept at zero makes attention a causal running mean.
+  std::vector<std::string> frozen;
   bool augment = true;  // random 90-degree lateral rotations
   bool resume = false;
   int threads = 0;           // 0: all cores
