@@ -487,6 +487,8 @@ TrainResult train(const TrainOptions& o, Progress* progress,
       }
       const double loss =
           loss_and_gradients(graph, params, batch, o.loss, o.loss_alpha, grads, scratch);
+      for (std::size_t fi : frozen_idx)
+        std::fill(grads.values[fi].begin(), grads.values[fi].end(), 0.f);
       const double gnorm =
           o.clip_norm > 0 ? clip_grad_norm(plist, o.clip_norm) : global_grad_norm(plist);
       if (!std::isfinite(loss) || !std::isfinite(gnorm))
