@@ -427,9 +427,12 @@ TrainResult train(const TrainOptions& o, Progress* progress,
   Graph<float> graph(o.config);
   auto params = ParamSet<float>::from_model(*like);
   auto grads = params.zeros_like();
-  const ParamList plist = param_list(params, grads);
-  std::vector<std::size_t> frozen_idx;
-  for (const auto& f : o.frozen) frozen_idx.push_back(params.index(f));
+  ParamList plist = param_list(params, grads);
+  std::vector<std::size_t> frozen_idx;  // zero gradient and no decay: Adam leaves them exact
+  for (const auto& f : o.frozen) {
+    frozen_idx.push_back(params.index(f));
+    plist[frozen_idx.back()].decay = false;
+  }
   auto opt = make_optimizer(o);
   TrainResult res;
   res.n_train = int(train_idx.size());
