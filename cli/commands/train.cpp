@@ -11,7 +11,7 @@
 namespace {
 
 struct TrainArgs {
-  std::string kinds, frozen;
+  std::string kinds, frozen, zeroed;
   std::string data, config = "compact", out, optimizer = "lamb", schedule = "step", loss = "mse",
                     init;
   int epochs = 12, batch = 8, step_epochs = 4, max_samples = 0, threads = 0, stream_chunk = 1,
@@ -58,6 +58,7 @@ void setup_train(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--kinds", a->kinds, "Only these phantom kinds, e.g. water (default: all)");
   cmd->add_option("--freeze", a->frozen, "Comma-separated tensor names kept fixed");
+  cmd->add_option("--zero", a->zeroed, "Comma-separated tensor names set to 0 before training");
   cmd->add_option("--init", a->init, "Start from these weights instead of random init");
   cmd->add_flag("--no-augment", a->no_augment, "No 90-degree lateral rotations");
   cmd->add_option("--threads", a->threads, "Threads (0: all cores)")->capture_default_str();
@@ -109,6 +110,7 @@ void setup_train(CLI::App& app) {
     o.init_weights = a->init;
     if (!a->kinds.empty()) o.kinds = dotakv::cli::parse_string_list(a->kinds);
     if (!a->frozen.empty()) o.frozen = dotakv::cli::parse_string_list(a->frozen);
+    if (!a->zeroed.empty()) o.zeroed = dotakv::cli::parse_string_list(a->zeroed);
     const auto r = tr::train(o, nullptr, [a](const std::string& line) {
       if (a->quiet) return;
       std::fputs(line.c_str(), stderr);

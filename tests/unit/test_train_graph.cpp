@@ -339,7 +339,16 @@ class TestTrainGraph : public QObject {
     QVERIFY(trained.values[q] == init.values[q]);
     const auto v = init.index("transformer_0/attention/value/kernel");
     QVERIFY(trained.values[v] != init.values[v]);
+    // --zero + --freeze: the query kernel stays exactly zero (uniform causal attention)
+    o.zeroed = o.frozen;
+    o.out_dir = path("freeze_zero");
+    run(o);
+    const auto z = ParamSet<float>::from_model(Model::load(o.out_dir + "/last.h5"));
+    QVERIFY(std::all_of(z.values[q].begin(), z.values[q].end(), [](float x) { return x == 0.f; }));
     o.frozen = {"no/such/tensor"};
+    QVERIFY_THROWS_EXCEPTION(ValueError, run(o));
+    o.frozen.clear();
+    o.zeroed = {"no/such/tensor"};
     QVERIFY_THROWS_EXCEPTION(ValueError, run(o));
   }
 

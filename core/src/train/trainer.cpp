@@ -47,6 +47,7 @@ nlohmann::json TrainOptions::to_json() const {
           {"max_samples", max_samples},
           {"kinds", kinds},
           {"frozen", frozen},
+          {"zeroed", zeroed},
           {"augment", augment},
           {"threads", threads},
           {"stream_chunk", stream_chunk}};
@@ -406,7 +407,19 @@ TrainResult train(const TrainOptions& o, Progress* progress,
     sc.ct_max_hu = info.x_max;
     sc.dose_scale = info.y_max;
   }
-  auto like = std::make_shared<Model>(start->config(), start->weights(), sc);
+  ModelWeights start_weights = start->weights();
+  if (!o.resume && !o.zeroed.empty()) {
+    std::vector<std::string> left = o.zeroed;
+    Model::for_each_tensor(o.config, start_weights,
+                           [&](const std::string& name, const std::vector<long long>&, Tensor& t) {
+                             auto it = std::find(left.begin(), left.end(), name);
+                             if (it == left.end()) return;
+                             std::fill(t.data.begin(), t.data.end(), 0.f);
+                             left.erase(it);
+                           });
+    if (!left.empty()) throw ValueError("--zero: no tensor named '" + left.front() + "'");
+  }
+  auto like = std::make_shared<Model>(start->config(), std::move(start_weights), sc);
   like->set_description("trained by dotakv train on " + o.data);
   Data d = load_data(o, *like, progress);
   if (o.resume &&

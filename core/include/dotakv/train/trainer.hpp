@@ -73,6 +73,9 @@ struct TrainOptions {
   // Tensors kept fixed (their gradients are zeroed before every step), e.g.
   // "transformer_0/attention/query/kernel" kept at zero makes attention a causal running mean.
   std::vector<std::string> frozen;
+  // Tensors set to zero before training starts (not on resume); with `frozen`, a zero query
+  // kernel turns attention into a causal running mean (see docs/training.md).
+  std::vector<std::string> zeroed;
   bool augment = true;  // random 90-degree lateral rotations
   bool resume = false;
   int threads = 0;           // 0: all cores
