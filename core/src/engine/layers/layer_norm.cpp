@@ -6,20 +6,18 @@
 
 namespace dotakv::layers {
 
+template <class T>
+void layer_norm_forward(const T* x, int rows, int d, const T* gamma, const T* beta, T eps, T* y,
+                        T* mean, T* rstd);
+
+// The inference form: the training forward row by row (same arithmetic), OpenMP over rows.
 void layer_norm(const float* x, int rows, int d, const float* gamma, const float* beta, float eps,
                 float* y) {
 #pragma omp parallel for schedule(static) if (rows > 8)
   for (int r = 0; r < rows; ++r) {
-    const float* xr = x + std::size_t(r) * d;
-    float* yr = y + std::size_t(r) * d;
-    double s = 0;
-    for (int i = 0; i < d; ++i) s += xr[i];
-    const double mean = s / d;
-    double v = 0;
-    for (int i = 0; i < d; ++i) v += (xr[i] - mean) * (xr[i] - mean);
-    const float inv = float(1.0 / std::sqrt(v / d + eps));
-    const float m = float(mean);
-    for (int i = 0; i < d; ++i) yr[i] = (xr[i] - m) * inv * gamma[i] + beta[i];
+    float mean, rstd;
+    layer_norm_forward(x + std::size_t(r) * d, 1, d, gamma, beta, eps, y + std::size_t(r) * d,
+                       &mean, &rstd);
   }
 }
 
