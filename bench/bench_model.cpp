@@ -9,6 +9,7 @@
 
 #include <random>
 
+#include "dotakv/kernels.hpp"
 #include "dotakv/machine_ceilings.hpp"
 #include "dotakv/session.hpp"
 #include "dotakv/train/graph.hpp"
@@ -111,7 +112,12 @@ static void BM_TrainStep(benchmark::State& st) {
   using namespace dotakv::train;
   const Model m = Model::random(ModelConfig::preset(st.range(0) == 0 ? "compact" : "full"), 1);
   const ModelConfig& c = m.config();
-  const Graph<float> g(c);
+  const auto prec = st.range(2) == 1 ? ComputePrecision::bf16 : ComputePrecision::fp32;
+  if (prec == ComputePrecision::bf16 && !dotakv::kernels::bf16_supported()) {
+    st.SkipWithError("no bf16 kernels on this CPU");
+    return;
+  }
+  const Graph<float> g(c, prec);
   ParamSet<float> params = ParamSet<float>::from_model(m);
   ParamSet<float> grads = params.zeros_like();
   const ParamList pl = param_list(params, grads);
@@ -143,14 +149,19 @@ static void BM_TrainStep(benchmark::State& st) {
   st.counters["samples_per_s"] =
       benchmark::Counter(double(st.iterations()) * B, benchmark::Counter::kIsRate);
 }
+// args: config (0 compact, 1 full), batch, precision (0 fp32, 1 bf16 mixed)
 BENCHMARK(BM_TrainStep)
-    ->Args({0, 8})
+    ->ArgNames({"full", "batch", "bf16"})
+    ->Args({0, 8, 0})
+    ->Args({0, 8, 1})
     ->Iterations(3)
     ->Unit(benchmark::kMillisecond)
     ->MeasureProcessCPUTime()
     ->UseRealTime();
 BENCHMARK(BM_TrainStep)
-    ->Args({1, 2})
+    ->ArgNames({"full", "batch", "bf16"})
+    ->Args({1, 2, 0})
+    ->Args({1, 2, 1})
     ->Iterations(2)
     ->Unit(benchmark::kMillisecond)
     ->MeasureProcessCPUTime()

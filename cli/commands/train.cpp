@@ -13,7 +13,7 @@ namespace {
 struct TrainArgs {
   std::string kinds, frozen, zeroed;
   std::string data, config = "compact", out, optimizer = "lamb", schedule = "step", loss = "mse",
-                    init;
+                    init, precision = "fp32";
   int epochs = 12, batch = 8, step_epochs = 4, max_samples = 0, threads = 0, stream_chunk = 1,
       max_val = 0;
   long long warmup = 0;
@@ -62,6 +62,9 @@ void setup_train(CLI::App& app) {
   cmd->add_option("--init", a->init, "Start from these weights instead of random init");
   cmd->add_flag("--no-augment", a->no_augment, "No 90-degree lateral rotations");
   cmd->add_option("--threads", a->threads, "Threads (0: all cores)")->capture_default_str();
+  cmd->add_option("--precision", a->precision,
+                  "fp32 | bf16 (bf16 convolutions/matmuls, fp32 accumulation and master weights)")
+      ->capture_default_str();
   cmd->add_flag("--json", a->json, "Print a JSON summary");
   cmd->add_flag("--quiet", a->quiet, "No progress on stderr");
   cmd->callback([a] {
@@ -107,6 +110,7 @@ void setup_train(CLI::App& app) {
     o.augment = !a->no_augment;
     o.resume = a->resume;
     o.threads = a->threads;
+    o.precision = dotakv::parse_compute_precision(a->precision, "--precision");
     o.init_weights = a->init;
     if (!a->kinds.empty()) o.kinds = dotakv::cli::parse_string_list(a->kinds);
     if (!a->frozen.empty()) o.frozen = dotakv::cli::parse_string_list(a->frozen);

@@ -10,6 +10,7 @@
 #include <numeric>
 #include <random>
 
+#include "dotakv/kernels.hpp"
 #include "dotakv/layers/activation.hpp"
 #include "dotakv/layers/attention.hpp"
 #include "dotakv/layers/conv2d.hpp"
@@ -103,6 +104,89 @@ void grad_check(const std::function<VecD()>& forward, const VecD& R, const std::
                            .arg(err)
                            .arg(mag)
                            .arg(idx.size())));
+  }
+}
+
+VecD to_double(const Vec& v) {
+  return VecD(v.begin(), v.end());
+}
+
+// float (oneDNN, fp32 or bf16) results against the double Eigen kernels on the same inputs,
+// relative to the largest magnitude of the double result.
+void expect_close_d(const Vec& got, const VecD& ref, double rel, const QString& what) {
+  QCOMPARE(got.size(), ref.size());
+  double d = 0, scale = 1e-30;
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    d = std::max(d, std::fabs(double(got[i]) - ref[i]));
+    scale = std::max(scale, std::fabs(ref[i]));
+  }
+  if (!(d <= rel * scale))
+    QFAIL(qPrintable(
+        QString("%1: max diff %2 > %3 * max|ref| %4").arg(what).arg(d).arg(rel).arg(scale)));
+}
+
+// Tolerances of the float kernels against double: fp32 accumulation over up to 800 terms; bf16
+// rounds both operands to 8 significant bits (relative error 2^-9 each), which over a sum of
+// random-sign products gives errors of a few 1e-3 of the largest output.
+double float_tolerance(ComputePrecision p) {
+  return p == ComputePrecision::bf16 ? 1.5e-2 : 2e-5;
+}
+
+// Forward and backward of one conv shape in float vs double; accumulating outputs start from a
+// non-zero value to check that they are added to.
+void check_conv_float_vs_double(bool transposed, int n, int h, int w, int ci, int co, int k,
+                                bool bias, ComputePrecision p) {
+  const int oh = transposed ? 2 * h : h, ow = transposed ? 2 * w : w;
+  const Vec x = rnd(std::size_t(n) * h * w * ci, 61), kr = rnd(std::size_t(k) * k * ci * co, 62),
+            b = rnd(std::size_t(co), 63), dy = rnd(std::size_t(n) * oh * ow * co, 64),
+            dk0 = rnd(kr.size(), 65), db0 = rnd(b.size(), 66);
+  const VecD xd = to_double(x), kd = to_double(kr), bd = to_double(b), dyd = to_double(dy);
+  Vec y(dy.size()), dx(x.size(), 7.f), dk = dk0, db = db0;
+  VecD yd(dy.size()), dxd(x.size()), dkd = to_double(dk0), dbd = to_double(db0);
+  const QString what = QString("%1 %2x%3 %4->%5 k%6 %7")
+                           .arg(transposed ? "conv_transpose" : "conv2d")
+                           .arg(h)
+                           .arg(w)
+                           .arg(ci)
+                           .arg(co)
+                           .arg(k)
+                           .arg(QString::fromStdString(to_string(p)));
+  if (transposed) {
+    conv_transpose2_forward<float>(x.data(), n, h, w, ci, kr.data(), k, co, y.data(), p);
+    conv_transpose2_forward<double>(xd.data(), n, h, w, ci, kd.data(), k, co, yd.data());
+    conv_transpose2_backward<float>(x.data(), n, h, w, ci, kr.data(), k, co, dy.data(), dx.data(),
+                                    dk.data(), p);
+    conv_transpose2_backward<double>(xd.data(), n, h, w, ci, kd.data(), k, co, dyd.data(),
+                                     dxd.data(), dkd.data());
+  } else {
+    conv2d_same_forward<float>(x.data(), n, h, w, ci, kr.data(), bias ? b.data() : nullptr, k, co,
+                               y.data(), p);
+    conv2d_same_forward<double>(xd.data(), n, h, w, ci, kd.data(), bias ? bd.data() : nullptr, k,
+                                co, yd.data());
+    conv2d_same_backward<float>(x.data(), n, h, w, ci, kr.data(), k, co, dy.data(), dx.data(),
+                                dk.data(), bias ? db.data() : nullptr, p);
+    conv2d_same_backward<double>(xd.data(), n, h, w, ci, kd.data(), k, co, dyd.data(), dxd.data(),
+                                 dkd.data(), bias ? dbd.data() : nullptr);
+  }
+  const double tol = float_tolerance(p);
+  expect_close_d(y, yd, tol, what + " forward");
+  expect_close_d(dx, dxd, tol, what + " dx");
+  // the accumulated start value is exact in both; compare the increments
+  VecD inc_d(dk.size());
+  Vec inc(dk.size());
+  for (std::size_t i = 0; i < dk.size(); ++i) {
+    inc[i] = dk[i] - dk0[i];
+    inc_d[i] = dkd[i] - double(dk0[i]);
+  }
+  expect_close_d(inc, inc_d, tol, what + " dkernel (accumulated)");
+  if (bias && !transposed) {
+    Vec bi(db.size());
+    VecD bid(db.size());
+    for (std::size_t i = 0; i < db.size(); ++i) {
+      bi[i] = db[i] - db0[i];
+      bid[i] = dbd[i] - double(db0[i]);
+    }
+    expect_close_d(bi, bid, tol, what + " dbias (accumulated)");
   }
 }
 
@@ -284,6 +368,77 @@ class TestTrainLayers : public QObject {
       for (int i = 0; i < d; ++i)
         QCOMPARE(out[std::size_t(p) * d + i],
                  sl[std::size_t(p - 1) * d + i] + pos[std::size_t(p) * d + i]);
+  }
+
+  // ---------------- float (oneDNN) forward + backward vs double (Eigen) ----------------
+  // The DoTA compact/full shapes (first conv 1 -> C, 32/64 channels on 24x24 and 12x12, the
+  // bottleneck 12 channels on 6x6, the output conv C -> 1 with bias) and odd small ones.
+  void convFloatMatchesDouble_data() {
+    QTest::addColumn<int>("prec");
+    QTest::newRow("fp32") << int(ComputePrecision::fp32);
+    QTest::newRow("bf16") << int(ComputePrecision::bf16);
+  }
+  void convFloatMatchesDouble() {
+    QFETCH(int, prec);
+    const auto p = ComputePrecision(prec);
+    if (p == ComputePrecision::bf16 && !kernels::bf16_supported())
+      QSKIP("oneDNN has no bf16 kernels on this CPU");
+    struct C {
+      bool t;
+      int n, h, w, ci, co, k;
+      bool bias;
+    };
+    for (const C c : {C{false, 3, 24, 24, 1, 32, 5, false}, C{false, 3, 12, 12, 32, 32, 5, false},
+                      C{false, 3, 6, 6, 32, 12, 5, false}, C{false, 2, 24, 24, 32, 1, 5, true},
+                      C{false, 2, 5, 7, 3, 4, 3, true}, C{true, 3, 6, 6, 12, 32, 5, false},
+                      C{true, 3, 12, 12, 32, 32, 5, false}, C{true, 2, 3, 4, 3, 5, 5, false},
+                      C{true, 2, 4, 3, 3, 2, 3, false}})
+      check_conv_float_vs_double(c.t, c.n, c.h, c.w, c.ci, c.co, c.k, c.bias, p);
+  }
+
+  // The 32-channel DoTA convolutions run oneDNN's optimised kernels, not its reference ones.
+  void convTrainingUsesOptimisedKernels() {
+    for (bool t : {false, true}) {
+      const std::string impl =
+          t ? conv_training_impl_info(true, 150, 12, 12, 32, 5, 32, ComputePrecision::fp32)
+            : conv_training_impl_info(false, 150, 12, 12, 32, 5, 32, ComputePrecision::fp32);
+      QVERIFY2(impl.find("ref") == std::string::npos, impl.c_str());
+    }
+  }
+
+  void denseFloatMatchesDouble_data() { convFloatMatchesDouble_data(); }
+  void denseFloatMatchesDouble() {
+    QFETCH(int, prec);
+    const auto p = ComputePrecision(prec);
+    if (p == ComputePrecision::bf16 && !kernels::bf16_supported())
+      QSKIP("oneDNN has no bf16 kernels on this CPU");
+    for (const auto [m, in, out] : {std::tuple{151, 432, 432}, std::tuple{7, 5, 3}}) {
+      const Vec x = rnd(std::size_t(m) * in, 71), w = rnd(std::size_t(in) * out, 72),
+                b = rnd(std::size_t(out), 73), dy = rnd(std::size_t(m) * out, 74),
+                dw0 = rnd(w.size(), 75), db0 = rnd(b.size(), 76);
+      const VecD xd = to_double(x), wd = to_double(w), bd = to_double(b), dyd = to_double(dy);
+      Vec y(dy.size()), dx(x.size()), dw = dw0, db = db0;
+      VecD yd(dy.size()), dxd(x.size()), dwd = to_double(dw0), dbd = to_double(db0);
+      dense_forward<float>(x.data(), m, in, w.data(), b.data(), out, y.data(), p);
+      dense_forward<double>(xd.data(), m, in, wd.data(), bd.data(), out, yd.data());
+      dense_backward<float>(x.data(), m, in, w.data(), out, dy.data(), dx.data(), dw.data(),
+                            db.data(), p);
+      dense_backward<double>(xd.data(), m, in, wd.data(), out, dyd.data(), dxd.data(), dwd.data(),
+                             dbd.data());
+      const double tol = float_tolerance(p);
+      const QString what = QString("dense %1x%2->%3").arg(m).arg(in).arg(out);
+      expect_close_d(y, yd, tol, what + " forward");
+      expect_close_d(dx, dxd, tol, what + " dx");
+      Vec inc(dw.size());
+      VecD inc_d(dw.size());
+      for (std::size_t i = 0; i < dw.size(); ++i) {
+        inc[i] = dw[i] - dw0[i];
+        inc_d[i] = dwd[i] - double(dw0[i]);
+      }
+      expect_close_d(inc, inc_d, tol, what + " dw (accumulated)");
+      for (std::size_t i = 0; i < db.size(); ++i)
+        QVERIFY(std::fabs((db[i] - db0[i]) - (dbd[i] - double(db0[i]))) < 1e-4 * m);
+    }
   }
 
   // ---------------- double gradient checks ----------------

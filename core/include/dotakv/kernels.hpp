@@ -5,6 +5,8 @@
 // weights are stored in bf16, accumulation and outputs stay fp32.
 // Not thread-safe: one instance per Session.
 #pragma once
+#include <cstddef>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -23,6 +25,9 @@ struct Engine {
 
 // Whether oneDNN can run bf16 matmul/conv on this CPU (checked by creating a primitive).
 bool bf16_supported();
+
+// fp32 -> bf16 (round to nearest even, NaN kept quiet), n values; OpenMP-parallel when large.
+void convert_bf16(const float* src, std::uint16_t* dst, std::size_t n);
 
 // 2-D convolution over NHWC images:
 //   transposed = false: Conv2D KxK stride 1 'same' (pad (K-1)/2 each side),

@@ -18,11 +18,12 @@ inline std::uint16_t to_bf16(float f) {
   x += 0x7fffu + ((x >> 16) & 1u);  // round to nearest even
   return std::uint16_t(x >> 16);
 }
+}  // namespace
+
 void convert_bf16(const float* src, std::uint16_t* dst, std::size_t n) {
 #pragma omp parallel for schedule(static) if (n > 65536)
   for (std::size_t i = 0; i < n; ++i) dst[i] = to_bf16(src[i]);
 }
-}  // namespace
 
 bool bf16_supported() {
   static const bool ok = [] {

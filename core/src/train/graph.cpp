@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <type_traits>
 
 #include "dotakv/error.hpp"
 #include "dotakv/layers/activation.hpp"
@@ -126,8 +127,10 @@ void fit(std::vector<T>& v, std::size_t n) {
 }  // namespace
 
 template <class T>
-Graph<T>::Graph(const ModelConfig& cfg) : cfg_(cfg) {
+Graph<T>::Graph(const ModelConfig& cfg, ComputePrecision prec) : cfg_(cfg), prec_(prec) {
   cfg_.validate();
+  if (std::is_same_v<T, double> && prec != ComputePrecision::fp32)
+    throw ValueError("Graph<double>: only fp32 compute exists in double (found bf16)");
 }
 template <class T>
 Graph<T>::~Graph() = default;
@@ -165,21 +168,21 @@ void Graph<T>::forward(const ParamSet<T>& p, const T* x, T e, Workspace<T>& ws, 
   fit(ws.gn_mean[2], S * G3);
   fit(ws.gn_rstd[2], S * G3);
   layers::conv2d_same_forward(ws.x0.data(), S, H, W, 1, P_("encoder/conv1/kernel"),
-                              static_cast<const T*>(nullptr), K, C, ws.a1.data());
+                              static_cast<const T*>(nullptr), K, C, ws.a1.data(), prec_);
   layers::group_norm_forward(ws.a1.data(), S, int(HW), C, G, P_("encoder/gn1/gamma"),
                              P_("encoder/gn1/beta"), eps_gn, ws.g1.data(), ws.gn_mean[0].data(),
                              ws.gn_rstd[0].data());
   layers::maxpool2_forward(ws.g1.data(), S, H, W, C, ws.r1.data(), ws.arg1.data());
   layers::relu_forward(ws.r1.data(), ws.r1.size(), ws.r1.data());
   layers::conv2d_same_forward(ws.r1.data(), S, H / 2, W / 2, C, P_("encoder/conv2/kernel"),
-                              static_cast<const T*>(nullptr), K, C, ws.a2.data());
+                              static_cast<const T*>(nullptr), K, C, ws.a2.data(), prec_);
   layers::group_norm_forward(ws.a2.data(), S, int(HW / 4), C, G, P_("encoder/gn2/gamma"),
                              P_("encoder/gn2/beta"), eps_gn, ws.g2.data(), ws.gn_mean[1].data(),
                              ws.gn_rstd[1].data());
   layers::maxpool2_forward(ws.g2.data(), S, H / 2, W / 2, C, ws.r2.data(), ws.arg2.data());
   layers::relu_forward(ws.r2.data(), ws.r2.size(), ws.r2.data());
   layers::conv2d_same_forward(ws.r2.data(), S, H / 4, W / 4, C, P_("encoder/conv3/kernel"),
-                              static_cast<const T*>(nullptr), K, P, ws.a3.data());
+                              static_cast<const T*>(nullptr), K, P, ws.a3.data(), prec_);
   layers::group_norm_forward(ws.a3.data(), S, int(HW / 16), P, G3, P_("encoder/gn3/gamma"),
                              P_("encoder/gn3/beta"), eps_gn, ws.r3.data(), ws.gn_mean[2].data(),
                              ws.gn_rstd[2].data());
@@ -203,26 +206,26 @@ void Graph<T>::forward(const ParamSet<T>& p, const T* x, T e, Workspace<T>& ws, 
     fit(b.probs, std::size_t(NH) * NT * NT);
     const T* none = nullptr;
     layers::dense_forward(b.h1.data(), NT, D, P_(pre + "attention/query/kernel"), none, NHKD,
-                          b.q.data());
+                          b.q.data(), prec_);
     layers::dense_forward(b.h1.data(), NT, D, P_(pre + "attention/key/kernel"), none, NHKD,
-                          b.k.data());
+                          b.k.data(), prec_);
     layers::dense_forward(b.h1.data(), NT, D, P_(pre + "attention/value/kernel"), none, NHKD,
-                          b.v.data());
+                          b.v.data(), prec_);
     layers::mha_forward(b.q.data(), b.k.data(), b.v.data(), NT, NH, KD, c.causal, b.probs.data(),
                         b.att.data());
     fit(b.x_mid, TD);
     layers::dense_forward(b.att.data(), NT, NHKD, P_(pre + "attention/output/kernel"), none, D,
-                          b.x_mid.data());
+                          b.x_mid.data(), prec_);
     for (std::size_t i = 0; i < TD; ++i) b.x_mid[i] += b.x_in[i];
     fit(b.h2, TD), fit(b.ln2_mean, NT), fit(b.ln2_rstd, NT);
     layers::layer_norm_forward(b.x_mid.data(), NT, D, P_(pre + "ln2/gamma"), P_(pre + "ln2/beta"),
                                eps_ln, b.h2.data(), b.ln2_mean.data(), b.ln2_rstd.data());
     fit(b.f1_pre, TD), fit(b.f1, TD), fit(b.f2_pre, TD);
     layers::dense_forward(b.h2.data(), NT, D, P_(pre + "ffn1/kernel"), P_(pre + "ffn1/bias"), D,
-                          b.f1_pre.data());
+                          b.f1_pre.data(), prec_);
     layers::gelu_forward(b.f1_pre.data(), TD, b.f1.data());
     layers::dense_forward(b.f1.data(), NT, D, P_(pre + "ffn2/kernel"), P_(pre + "ffn2/bias"), D,
-                          b.f2_pre.data());
+                          b.f2_pre.data(), prec_);
     fit(ws.x_out, TD);
     layers::gelu_forward(b.f2_pre.data(), TD, ws.x_out.data());
     for (std::size_t i = 0; i < TD; ++i) ws.x_out[i] += b.x_mid[i];
@@ -235,19 +238,19 @@ void Graph<T>::forward(const ParamSet<T>& p, const T* x, T e, Workspace<T>& ws, 
   fit(ws.d2, S * HW * C), fit(ws.rd2, S * HW * C);
   for (int i = 0; i < 2; ++i) fit(ws.dgn_mean[i], S * G), fit(ws.dgn_rstd[i], S * G);
   layers::conv_transpose2_forward(dec_in, S, H / 4, W / 4, P, P_("decoder/deconv1/kernel"), K, C,
-                                  ws.d1.data());
+                                  ws.d1.data(), prec_);
   layers::group_norm_forward(ws.d1.data(), S, int(HW / 4), C, G, P_("decoder/gn1/gamma"),
                              P_("decoder/gn1/beta"), eps_gn, ws.rd1.data(), ws.dgn_mean[0].data(),
                              ws.dgn_rstd[0].data());
   layers::relu_forward(ws.rd1.data(), ws.rd1.size(), ws.rd1.data());
   layers::conv_transpose2_forward(ws.rd1.data(), S, H / 2, W / 2, C, P_("decoder/deconv2/kernel"),
-                                  K, C, ws.d2.data());
+                                  K, C, ws.d2.data(), prec_);
   layers::group_norm_forward(ws.d2.data(), S, int(HW), C, G, P_("decoder/gn2/gamma"),
                              P_("decoder/gn2/beta"), eps_gn, ws.rd2.data(), ws.dgn_mean[1].data(),
                              ws.dgn_rstd[1].data());
   layers::relu_forward(ws.rd2.data(), ws.rd2.size(), ws.rd2.data());
   layers::conv2d_same_forward(ws.rd2.data(), S, H, W, C, P_("decoder/conv/kernel"),
-                              P_("decoder/conv/bias"), K, 1, out);
+                              P_("decoder/conv/bias"), K, 1, out, prec_);
 }
 
 template <class T>
@@ -267,7 +270,8 @@ void Graph<T>::backward(const ParamSet<T>& p, Workspace<T>& ws, const T* dout,
   fit(ws.gd2, S * HW * C);
   fit(ws.gd2n, S * HW * C);
   layers::conv2d_same_backward(ws.rd2.data(), S, H, W, C, P_("decoder/conv/kernel"), K, 1, dout,
-                               ws.gd2.data(), G_("decoder/conv/kernel"), G_("decoder/conv/bias"));
+                               ws.gd2.data(), G_("decoder/conv/kernel"), G_("decoder/conv/bias"),
+                               prec_);
   layers::relu_backward(ws.rd2.data(), ws.gd2.data(), ws.gd2.size(), ws.gd2.data());
   layers::group_norm_backward(ws.d2.data(), S, int(HW), C, G, P_("decoder/gn2/gamma"),
                               ws.dgn_mean[1].data(), ws.dgn_rstd[1].data(), ws.gd2.data(),
@@ -276,7 +280,7 @@ void Graph<T>::backward(const ParamSet<T>& p, Workspace<T>& ws, const T* dout,
   fit(ws.gd1n, S * HW * C / 4);
   layers::conv_transpose2_backward(ws.rd1.data(), S, H / 2, W / 2, C, P_("decoder/deconv2/kernel"),
                                    K, C, ws.gd2n.data(), ws.gd1.data(),
-                                   G_("decoder/deconv2/kernel"));
+                                   G_("decoder/deconv2/kernel"), prec_);
   layers::relu_backward(ws.rd1.data(), ws.gd1.data(), ws.gd1.size(), ws.gd1.data());
   layers::group_norm_backward(ws.d1.data(), S, int(HW / 4), C, G, P_("decoder/gn1/gamma"),
                               ws.dgn_mean[0].data(), ws.dgn_rstd[0].data(), ws.gd1.data(),
@@ -285,7 +289,7 @@ void Graph<T>::backward(const ParamSet<T>& p, Workspace<T>& ws, const T* dout,
   std::fill(ws.g_x.begin(), ws.g_x.begin() + D, T(0));
   layers::conv_transpose2_backward(ws.x_out.data() + D, S, H / 4, W / 4, P,
                                    P_("decoder/deconv1/kernel"), K, C, ws.gd1n.data(),
-                                   ws.g_x.data() + D, G_("decoder/deconv1/kernel"));
+                                   ws.g_x.data() + D, G_("decoder/deconv1/kernel"), prec_);
   // transformer, last block first; g_x holds dL/d(block output)
   fit(ws.g_h, TD), fit(ws.g_f1, TD), fit(ws.g_f2, TD);
   fit(ws.g_q, TQ), fit(ws.g_k, TQ), fit(ws.g_v, TQ), fit(ws.g_att, TQ);
@@ -295,10 +299,10 @@ void Graph<T>::backward(const ParamSet<T>& p, Workspace<T>& ws, const T* dout,
     // FFN branch: x_out = x_mid + gelu(f2_pre)
     layers::gelu_backward(b.f2_pre.data(), ws.g_x.data(), TD, ws.g_f2.data());
     layers::dense_backward(b.f1.data(), NT, D, P_(pre + "ffn2/kernel"), D, ws.g_f2.data(),
-                           ws.g_f1.data(), G_(pre + "ffn2/kernel"), G_(pre + "ffn2/bias"));
+                           ws.g_f1.data(), G_(pre + "ffn2/kernel"), G_(pre + "ffn2/bias"), prec_);
     layers::gelu_backward(b.f1_pre.data(), ws.g_f1.data(), TD, ws.g_f1.data());
     layers::dense_backward(b.h2.data(), NT, D, P_(pre + "ffn1/kernel"), D, ws.g_f1.data(),
-                           ws.g_h.data(), G_(pre + "ffn1/kernel"), G_(pre + "ffn1/bias"));
+                           ws.g_h.data(), G_(pre + "ffn1/kernel"), G_(pre + "ffn1/bias"), prec_);
     layers::layer_norm_backward(b.x_mid.data(), NT, D, P_(pre + "ln2/gamma"), b.ln2_mean.data(),
                                 b.ln2_rstd.data(), ws.g_h.data(), ws.g_f2.data(),
                                 G_(pre + "ln2/gamma"), G_(pre + "ln2/beta"));
@@ -306,16 +310,19 @@ void Graph<T>::backward(const ParamSet<T>& p, Workspace<T>& ws, const T* dout,
     // attention branch: x_mid = x_in + att Wo
     layers::dense_backward(b.att.data(), NT, NHKD, P_(pre + "attention/output/kernel"), D,
                            ws.g_x.data(), ws.g_att.data(), G_(pre + "attention/output/kernel"),
-                           none);
+                           none, prec_);
     layers::mha_backward(b.q.data(), b.k.data(), b.v.data(), b.probs.data(), ws.g_att.data(), NT,
                          NH, KD, c.causal, ws.g_q.data(), ws.g_k.data(), ws.g_v.data());
     layers::dense_backward(b.h1.data(), NT, D, P_(pre + "attention/query/kernel"), NHKD,
-                           ws.g_q.data(), ws.g_h.data(), G_(pre + "attention/query/kernel"), none);
+                           ws.g_q.data(), ws.g_h.data(), G_(pre + "attention/query/kernel"), none,
+                           prec_);
     layers::dense_backward(b.h1.data(), NT, D, P_(pre + "attention/key/kernel"), NHKD,
-                           ws.g_k.data(), ws.g_f1.data(), G_(pre + "attention/key/kernel"), none);
+                           ws.g_k.data(), ws.g_f1.data(), G_(pre + "attention/key/kernel"), none,
+                           prec_);
     for (std::size_t i = 0; i < TD; ++i) ws.g_h[i] += ws.g_f1[i];
     layers::dense_backward(b.h1.data(), NT, D, P_(pre + "attention/value/kernel"), NHKD,
-                           ws.g_v.data(), ws.g_f1.data(), G_(pre + "attention/value/kernel"), none);
+                           ws.g_v.data(), ws.g_f1.data(), G_(pre + "attention/value/kernel"), none,
+                           prec_);
     for (std::size_t i = 0; i < TD; ++i) ws.g_h[i] += ws.g_f1[i];
     layers::layer_norm_backward(b.x_in.data(), NT, D, P_(pre + "ln1/gamma"), b.ln1_mean.data(),
                                 b.ln1_rstd.data(), ws.g_h.data(), ws.g_f2.data(),
@@ -334,7 +341,8 @@ void Graph<T>::backward(const ParamSet<T>& p, Workspace<T>& ws, const T* dout,
                               ws.ge3.data(), G_("encoder/gn3/gamma"), G_("encoder/gn3/beta"));
   fit(ws.ge2r, S * HW * C / 16);
   layers::conv2d_same_backward(ws.r2.data(), S, H / 4, W / 4, C, P_("encoder/conv3/kernel"), K, P,
-                               ws.ge3.data(), ws.ge2r.data(), G_("encoder/conv3/kernel"), none);
+                               ws.ge3.data(), ws.ge2r.data(), G_("encoder/conv3/kernel"), none,
+                               prec_);
   layers::relu_backward(ws.r2.data(), ws.ge2r.data(), ws.ge2r.size(), ws.ge2r.data());
   fit(ws.ge2, S * HW * C / 4);
   fit(ws.ge2n, S * HW * C / 4);
@@ -344,7 +352,8 @@ void Graph<T>::backward(const ParamSet<T>& p, Workspace<T>& ws, const T* dout,
                               ws.ge2n.data(), G_("encoder/gn2/gamma"), G_("encoder/gn2/beta"));
   fit(ws.ge1r, S * HW * C / 4);
   layers::conv2d_same_backward(ws.r1.data(), S, H / 2, W / 2, C, P_("encoder/conv2/kernel"), K, C,
-                               ws.ge2n.data(), ws.ge1r.data(), G_("encoder/conv2/kernel"), none);
+                               ws.ge2n.data(), ws.ge1r.data(), G_("encoder/conv2/kernel"), none,
+                               prec_);
   layers::relu_backward(ws.r1.data(), ws.ge1r.data(), ws.ge1r.size(), ws.ge1r.data());
   fit(ws.ge1, S * HW * C);
   fit(ws.ge1n, S * HW * C);
@@ -353,7 +362,7 @@ void Graph<T>::backward(const ParamSet<T>& p, Workspace<T>& ws, const T* dout,
                               ws.gn_mean[0].data(), ws.gn_rstd[0].data(), ws.ge1.data(),
                               ws.ge1n.data(), G_("encoder/gn1/gamma"), G_("encoder/gn1/beta"));
   layers::conv2d_same_backward(ws.x0.data(), S, H, W, 1, P_("encoder/conv1/kernel"), K, C,
-                               ws.ge1n.data(), none, G_("encoder/conv1/kernel"), none);
+                               ws.ge1n.data(), none, G_("encoder/conv1/kernel"), none, prec_);
 }
 
 template class Graph<float>;
@@ -381,6 +390,9 @@ double loss_and_gradients(const Graph<float>& g, const ParamSet<float>& p,
 #pragma omp parallel num_threads(nt)
   {
     const int t = omp_get_thread_num();
+    // kernels called from here run on this thread only (oneDNN would otherwise plan for more
+    // threads than a nested region gets, and its multi-threaded reductions would wait forever)
+    omp_set_num_threads(1);
     auto& gt = sc.grads[std::size_t(t)];
     gt.set_zero();
     // static contiguous assignment of samples to threads: deterministic per thread count

@@ -15,6 +15,7 @@
 #include "../physics/rng.hpp"
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/dataset.hpp"
+#include "dotakv/kernels.hpp"
 #include "dotakv/session.hpp"
 #include "dotakv/sysinfo.hpp"
 #include "dotakv/train/augment.hpp"
@@ -50,6 +51,7 @@ nlohmann::json TrainOptions::to_json() const {
           {"zeroed", zeroed},
           {"augment", augment},
           {"threads", threads},
+          {"precision", dotakv::to_string(precision)},
           {"stream_chunk", stream_chunk}};
 }
 
@@ -376,6 +378,10 @@ TrainResult train(const TrainOptions& o, Progress* progress,
   if (!(o.clip_norm >= 0) || !std::isfinite(o.clip_norm))
     throw ValueError("clip_norm: expected >= 0, found " + std::to_string(o.clip_norm));
   o.config.validate();
+  if (o.precision == ComputePrecision::bf16 && !kernels::bf16_supported())
+    throw ValueError(
+        "precision: bf16 training needs a CPU with bf16 support in oneDNN "
+        "(AVX512-BF16 or AMX); this one has none, use fp32");
   if (o.threads > 0) set_num_threads(o.threads);
   std::filesystem::create_directories(o.out_dir);
   const std::string last_path = o.out_dir + "/last.h5", best_path = o.out_dir + "/best.h5";
@@ -437,7 +443,7 @@ TrainResult train(const TrainOptions& o, Progress* progress,
   if (o.max_val_samples > 0 && int(val_eval.size()) > o.max_val_samples)
     val_eval.resize(std::size_t(o.max_val_samples));
 
-  Graph<float> graph(o.config);
+  Graph<float> graph(o.config, o.precision);
   auto params = ParamSet<float>::from_model(*like);
   auto grads = params.zeros_like();
   ParamList plist = param_list(params, grads);

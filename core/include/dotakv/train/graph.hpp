@@ -58,9 +58,13 @@ struct Workspace;
 template <class T>
 class Graph {
  public:
-  explicit Graph(const ModelConfig& cfg);
+  // prec: matrix products and convolutions in fp32, or bf16 mixed precision (operands rounded to
+  // bf16, fp32 accumulation and outputs; norms, activations, softmax, losses stay fp32). float
+  // only.
+  explicit Graph(const ModelConfig& cfg, ComputePrecision prec = ComputePrecision::fp32);
   ~Graph();
   const ModelConfig& config() const { return cfg_; }
+  ComputePrecision precision() const { return prec_; }
 
   std::shared_ptr<Workspace<T>> make_workspace() const;
   // x [S, H, W] scaled; out [S, H, W].
@@ -70,6 +74,7 @@ class Graph {
 
  private:
   ModelConfig cfg_;
+  ComputePrecision prec_ = ComputePrecision::fp32;
 };
 
 // One training sample in model units: x = scaled CT [S, H, W], y = scaled dose [S, H, W].

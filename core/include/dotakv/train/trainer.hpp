@@ -78,7 +78,11 @@ struct TrainOptions {
   std::vector<std::string> zeroed;
   bool augment = true;  // random 90-degree lateral rotations
   bool resume = false;
-  int threads = 0;           // 0: all cores
+  int threads = 0;  // 0: all cores
+  // Convolutions and matrix products in fp32 or bf16 mixed precision (bf16 operands, fp32
+  // accumulation; master weights, gradients and optimizer moments stay fp32). bf16 needs a CPU
+  // on which oneDNN has bf16 kernels (kernels::bf16_supported(); ValueError otherwise).
+  ComputePrecision precision = ComputePrecision::fp32;
   int stream_chunk = 1;      // slices per streaming step in the stream-mode validation
   int max_val_samples = 0;   // cap on validation samples evaluated per epoch (0: all)
   std::string init_weights;  // optional weights file to start from instead of random init

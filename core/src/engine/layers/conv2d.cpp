@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstring>
+#include <type_traits>
 #include <vector>
 
+#include "train_dnnl.hpp"
 #include "train_scratch.hpp"
 
 namespace dotakv::layers {
@@ -62,7 +64,9 @@ void col2im(const T* col, int h, int w, int cin, int k, T* dxp, T* dx) {
 
 template <class T>
 void conv2d_same_forward(const T* x, int n, int h, int w, int cin, const T* kernel, const T* bias,
-                         int k, int cout, T* y) {
+                         int k, int cout, T* y, ComputePrecision prec) {
+  if constexpr (std::is_same_v<T, float>)
+    if (detail::dnnl_conv2d_forward(x, n, h, w, cin, kernel, bias, k, cout, y, prec)) return;
   const int hw = h * w, kkc = k * k * cin;
   const int nb = detail::block_images(n, std::size_t(hw) * kkc);
   T* col = scratch<T, 0>(std::size_t(nb) * hw * kkc);
@@ -84,7 +88,12 @@ void conv2d_same_forward(const T* x, int n, int h, int w, int cin, const T* kern
 
 template <class T>
 void conv2d_same_backward(const T* x, int n, int h, int w, int cin, const T* kernel, int k,
-                          int cout, const T* dy, T* dx, T* dkernel, T* dbias) {
+                          int cout, const T* dy, T* dx, T* dkernel, T* dbias,
+                          ComputePrecision prec) {
+  if constexpr (std::is_same_v<T, float>)
+    if (detail::dnnl_conv2d_backward(x, n, h, w, cin, kernel, k, cout, dy, dx, dkernel, dbias,
+                                     prec))
+      return;
   const int hw = h * w, kkc = k * k * cin;
   const int nb = detail::block_images(n, std::size_t(hw) * kkc);
   T* col = scratch<T, 0>(std::size_t(nb) * hw * kkc);
@@ -116,13 +125,19 @@ void conv2d_same_backward(const T* x, int n, int h, int w, int cin, const T* ker
   }
 }
 
+std::string conv_training_impl_info(bool transposed, int n, int h, int w, int cin, int k, int cout,
+                                    ComputePrecision prec) {
+  return detail::dnnl_conv_impl(transposed, n, h, w, cin, k, cout, prec);
+}
+
 template void conv2d_same_forward<float>(const float*, int, int, int, int, const float*,
-                                         const float*, int, int, float*);
+                                         const float*, int, int, float*, ComputePrecision);
 template void conv2d_same_forward<double>(const double*, int, int, int, int, const double*,
-                                          const double*, int, int, double*);
+                                          const double*, int, int, double*, ComputePrecision);
 template void conv2d_same_backward<float>(const float*, int, int, int, int, const float*, int, int,
-                                          const float*, float*, float*, float*);
+                                          const float*, float*, float*, float*, ComputePrecision);
 template void conv2d_same_backward<double>(const double*, int, int, int, int, const double*, int,
-                                           int, const double*, double*, double*, double*);
+                                           int, const double*, double*, double*, double*,
+                                           ComputePrecision);
 
 }  // namespace dotakv::layers

@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <type_traits>
 #include <vector>
 
+#include "train_dnnl.hpp"
 #include "train_scratch.hpp"
 
 namespace dotakv::layers {
@@ -38,7 +40,9 @@ void for_each_tap(T* col, int h, int w, int cout, int k, Y* y, F f) {
 
 template <class T>
 void conv_transpose2_forward(const T* x, int n, int h, int w, int cin, const T* kernel, int k,
-                             int cout, T* y) {
+                             int cout, T* y, ComputePrecision prec) {
+  if constexpr (std::is_same_v<T, float>)
+    if (detail::dnnl_deconv2_forward(x, n, h, w, cin, kernel, k, cout, y, prec)) return;
   const int hw = h * w, kko = k * k * cout;
   const std::size_t ysz = std::size_t(4) * hw * cout;
   const int nb = detail::block_images(n, std::size_t(hw) * kko);
@@ -63,7 +67,10 @@ void conv_transpose2_forward(const T* x, int n, int h, int w, int cin, const T* 
 
 template <class T>
 void conv_transpose2_backward(const T* x, int n, int h, int w, int cin, const T* kernel, int k,
-                              int cout, const T* dy, T* dx, T* dkernel) {
+                              int cout, const T* dy, T* dx, T* dkernel, ComputePrecision prec) {
+  if constexpr (std::is_same_v<T, float>)
+    if (detail::dnnl_deconv2_backward(x, n, h, w, cin, kernel, k, cout, dy, dx, dkernel, prec))
+      return;
   const int hw = h * w, kko = k * k * cout;
   const std::size_t ysz = std::size_t(4) * hw * cout;
   const int nb = detail::block_images(n, std::size_t(hw) * kko);
@@ -90,12 +97,13 @@ void conv_transpose2_backward(const T* x, int n, int h, int w, int cin, const T*
 }
 
 template void conv_transpose2_forward<float>(const float*, int, int, int, int, const float*, int,
-                                             int, float*);
+                                             int, float*, ComputePrecision);
 template void conv_transpose2_forward<double>(const double*, int, int, int, int, const double*, int,
-                                              int, double*);
+                                              int, double*, ComputePrecision);
 template void conv_transpose2_backward<float>(const float*, int, int, int, int, const float*, int,
-                                              int, const float*, float*, float*);
+                                              int, const float*, float*, float*, ComputePrecision);
 template void conv_transpose2_backward<double>(const double*, int, int, int, int, const double*,
-                                               int, int, const double*, double*, double*);
+                                               int, int, const double*, double*, double*,
+                                               ComputePrecision);
 
 }  // namespace dotakv::layers
