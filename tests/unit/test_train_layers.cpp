@@ -125,6 +125,19 @@ void expect_close_d(const Vec& got, const VecD& ref, double rel, const QString& 
         QString("%1: max diff %2 > %3 * max|ref| %4").arg(what).arg(d).arg(rel).arg(scale)));
 }
 
+// An accumulated float gradient (start + increment) against the double one from the same start:
+// the start value is exact in both, so the increments are compared.
+void expect_increment_close(const Vec& got, const Vec& start, const VecD& ref, double rel,
+                            const QString& what) {
+  Vec inc(got.size());
+  VecD inc_ref(got.size());
+  for (std::size_t i = 0; i < got.size(); ++i) {
+    inc[i] = got[i] - start[i];
+    inc_ref[i] = ref[i] - double(start[i]);
+  }
+  expect_close_d(inc, inc_ref, rel, what);
+}
+
 // Tolerances of the float kernels against double: fp32 accumulation over up to 800 terms; bf16
 // rounds both operands to 8 significant bits (relative error 2^-9 each), which over a sum of
 // random-sign products gives errors of a few 1e-3 of the largest output.
@@ -171,23 +184,8 @@ void check_conv_float_vs_double(bool transposed, int n, int h, int w, int ci, in
   const double tol = float_tolerance(p);
   expect_close_d(y, yd, tol, what + " forward");
   expect_close_d(dx, dxd, tol, what + " dx");
-  // the accumulated start value is exact in both; compare the increments
-  VecD inc_d(dk.size());
-  Vec inc(dk.size());
-  for (std::size_t i = 0; i < dk.size(); ++i) {
-    inc[i] = dk[i] - dk0[i];
-    inc_d[i] = dkd[i] - double(dk0[i]);
-  }
-  expect_close_d(inc, inc_d, tol, what + " dkernel (accumulated)");
-  if (bias && !transposed) {
-    Vec bi(db.size());
-    VecD bid(db.size());
-    for (std::size_t i = 0; i < db.size(); ++i) {
-      bi[i] = db[i] - db0[i];
-      bid[i] = dbd[i] - double(db0[i]);
-    }
-    expect_close_d(bi, bid, tol, what + " dbias (accumulated)");
-  }
+  expect_increment_close(dk, dk0, dkd, tol, what + " dkernel (accumulated)");
+  if (bias && !transposed) expect_increment_close(db, db0, dbd, tol, what + " dbias (accumulated)");
 }
 
 }  // namespace
@@ -429,13 +427,7 @@ class TestTrainLayers : public QObject {
       const QString what = QString("dense %1x%2->%3").arg(m).arg(in).arg(out);
       expect_close_d(y, yd, tol, what + " forward");
       expect_close_d(dx, dxd, tol, what + " dx");
-      Vec inc(dw.size());
-      VecD inc_d(dw.size());
-      for (std::size_t i = 0; i < dw.size(); ++i) {
-        inc[i] = dw[i] - dw0[i];
-        inc_d[i] = dwd[i] - double(dw0[i]);
-      }
-      expect_close_d(inc, inc_d, tol, what + " dw (accumulated)");
+      expect_increment_close(dw, dw0, dwd, tol, what + " dw (accumulated)");
       for (std::size_t i = 0; i < db.size(); ++i)
         QVERIFY(std::fabs((db[i] - db0[i]) - (dbd[i] - double(db0[i]))) < 1e-4 * m);
     }

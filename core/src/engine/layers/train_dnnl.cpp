@@ -95,6 +95,21 @@ struct ConvPrims {
 // Shape, precision and the thread count oneDNN sees (omp_get_max_threads(): some primitives fix
 // their work split at creation, so one created for 2 threads must not run inside a 1-thread
 // context, where its second thread would never arrive).
+// Stores the three primitives of a shape and the weight layouts they chose.
+template <class Fwd, class BwdData, class BwdWeights>
+void keep(ConvPrims& c, const typename Fwd::primitive_desc& fpd,
+          const typename BwdData::primitive_desc& bdpd,
+          const typename BwdWeights::primitive_desc& bwpd) {
+  c.fwd = Fwd(fpd);
+  c.bwd_data = BwdData(bdpd);
+  c.bwd_weights = BwdWeights(bwpd);
+  c.fwd_wei = fpd.weights_desc();
+  c.bd_wei = bdpd.weights_desc();
+  c.bw_diff_wei = bwpd.diff_weights_desc();
+  c.impl = std::string(fpd.impl_info_str()) + " / " + bdpd.impl_info_str() + " / " +
+           bwpd.impl_info_str();
+}
+
 using ConvKey = std::tuple<bool, int, int, int, int, int, int, bool, int, int>;
 
 ConvPrims make_conv(bool transposed, int n, int h, int w, int cin, int cout, int k, bool bias,
@@ -135,14 +150,8 @@ ConvPrims make_conv(bool transposed, int n, int h, int w, int cin, int cout, int
                                                         pl, pr)
              : dnnl::convolution_backward_weights::desc(alg, c.src_p, dwei_any, c.dst_p, s, pl, pr);
     dnnl::convolution_backward_weights::primitive_desc bwpd(wd, e.eng, fpd);
-    c.fwd = dnnl::convolution_forward(fpd);
-    c.bwd_data = dnnl::convolution_backward_data(bdpd);
-    c.bwd_weights = dnnl::convolution_backward_weights(bwpd);
-    c.fwd_wei = fpd.weights_desc();
-    c.bd_wei = bdpd.weights_desc();
-    c.bw_diff_wei = bwpd.diff_weights_desc();
-    c.impl = std::string(fpd.impl_info_str()) + " / " + bdpd.impl_info_str() + " / " +
-             bwpd.impl_info_str();
+    keep<dnnl::convolution_forward, dnnl::convolution_backward_data,
+         dnnl::convolution_backward_weights>(c, fpd, bdpd, bwpd);
   } else {
     const int pl0 = (k - 2) / 2, pr0 = k - 2 - pl0;
     const memory::dims s{2, 2}, pl{pl0, pl0}, pr{pr0, pr0};
@@ -156,14 +165,8 @@ ConvPrims make_conv(bool transposed, int n, int h, int w, int cin, int cout, int
     dnnl::deconvolution_backward_weights::primitive_desc bwpd(
         dnnl::deconvolution_backward_weights::desc(alg, c.src_p, dwei_any, c.dst_p, s, pl, pr),
         e.eng, fpd);
-    c.fwd = dnnl::deconvolution_forward(fpd);
-    c.bwd_data = dnnl::deconvolution_backward_data(bdpd);
-    c.bwd_weights = dnnl::deconvolution_backward_weights(bwpd);
-    c.fwd_wei = fpd.weights_desc();
-    c.bd_wei = bdpd.weights_desc();
-    c.bw_diff_wei = bwpd.diff_weights_desc();
-    c.impl = std::string(fpd.impl_info_str()) + " / " + bdpd.impl_info_str() + " / " +
-             bwpd.impl_info_str();
+    keep<dnnl::deconvolution_forward, dnnl::deconvolution_backward_data,
+         dnnl::deconvolution_backward_weights>(c, fpd, bdpd, bwpd);
   }
   c.usable = c.impl.find("ref") == std::string::npos;
   return c;
