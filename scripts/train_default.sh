@@ -2,14 +2,14 @@
 # Reproduces the shipped default model resources/models/dotakv-compact.h5 (model card:
 # resources/models/README.md). Every stage is resumable: re-run the script after an interruption.
 # Data, checkpoints and evaluations live outside the repository, in $DOTAKV_CACHE
-# (default ~/.cache/dotakv). EPOCHS (default 12) is the total number of epochs of stage 3;
+# (default ~/.cache/dotakv). EPOCHS (default 14) is the total number of epochs of stage 3;
 # PRECISION (default bf16) is the training compute precision (fp32 on CPUs without bf16 kernels).
 #   bash scripts/train_default.sh            # dataset -> test set -> train/resume -> evaluate -> ship
 #   SHIP=0 bash scripts/train_default.sh     # everything but copying the model into resources/
 set -euo pipefail
 cd "$(dirname "$0")/.."
 CACHE=${DOTAKV_CACHE:-$HOME/.cache/dotakv}
-EPOCHS=${EPOCHS:-12}
+EPOCHS=${EPOCHS:-14}
 PRECISION=${PRECISION:-bf16}
 SHIP=${SHIP:-1}
 BIN=build/release/bin
@@ -42,8 +42,8 @@ RUN="$CACHE/run_final"
 resume=()
 [[ -f $RUN/last.h5 ]] && resume=(--resume)
 $BIN/dotakv train --data "$CACHE/train_5000.h5" --config compact --init "$W2/model.h5" \
-  --freeze $Q --out "$RUN" --epochs "$EPOCHS" --batch 8 --optimizer adamw --lr 1e-3 --warmup 20 \
-  --schedule cosine --min-lr 2e-5 --weight-decay 1e-4 --max-val 60 --seed 1 \
+  --freeze $Q --out "$RUN" --epochs "$EPOCHS" --batch 8 --optimizer adamw --lr 5e-4 --warmup 20 \
+  --schedule cosine --min-lr 1e-5 --weight-decay 1e-4 --max-val 60 --seed 1 \
   --precision "$PRECISION" "${resume[@]}"
 $BIN/dotakv-report --history "$RUN/history.csv" --png "$RUN/history.png" --title "dotakv-compact training"
 $BIN/dotakv evaluate --model "$RUN/model.h5" --data "$CACHE/test_250.h5" --quiet \
