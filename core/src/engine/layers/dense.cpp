@@ -21,11 +21,12 @@ void dense_forward(const T* x, int rows, int in, const T* w, const T* b, int out
                    ComputePrecision prec) {
   if constexpr (std::is_same_v<T, float>) {
     detail::dnnl_dense_forward(x, rows, in, w, b, out, y, prec);
-    return;
+  } else {
+    Eigen::Map<RowMat<T>> Y(y, rows, out);
+    Y.noalias() =
+        Eigen::Map<const RowMat<T>>(x, rows, in) * Eigen::Map<const RowMat<T>>(w, in, out);
+    if (b) Y.rowwise() += Eigen::Map<const RowVec<T>>(b, out);
   }
-  Eigen::Map<RowMat<T>> Y(y, rows, out);
-  Y.noalias() = Eigen::Map<const RowMat<T>>(x, rows, in) * Eigen::Map<const RowMat<T>>(w, in, out);
-  if (b) Y.rowwise() += Eigen::Map<const RowVec<T>>(b, out);
 }
 
 template <class T>

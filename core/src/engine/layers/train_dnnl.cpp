@@ -89,12 +89,8 @@ struct ConvPrims {
   memory::desc user_wei;                    // the Keras kernel as oneDNN dims {O, I, K, K}
   memory::desc fwd_wei, bd_wei, bw_diff_wei;
   dnnl::primitive fwd, bwd_data, bwd_weights;
-  bool has_bias = false;
 };
 
-// Shape, precision and the thread count oneDNN sees (omp_get_max_threads(): some primitives fix
-// their work split at creation, so one created for 2 threads must not run inside a 1-thread
-// context, where its second thread would never arrive).
 // Stores the three primitives of a shape and the weight layouts they chose.
 template <class Fwd, class BwdData, class BwdWeights>
 void keep(ConvPrims& c, const typename Fwd::primitive_desc& fpd,
@@ -110,13 +106,15 @@ void keep(ConvPrims& c, const typename Fwd::primitive_desc& fpd,
            bwpd.impl_info_str();
 }
 
+// Shape, precision and the thread count oneDNN sees (omp_get_max_threads(): some primitives fix
+// their work split at creation, so one created for 2 threads must not run inside a 1-thread
+// context, where its second thread would never arrive).
 using ConvKey = std::tuple<bool, int, int, int, int, int, int, bool, int, int>;
 
 ConvPrims make_conv(bool transposed, int n, int h, int w, int cin, int cout, int k, bool bias,
                     ComputePrecision prec) {
   auto& e = ctx();
   ConvPrims c;
-  c.has_bias = bias;
   const dt pdt = data_type(prec);
   const int oh = transposed ? 2 * h : h, ow = transposed ? 2 * w : w;
   c.src_p = memory::desc({n, cin, h, w}, pdt, tag::nhwc);

@@ -10,7 +10,7 @@
 // gradients and optimizer state stay fp32 in the caller).
 // Accumulating outputs (dkernel, dbias, dw, db) are added to (+=), as in the Eigen kernels.
 // The convolution functions return false, and do nothing, when oneDNN has only its reference
-// kernel for a shape (measured slower than our Eigen path); the caller then runs the Eigen path.
+// kernel for a shape (plain loops); the caller then runs its Eigen path.
 
 // Threads: primitives, streams and buffers are cached per thread, per shape and per
 // omp_get_max_threads(). oneDNN forks up to omp_get_max_threads() threads; a caller that
