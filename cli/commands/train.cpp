@@ -20,7 +20,7 @@ struct TrainArgs {
   double lr = 1e-3, weight_decay = 1e-3, adam_eps = 1e-12, gamma = 0.5, clip = 1.0,
          val_fraction = 0.05, alpha = 0.0, min_lr = 0.0;
   uint64_t seed = 1;
-  bool resume = false, no_augment = false, json = false, quiet = false;
+  bool resume = false, no_augment = false, json = false, quiet = false, random_output_init = false;
 };
 
 void setup_train(CLI::App& app) {
@@ -61,6 +61,8 @@ void setup_train(CLI::App& app) {
   cmd->add_option("--zero", a->zeroed, "Comma-separated tensor names set to 0 before training");
   cmd->add_option("--init", a->init, "Start from these weights instead of random init");
   cmd->add_flag("--no-augment", a->no_augment, "No 90-degree lateral rotations");
+  cmd->add_flag("--random-output-init", a->random_output_init,
+                "Keep the random output-convolution kernel (default: zero it on random init)");
   cmd->add_option("--threads", a->threads, "Threads (0: all cores)")->capture_default_str();
   cmd->add_option("--precision", a->precision,
                   "fp32 | bf16 (bf16 convolutions/matmuls, fp32 accumulation and master weights)")
@@ -108,6 +110,7 @@ void setup_train(CLI::App& app) {
     o.max_val_samples = a->max_val;
     o.stream_chunk = a->stream_chunk;
     o.augment = !a->no_augment;
+    o.zero_output_init = !a->random_output_init;
     o.resume = a->resume;
     o.threads = a->threads;
     o.precision = dotakv::parse_compute_precision(a->precision, "--precision");

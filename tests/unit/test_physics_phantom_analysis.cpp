@@ -171,6 +171,48 @@ class TestPhysicsPhantomAnalysis : public QObject {
     QVERIFY(std::abs(m.peak_depth_mm - 60.5) < 0.5);
     QVERIFY_THROWS_EXCEPTION(ShapeError, depth_dose_metrics(c, {1.0}));
   }
+  // Depth-dose comparison of two volumes whose integrated depth doses are known: the evaluated
+  // curve is the reference moved 2 slices (4 mm) deeper and scaled by 1.1.
+  void depthDoseComparison() {
+    const int S = 60, R = 4;
+    auto bragg = [](double x_mm) {  // piecewise linear: plateau rising to a peak at 60 mm
+      return x_mm <= 60.0 ? 0.5 + 0.5 * x_mm / 60.0 : std::max(0.0, 1.0 - (x_mm - 60.0) / 10.0);
+    };
+    Volume ref(S, R, R, 0.f), ev(S, R, R, 0.f);
+    for (int z = 0; z < S; ++z)
+      for (int y = 0; y < R; ++y)
+        for (int x = 0; x < R; ++x) {
+          const double depth = (z + 0.5) * 2.0;
+          ref.at(z, y, x) = float(bragg(depth));
+          ev.at(z, y, x) = float(1.1 * bragg(depth - 4.0));
+        }
+    const auto c = compare_depth_dose(ref, ev);
+    QVERIFY(c.reference_distal_found && c.evaluated_distal_found);
+    // R80 of the reference: the largest sample is bragg(59 mm), and 80 % of it is crossed on the
+    // linear distal ramp at 60 + (1 - level) * 10 mm; the evaluated curve is the same samples two
+    // slices later, so its R80 is exactly 4 mm deeper
+    const double level = 0.8 * bragg(59.0);
+    QVERIFY(std::abs(c.reference.r80_mm - (60.0 + (1.0 - level) * 10.0)) < 1e-4);
+    QVERIFY(std::abs(c.r80_error_mm - 4.0) < 1e-4);
+    // largest |difference| of the sampled curves, in % of the reference's largest sample
+    double worst = 0, peak = 0;
+    for (int z = 0; z < S; ++z) {
+      const double d = (z + 0.5) * 2.0;
+      worst = std::max(worst, std::abs(1.1 * bragg(d - 4.0) - bragg(d)));
+      peak = std::max(peak, bragg(d));
+    }
+    QVERIFY(std::abs(c.idd_error_percent - 100.0 * worst / peak) < 1e-3);
+    QVERIFY(c.idd_error_percent > 40.0);
+    // a curve still rising at the end of the grid has no R80: the error is NaN
+    Volume shallow(20, R, R, 0.f);
+    for (int z = 0; z < 20; ++z)
+      for (int y = 0; y < R; ++y)
+        for (int x = 0; x < R; ++x) shallow.at(z, y, x) = float(bragg((z + 0.5) * 2.0));
+    const auto n = compare_depth_dose(shallow, shallow);
+    QVERIFY(!n.reference_distal_found && std::isnan(n.r80_error_mm));
+    QCOMPARE(n.idd_error_percent, 0.0);
+    QVERIFY_THROWS_EXCEPTION(ShapeError, compare_depth_dose(ref, shallow));
+  }
   void profilesProjectionsAndDifferences() {
     Volume v(3, 40, 40, 0.f);
     v.spacing_mm = {2, 1, 1};

@@ -404,6 +404,35 @@ class TestTrainGraph : public QObject {
     QVERIFY_THROWS_EXCEPTION(ValueError, run(o));
   }
 
+  // A fresh run starts from a zero output-convolution kernel (zero_output_init, the default); with
+  // the option off, or when starting from given weights, the kernel is the one it started from.
+  void outputKernelZeroOnRandomInit() {
+    const std::string out_kernel = "decoder/conv/kernel";
+    auto o = tiny_options("zero_out");
+    o.epochs = 1;
+    o.frozen = {out_kernel};  // kept as initialised, so the checkpoint shows the initial value
+    run(o);
+    const auto init = ParamSet<float>::from_model(Model::random(tiny_config(), o.seed));
+    const auto k = init.index(out_kernel);
+    QVERIFY(std::any_of(init.values[k].begin(), init.values[k].end(),
+                        [](float x) { return x != 0.f; }));
+    const auto zeroed = ParamSet<float>::from_model(Model::load(o.out_dir + "/last.h5"));
+    QVERIFY(std::all_of(zeroed.values[k].begin(), zeroed.values[k].end(),
+                        [](float x) { return x == 0.f; }));
+    o.zero_output_init = false;
+    o.out_dir = path("random_out");
+    run(o);
+    const auto kept = ParamSet<float>::from_model(Model::load(o.out_dir + "/last.h5"));
+    QVERIFY(kept.values[k] == init.values[k]);
+    // --init weights are used as they are
+    o.zero_output_init = true;
+    o.init_weights = path("random_out/last.h5");
+    o.out_dir = path("init_out");
+    run(o);
+    const auto from_init = ParamSet<float>::from_model(Model::load(o.out_dir + "/last.h5"));
+    QVERIFY(from_init.values[k] == init.values[k]);
+  }
+
   // Weights so large that the forward overflows: training stops with TrainingDiverged at the
   // first step and the checkpoint of an earlier run in the same directory is untouched.
   void divergingRunStopsAndKeepsCheckpoint() {

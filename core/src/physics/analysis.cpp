@@ -104,6 +104,32 @@ DepthDoseMetrics depth_dose_metrics(const std::vector<double>& c, const std::vec
   return m;
 }
 
+DepthDoseComparison compare_depth_dose(const Volume& ref, const Volume& ev) {
+  if (!ref.same_grid(ev))
+    throw ShapeError("compare_depth_dose: reference grid " + std::to_string(ref.slices) + "x" +
+                     std::to_string(ref.rows) + "x" + std::to_string(ref.cols) + ", evaluated " +
+                     std::to_string(ev.slices) + "x" + std::to_string(ev.rows) + "x" +
+                     std::to_string(ev.cols));
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const auto pos = depth_positions_mm(ref);
+  const auto a = integrated_depth_dose(ref), b = integrated_depth_dose(ev);
+  DepthDoseComparison c;
+  c.reference = depth_dose_metrics(a, pos);
+  c.evaluated = depth_dose_metrics(b, pos);
+  c.reference_distal_found = c.reference.distal_found;
+  c.evaluated_distal_found = c.evaluated.distal_found;
+  c.r80_error_mm = c.reference_distal_found && c.evaluated_distal_found
+                       ? c.evaluated.r80_mm - c.reference.r80_mm
+                       : nan;
+  double mx = 0, worst = 0;
+  for (std::size_t z = 0; z < a.size(); ++z) {
+    mx = std::max(mx, a[z]);
+    worst = std::max(worst, std::abs(b[z] - a[z]));
+  }
+  c.idd_error_percent = mx > 0 ? 100.0 * worst / mx : nan;
+  return c;
+}
+
 std::vector<double> lateral_profile(const Volume& v, int z, int axis, int through) {
   if (z < 0 || z >= v.slices || (axis != 1 && axis != 2))
     throw ValueError("lateral_profile: slice " + std::to_string(z) + " / axis " +

@@ -4,9 +4,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <sstream>
 
+#include "dotakv/analysis.hpp"
 #include "dotakv/dataset.hpp"
 #include "dotakv/error.hpp"
 #include "dotakv/gamma.hpp"
@@ -62,6 +64,25 @@ GroupScore group(const std::string& name, const std::vector<const SampleScore*>&
         nullptr);
   stats([](const SampleScore& x) { return x.model_mae_pct; }, g.model_mae_mean, unused, nullptr);
   stats([](const SampleScore& x) { return x.pba_mae_pct; }, g.pba_mae_mean, unused, nullptr);
+  stats([](const SampleScore& x) { return x.model_idd_err_pct; }, g.model_idd_err_mean, unused,
+        nullptr);
+  stats([](const SampleScore& x) { return x.pba_idd_err_pct; }, g.pba_idd_err_mean, unused,
+        nullptr);
+  int model_n = 0, pba_n = 0;
+  for (auto* x : s) {
+    if (std::isnan(x->mc_r80_mm)) continue;
+    ++g.n_range;
+    if (std::isnan(x->model_r80_err_mm))
+      ++g.model_range_missing;
+    else
+      g.model_r80_abs_mean += std::abs(x->model_r80_err_mm), ++model_n;
+    if (std::isnan(x->pba_r80_err_mm))
+      ++g.pba_range_missing;
+    else
+      g.pba_r80_abs_mean += std::abs(x->pba_r80_err_mm), ++pba_n;
+  }
+  g.model_r80_abs_mean = model_n ? g.model_r80_abs_mean / model_n : 0.0;
+  g.pba_r80_abs_mean = pba_n ? g.pba_r80_abs_mean / pba_n : 0.0;
   return g;
 }
 
@@ -77,7 +98,14 @@ nlohmann::json group_json(const GroupScore& g) {
           {"model_gamma_pass_clinical_mean", g.model_clinical_mean},
           {"pba_gamma_pass_clinical_mean", g.pba_clinical_mean},
           {"model_mae_pct_mean", g.model_mae_mean},
-          {"pba_mae_pct_mean", g.pba_mae_mean}};
+          {"pba_mae_pct_mean", g.pba_mae_mean},
+          {"n_range", g.n_range},
+          {"model_r80_abs_err_mm_mean", g.model_r80_abs_mean},
+          {"pba_r80_abs_err_mm_mean", g.pba_r80_abs_mean},
+          {"model_range_missing", g.model_range_missing},
+          {"pba_range_missing", g.pba_range_missing},
+          {"model_idd_err_pct_mean", g.model_idd_err_mean},
+          {"pba_idd_err_pct_mean", g.pba_idd_err_mean}};
 }
 }  // namespace
 
@@ -120,6 +148,11 @@ EvaluateResult evaluate(const std::shared_ptr<const Model>& model, const std::st
     s.model_pass_dota = physics::gamma_index(mc, pred, dota).pass_rate_dota;
     s.model_pass_clinical = physics::gamma_index(mc, pred, clinical).pass_rate;
     errors(mc, pred, s.model_mae_pct, s.model_max_err_pct);
+    const auto dd = physics::compare_depth_dose(mc, pred);
+    s.mc_r80_mm =
+        dd.reference_distal_found ? dd.reference.r80_mm : std::numeric_limits<double>::quiet_NaN();
+    s.model_r80_err_mm = dd.r80_error_mm;
+    s.model_idd_err_pct = dd.idd_error_percent;
     if (o.pba) {
       physics::PbaOptions po;
       po.energy_mev = c.energy_mev;
@@ -129,6 +162,9 @@ EvaluateResult evaluate(const std::shared_ptr<const Model>& model, const std::st
       s.pba_pass_dota = physics::gamma_index(mc, pba, dota).pass_rate_dota;
       s.pba_pass_clinical = physics::gamma_index(mc, pba, clinical).pass_rate;
       errors(mc, pba, s.pba_mae_pct, s.pba_max_err_pct);
+      const auto ddp = physics::compare_depth_dose(mc, pba);
+      s.pba_r80_err_mm = ddp.r80_error_mm;
+      s.pba_idd_err_pct = ddp.idd_error_percent;
     }
     r.samples.push_back(s);
   }
@@ -180,6 +216,11 @@ nlohmann::json EvaluateResult::to_json(bool with_samples) const {
                               {"model_max_err_pct", s.model_max_err_pct},
                               {"pba_mae_pct", s.pba_mae_pct},
                               {"pba_max_err_pct", s.pba_max_err_pct},
+                              {"mc_r80_mm", s.mc_r80_mm},
+                              {"model_r80_err_mm", s.model_r80_err_mm},
+                              {"pba_r80_err_mm", s.pba_r80_err_mm},
+                              {"model_idd_err_pct", s.model_idd_err_pct},
+                              {"pba_idd_err_pct", s.pba_idd_err_pct},
                               {"model_ms", s.model_ms},
                               {"pba_ms", s.pba_ms}});
   }
@@ -209,6 +250,23 @@ std::string EvaluateResult::to_text() const {
   row(overall);
   for (const auto& g : by_kind) row(g);
   for (const auto& g : by_energy) row(g);
+  s << "\ndepth dose (integrated over each slice): mean |R80 error| over samples whose MC range "
+       "lies inside the grid; 'no fall-off': of those, samples whose curve never falls below 20 %; "
+       "IDD error: largest |difference| in % of the MC maximum\n";
+  std::snprintf(line, sizeof line, "%-14s %7s  %-12s %-12s %-12s %-12s %-10s %-10s\n", "group",
+                "n range", "model |dR80|", "PBA |dR80|", "model no f.", "PBA no f.", "model IDD",
+                "PBA IDD");
+  s << line;
+  auto range_row = [&](const GroupScore& g) {
+    std::snprintf(line, sizeof line, "%-14s %7d  %-12.2f %-12.2f %-12d %-12d %-10.2f %-10.2f\n",
+                  g.name.c_str(), g.n_range, g.model_r80_abs_mean, g.pba_r80_abs_mean,
+                  g.model_range_missing, g.pba_range_missing, g.model_idd_err_mean,
+                  g.pba_idd_err_mean);
+    s << line;
+  };
+  range_row(overall);
+  for (const auto& g : by_kind) range_row(g);
+  for (const auto& g : by_energy) range_row(g);
   std::snprintf(line, sizeof line,
                 "\ntiming: model %.1f ms/sample (full mode, batch 1), PBA %.1f ms/sample\n",
                 model_ms_mean, pba_ms_mean);

@@ -49,6 +49,7 @@ nlohmann::json TrainOptions::to_json() const {
           {"kinds", kinds},
           {"frozen", frozen},
           {"zeroed", zeroed},
+          {"zero_output_init", zero_output_init},
           {"augment", augment},
           {"threads", threads},
           {"precision", dotakv::to_string(precision)},
@@ -355,6 +356,8 @@ std::unique_ptr<Optimizer> make_optimizer(const TrainOptions& o) {
   throw ConfigError("optimizer: expected lamb|adamw, found '" + o.optimizer + "'");
 }
 
+constexpr const char* kOutputKernel = "decoder/conv/kernel";
+
 void check_resume_compatible(const nlohmann::json& saved, const TrainOptions& o,
                              const std::string& path) {
   const nlohmann::json now = o.to_json();
@@ -414,8 +417,13 @@ TrainResult train(const TrainOptions& o, Progress* progress,
     sc.dose_scale = info.y_max;
   }
   ModelWeights start_weights = start->weights();
-  if (!o.resume && !o.zeroed.empty()) {
-    std::vector<std::string> left = o.zeroed;
+  std::vector<std::string> zeroed = o.zeroed;
+  const bool fresh = !o.resume && o.init_weights.empty();
+  if (fresh && o.zero_output_init &&
+      std::find(zeroed.begin(), zeroed.end(), kOutputKernel) == zeroed.end())
+    zeroed.push_back(kOutputKernel);
+  if (!o.resume && !zeroed.empty()) {
+    std::vector<std::string> left = zeroed;
     Model::for_each_tensor(o.config, start_weights,
                            [&](const std::string& name, const std::vector<long long>&, Tensor& t) {
                              auto it = std::find(left.begin(), left.end(), name);

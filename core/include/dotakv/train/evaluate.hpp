@@ -5,9 +5,16 @@
 // plus a stricter clinical variant: normalised to each sample's own maximum MC dose, voxels
 // below 10 % of it excluded, pass rate over the evaluated voxels (TG-218 style).
 // Errors: mean absolute error over voxels and the largest |difference|, both in % of the sample's
-// maximum MC dose. Timings: model inference (Session, full mode, batch 1) and PBA per sample.
-// Results per sample, aggregated (mean and standard deviation) overall, per phantom kind and per
-// energy band (70-120, 120-170, 170-220 MeV).
+// maximum MC dose.
+// Depth dose (the beam's range, which the gamma rates above barely see: the DoTA rate is taken over
+// every voxel with gamma > 0, mostly the low-dose background): integrated depth doses
+// (analysis.hpp) of MC, model and PBA; R80 error = R80(evaluated) - R80(MC) in mm, where R80 is the
+// distal 80 % depth; NaN when the MC curve does not fall off inside the grid (range beyond the
+// phantom), or when the evaluated curve has no distal fall-off (counted in range_missing). IDD
+// error = largest |IDD(evaluated) - IDD(MC)| in % of the MC curve's maximum. Timings: model
+// inference (Session, full mode, batch 1) and PBA per sample. Results per sample, aggregated (mean
+// and standard deviation) overall, per phantom kind and per energy band (70-120, 120-170, 170-220
+// MeV).
 #pragma once
 #include <string>
 #include <vector>
@@ -34,6 +41,8 @@ struct SampleScore {
   double model_pass_clinical = 0, pba_pass_clinical = 0;  // % (per-sample max, 10 % cut)
   double model_mae_pct = 0, model_max_err_pct = 0, pba_mae_pct = 0, pba_max_err_pct = 0;
   double model_ms = 0, pba_ms = 0;
+  double mc_r80_mm = 0, model_r80_err_mm = 0, pba_r80_err_mm = 0;  // NaN: see header comment
+  double model_idd_err_pct = 0, pba_idd_err_pct = 0;
 };
 
 struct GroupScore {
@@ -43,6 +52,11 @@ struct GroupScore {
   double model_pass_min = 0, pba_pass_min = 0;
   double model_clinical_mean = 0, pba_clinical_mean = 0;
   double model_mae_mean = 0, pba_mae_mean = 0;
+  // Mean |R80 error| (mm) over the samples whose MC range lies inside the grid (n_range) and whose
+  // evaluated curve falls off; *_range_missing: samples of n_range where it does not.
+  int n_range = 0, model_range_missing = 0, pba_range_missing = 0;
+  double model_r80_abs_mean = 0, pba_r80_abs_mean = 0;
+  double model_idd_err_mean = 0, pba_idd_err_mean = 0;  // % of the MC IDD maximum
 };
 
 struct EvaluateResult {

@@ -76,6 +76,11 @@ struct TrainOptions {
   // Tensors set to zero before training starts (not on resume); with `frozen`, a zero query
   // kernel turns attention into a causal running mean (see docs/training.md).
   std::vector<std::string> zeroed;
+  // Random initialisation only (not with init_weights or resume): the decoder's output convolution
+  // kernel (decoder/conv/kernel) starts at zero, so training starts from the zero dose. With the
+  // random kernel the first prediction is O(1) everywhere, 10-100x the scaled dose, and the
+  // optimiser spends its first thousands of steps shrinking it (docs/training.md, "Output layer").
+  bool zero_output_init = true;
   bool augment = true;  // random 90-degree lateral rotations
   bool resume = false;
   int threads = 0;  // 0: all cores
