@@ -187,7 +187,7 @@ class TestPhysicsPhantomAnalysis : public QObject {
           ev.at(z, y, x) = float(1.1 * bragg(depth - 4.0));
         }
     const auto c = compare_depth_dose(ref, ev);
-    QVERIFY(c.reference_distal_found && c.evaluated_distal_found);
+    QVERIFY(c.reference.distal_found && c.evaluated.distal_found);
     // R80 of the reference: the largest sample is bragg(59 mm), and 80 % of it is crossed on the
     // linear distal ramp at 60 + (1 - level) * 10 mm; the evaluated curve is the same samples two
     // slices later, so its R80 is exactly 4 mm deeper
@@ -209,7 +209,7 @@ class TestPhysicsPhantomAnalysis : public QObject {
       for (int y = 0; y < R; ++y)
         for (int x = 0; x < R; ++x) shallow.at(z, y, x) = float(bragg((z + 0.5) * 2.0));
     const auto n = compare_depth_dose(shallow, shallow);
-    QVERIFY(!n.reference_distal_found && std::isnan(n.r80_error_mm));
+    QVERIFY(!n.reference.distal_found && std::isnan(n.r80_error_mm));
     QCOMPARE(n.idd_error_percent, 0.0);
     QVERIFY_THROWS_EXCEPTION(ShapeError, compare_depth_dose(ref, shallow));
   }

@@ -57,7 +57,7 @@ class TestShippedModel : public QObject {
     const auto gamma = physics::gamma_index(mc, dose, g);
     QVERIFY2(gamma.pass_rate_dota >= 98.0, qPrintable(QString::number(gamma.pass_rate_dota)));
     const auto dd = physics::compare_depth_dose(mc, dose);
-    QVERIFY(dd.reference_distal_found && dd.evaluated_distal_found);
+    QVERIFY(dd.reference.distal_found && dd.evaluated.distal_found);
     if (check_range)
       QVERIFY2(std::abs(dd.r80_error_mm) <= 1.0, qPrintable(QString::number(dd.r80_error_mm)));
   }

@@ -49,12 +49,11 @@ DepthDoseMetrics depth_dose_metrics(const std::vector<double>& curve,
 
 // Depth-dose agreement of an evaluated dose with a reference (same grid): both integrated depth
 // doses, r80_error_mm = R80(evaluated) - R80(reference) (NaN unless both curves fall off inside
-// the grid: reference_distal_found / evaluated_distal_found), idd_error_percent = largest
+// the grid: reference.distal_found and evaluated.distal_found), idd_error_percent = largest
 // |IDD(evaluated) - IDD(reference)| in % of the reference curve's maximum (NaN if that is 0).
 // Throws ShapeError on mismatched grids.
 struct DepthDoseComparison {
   DepthDoseMetrics reference, evaluated;
-  bool reference_distal_found = false, evaluated_distal_found = false;
   double r80_error_mm = 0.0, idd_error_percent = 0.0;
 };
 DepthDoseComparison compare_depth_dose(const Volume& reference, const Volume& evaluated);

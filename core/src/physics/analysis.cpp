@@ -106,19 +106,16 @@ DepthDoseMetrics depth_dose_metrics(const std::vector<double>& c, const std::vec
 
 DepthDoseComparison compare_depth_dose(const Volume& ref, const Volume& ev) {
   if (!ref.same_grid(ev))
-    throw ShapeError("compare_depth_dose: reference grid " + std::to_string(ref.slices) + "x" +
-                     std::to_string(ref.rows) + "x" + std::to_string(ref.cols) + ", evaluated " +
-                     std::to_string(ev.slices) + "x" + std::to_string(ev.rows) + "x" +
-                     std::to_string(ev.cols));
+    throw ShapeError("compare_depth_dose: reference grid " +
+                     shape_string({ref.slices, ref.rows, ref.cols}) + ", evaluated " +
+                     shape_string({ev.slices, ev.rows, ev.cols}));
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const auto pos = depth_positions_mm(ref);
   const auto a = integrated_depth_dose(ref), b = integrated_depth_dose(ev);
   DepthDoseComparison c;
   c.reference = depth_dose_metrics(a, pos);
   c.evaluated = depth_dose_metrics(b, pos);
-  c.reference_distal_found = c.reference.distal_found;
-  c.evaluated_distal_found = c.evaluated.distal_found;
-  c.r80_error_mm = c.reference_distal_found && c.evaluated_distal_found
+  c.r80_error_mm = c.reference.distal_found && c.evaluated.distal_found
                        ? c.evaluated.r80_mm - c.reference.r80_mm
                        : nan;
   double mx = 0, worst = 0;

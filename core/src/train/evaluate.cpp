@@ -150,7 +150,7 @@ EvaluateResult evaluate(const std::shared_ptr<const Model>& model, const std::st
     errors(mc, pred, s.model_mae_pct, s.model_max_err_pct);
     const auto dd = physics::compare_depth_dose(mc, pred);
     s.mc_r80_mm =
-        dd.reference_distal_found ? dd.reference.r80_mm : std::numeric_limits<double>::quiet_NaN();
+        dd.reference.distal_found ? dd.reference.r80_mm : std::numeric_limits<double>::quiet_NaN();
     s.model_r80_err_mm = dd.r80_error_mm;
     s.model_idd_err_pct = dd.idd_error_percent;
     if (o.pba) {
@@ -247,9 +247,12 @@ std::string EvaluateResult::to_text() const {
                   g.model_mae_mean, g.pba_mae_mean);
     s << line;
   };
-  row(overall);
-  for (const auto& g : by_kind) row(g);
-  for (const auto& g : by_energy) row(g);
+  auto each_group = [&](const auto& f) {
+    f(overall);
+    for (const auto& g : by_kind) f(g);
+    for (const auto& g : by_energy) f(g);
+  };
+  each_group(row);
   s << "\ndepth dose (integrated over each slice): mean |R80 error| over samples whose MC range "
        "lies inside the grid; 'no fall-off': of those, samples whose curve never falls below 20 %; "
        "IDD error: largest |difference| in % of the MC maximum\n";
@@ -264,9 +267,7 @@ std::string EvaluateResult::to_text() const {
                   g.pba_idd_err_mean);
     s << line;
   };
-  range_row(overall);
-  for (const auto& g : by_kind) range_row(g);
-  for (const auto& g : by_energy) range_row(g);
+  each_group(range_row);
   std::snprintf(line, sizeof line,
                 "\ntiming: model %.1f ms/sample (full mode, batch 1), PBA %.1f ms/sample\n",
                 model_ms_mean, pba_ms_mean);
