@@ -13,7 +13,7 @@ namespace {
 struct EvaluateArgs {
   std::string model, data, json_out;
   int max_samples = 0, threads = 0;
-  bool json = false, samples = false, no_pba = false, quiet = false;
+  bool json = false, samples = false, no_pba = false, quiet = false, tta = false;
 };
 
 void setup_evaluate(CLI::App& app) {
@@ -24,6 +24,7 @@ void setup_evaluate(CLI::App& app) {
   cmd->add_option("--max-samples", a->max_samples, "Evaluate the first N samples (0: all)")
       ->capture_default_str();
   cmd->add_option("--threads", a->threads, "Threads (0: all cores)")->capture_default_str();
+  cmd->add_flag("--tta", a->tta, "Average the model over the 4 lateral quarter turns");
   cmd->add_flag("--no-pba", a->no_pba, "Skip the pencil-beam comparison");
   cmd->add_flag("--json", a->json, "Print JSON");
   cmd->add_option("--json-out", a->json_out, "Also write the JSON (with per-sample scores) here");
@@ -36,6 +37,7 @@ void setup_evaluate(CLI::App& app) {
     o.max_samples = a->max_samples;
     o.threads = a->threads;
     o.pba = !a->no_pba;
+    o.rotation_average = a->tta;
     dotakv::Progress progress([a](double done, double total, const std::string& msg) {
       if (a->quiet) return;
       std::fprintf(stderr, "\r%s (%.0f%%)   ", msg.c_str(), 100.0 * done / std::max(total, 1.0));

@@ -9,6 +9,7 @@
 #include "dotakv/error.hpp"
 #include "dotakv/kernels.hpp"
 #include "dotakv/session.hpp"
+#include "dotakv/train/augment.hpp"
 #include "reference_layers.hpp"
 #include "test_support.hpp"
 
@@ -303,6 +304,34 @@ class TestEngineModes : public QObject {
     SessionOptions o;
     o.chunk = 0;
     QVERIFY_THROWS_EXCEPTION(ValueError, Session(model, o));
+  }
+  // Test-time rotation averaging (train/augment.hpp) against an independent path: four batch-1
+  // passes on explicitly rotated CTs, rotated back and averaged in double. The averaged dose is
+  // rotation-equivariant although the model itself is not (checked, so the test can fail).
+  void rotationAverageMatchesExplicitMeanAndIsEquivariant() {
+    const auto cfg = tiny(6, 3);
+    auto model = Model::random_shared(cfg, 29);
+    Session batched(model, {.mode = Mode::full, .max_batch = 4});
+    Session single(model, {.mode = Mode::full, .max_batch = 1});
+    const Volume ct = random_ct(cfg, 31);
+    const Volume avg = train::infer_rotation_averaged(batched, ct, 150.0);
+    std::vector<double> ref(avg.size(), 0.0);
+    for (int k = 0; k < 4; ++k) {
+      const Volume back =
+          train::rotate_lateral(single.infer(train::rotate_lateral(ct, k), 150.0), -k);
+      for (size_t i = 0; i < ref.size(); ++i) ref[i] += 0.25 * back.data[i];
+    }
+    Volume refv = avg;
+    for (size_t i = 0; i < ref.size(); ++i) refv.data[i] = float(ref[i]);
+    expect_equiv(avg, refv, 1e-5, "rotation average vs explicit mean");
+    const Volume avg_rot =
+        train::infer_rotation_averaged(batched, train::rotate_lateral(ct, 1), 150.0);
+    expect_equiv(avg_rot, train::rotate_lateral(avg, 1), 1e-5, "equivariance");
+    const Volume plain = single.infer(ct, 150.0);
+    const Volume plain_rot = single.infer(train::rotate_lateral(ct, 1), 150.0);
+    QVERIFY(max_diff(plain_rot, train::rotate_lateral(plain, 1)) > 1e-3 * max_abs(plain));
+    Session too_small(model, {.mode = Mode::full, .max_batch = 2});
+    QVERIFY_THROWS_EXCEPTION(ShapeError, train::infer_rotation_averaged(too_small, ct, 150.0));
   }
 };
 

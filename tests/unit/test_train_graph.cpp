@@ -495,6 +495,41 @@ class TestTrainGraph : public QObject {
     QVERIFY(!r.by_kind.empty() && !r.by_energy.empty());
     const auto j = r.to_json(true);
     QCOMPARE(int(j["samples"].size()), 4);
+    // paired model - PBA difference, recomputed from the per-sample scores
+    double sum = 0;
+    int better = 0, worse = 0;
+    for (const auto& s : r.samples) {
+      const double d = s.model_pass_dota - s.pba_pass_dota;
+      sum += d;
+      better += d > 1e-9;
+      worse += d < -1e-9;
+    }
+    const auto& p = r.model_minus_pba;
+    QCOMPARE(p.n, 4);
+    QVERIFY(std::abs(p.mean - sum / 4) < 1e-9);
+    QCOMPARE(p.model_better, better);
+    QCOMPARE(p.model_worse, worse);
+    QCOMPARE(p.ties, 4 - better - worse);
+    QVERIFY(p.ci95_low <= p.mean && p.mean <= p.ci95_high);
+    QVERIFY(std::abs(p.mean - (r.overall.model_pass_mean - r.overall.pba_pass_mean)) < 1e-9);
+    QVERIFY(j.contains("model_minus_pba_gamma_pass"));
+    QCOMPARE(j["model_inference"].get<std::string>(), std::string("single pass"));
+    QVERIFY(r.to_text().find("model - PBA") != std::string::npos);
+    // without the PBA its columns are '-' (not zeros) and there is no paired comparison
+    eo.pba = false;
+    eo.max_samples = 1;
+    eo.rotation_average = true;
+    const auto nr = evaluate(m, data_, eo);
+    const auto nj = nr.to_json();
+    QVERIFY(!nj.contains("model_minus_pba_gamma_pass"));
+    QCOMPARE(nj["pba"].get<bool>(), false);
+    QVERIFY(nj["model_inference"].get<std::string>().find("rotation-averaged") == 0);
+    const std::string text = nr.to_text();
+    QVERIFY(text.find("PBA not evaluated") != std::string::npos);
+    QVERIFY(text.find("model - PBA") == std::string::npos);
+    const auto row = text.substr(text.find("\nall "),
+                                 text.find('\n', text.find("\nall ") + 1) - text.find("\nall "));
+    QCOMPARE(row.find("±"), row.rfind("±"));  // one mean±sd column: the model's
     // a perfect "model": MC vs itself passes everywhere
     Case c = physics::read_dataset_sample(data_, 0);
     QCOMPARE(physics::gamma_index(c.doses.at("mc").volume, c.doses.at("mc").volume).pass_rate,

@@ -1,6 +1,7 @@
 #include "dotakv/train/augment.hpp"
 
 #include <utility>
+#include <vector>
 
 #include "dotakv/error.hpp"
 
@@ -34,6 +35,19 @@ void rotate_lateral_pair(Volume& ct, Volume& dose, int k) {
                      " must share a grid");
   ct = rotate_lateral(ct, k);
   dose = rotate_lateral(dose, k);
+}
+
+Volume infer_rotation_averaged(Session& session, const Volume& ct, double energy_mev) {
+  std::vector<Volume> cts;
+  for (int k = 0; k < 4; ++k) cts.push_back(rotate_lateral(ct, k));
+  const auto doses = session.infer(cts, std::vector<double>(4, energy_mev));
+  Volume mean(ct.slices, ct.rows, ct.cols);
+  mean.spacing_mm = ct.spacing_mm;
+  for (int k = 0; k < 4; ++k) {
+    const Volume back = rotate_lateral(doses[k], -k);
+    for (size_t i = 0; i < mean.size(); ++i) mean.data[i] += 0.25f * back.data[i];
+  }
+  return mean;
 }
 
 }  // namespace dotakv::train

@@ -15,6 +15,7 @@
 #include "dotakv/pba.hpp"
 #include "dotakv/session.hpp"
 #include "dotakv/sysinfo.hpp"
+#include "dotakv/train/augment.hpp"
 
 namespace dotakv::train {
 
@@ -86,6 +87,30 @@ GroupScore group(const std::string& name, const std::vector<const SampleScore*>&
   return g;
 }
 
+PairedDifference paired_difference(const std::vector<SampleScore>& samples) {
+  PairedDifference p;
+  p.n = int(samples.size());
+  if (p.n == 0) return p;
+  double sum = 0, sum2 = 0;
+  for (const auto& s : samples) {
+    const double d = s.model_pass_dota - s.pba_pass_dota;
+    sum += d;
+    sum2 += d * d;
+    if (std::abs(d) < 1e-9)
+      ++p.ties;
+    else if (d > 0)
+      ++p.model_better;
+    else
+      ++p.model_worse;
+  }
+  p.mean = sum / p.n;
+  const double var = p.n > 1 ? std::max(0.0, (sum2 - p.n * p.mean * p.mean) / (p.n - 1)) : 0.0;
+  const double half = 1.96 * std::sqrt(var / p.n);
+  p.ci95_low = p.mean - half;
+  p.ci95_high = p.mean + half;
+  return p;
+}
+
 nlohmann::json group_json(const GroupScore& g) {
   return {{"name", g.name},
           {"n", g.n},
@@ -122,8 +147,10 @@ EvaluateResult evaluate(const std::shared_ptr<const Model>& model, const std::st
   r.model_description = model->description();
   r.data = data;
   r.norm_dose = info.y_max;
+  r.pba = o.pba;
+  r.rotation_average = o.rotation_average;
   const int n = o.max_samples > 0 ? std::min(o.max_samples, info.n) : info.n;
-  Session session(model, {.mode = Mode::full, .max_batch = 1});
+  Session session(model, {.mode = Mode::full, .max_batch = o.rotation_average ? 4 : 1});
   physics::GammaOptions dota;
   dota.dose_percent = o.dose_percent;
   dota.dta_mm = o.dta_mm;
@@ -143,7 +170,8 @@ EvaluateResult evaluate(const std::shared_ptr<const Model>& model, const std::st
     s.kind = attrs.contains("kind") && attrs["kind"].is_string() ? attrs["kind"].get<std::string>()
                                                                  : "unknown";
     auto t0 = std::chrono::steady_clock::now();
-    Volume pred = session.infer(c.ct, c.energy_mev);
+    Volume pred = o.rotation_average ? infer_rotation_averaged(session, c.ct, c.energy_mev)
+                                     : session.infer(c.ct, c.energy_mev);
     s.model_ms = ms_since(t0);
     s.model_pass_dota = physics::gamma_index(mc, pred, dota).pass_rate_dota;
     s.model_pass_clinical = physics::gamma_index(mc, pred, clinical).pass_rate;
@@ -180,6 +208,7 @@ EvaluateResult evaluate(const std::shared_ptr<const Model>& model, const std::st
     r.pba_ms_mean += s.pba_ms / double(r.samples.size());
   }
   r.overall = group("all", all);
+  if (o.pba) r.model_minus_pba = paired_difference(r.samples);
   for (const auto& [k, v] : kinds) r.by_kind.push_back(group(k, v));
   for (const char* b : band_names)
     if (bands.count(b)) r.by_energy.push_back(group(b, bands[b]));
@@ -195,6 +224,10 @@ nlohmann::json EvaluateResult::to_json(bool with_samples) const {
                         {"pass_rate", "count(gamma<=1)/count(gamma>0) (DoTA)"},
                         {"clinical_variant", "per-sample max, 10% low-dose cut"}}},
                       {"n", int(samples.size())},
+                      {"pba", pba},
+                      {"model_inference", rotation_average ? "rotation-averaged (4 lateral quarter "
+                                                             "turns)"
+                                                           : "single pass"},
                       {"overall", group_json(overall)},
                       {"model_ms_mean", model_ms_mean},
                       {"pba_ms_mean", pba_ms_mean}};
@@ -202,6 +235,14 @@ nlohmann::json EvaluateResult::to_json(bool with_samples) const {
   for (const auto& g : by_kind) j["by_kind"].push_back(group_json(g));
   j["by_energy"] = nlohmann::json::array();
   for (const auto& g : by_energy) j["by_energy"].push_back(group_json(g));
+  if (pba)
+    j["model_minus_pba_gamma_pass"] = {{"n", model_minus_pba.n},
+                                       {"mean", model_minus_pba.mean},
+                                       {"ci95_low", model_minus_pba.ci95_low},
+                                       {"ci95_high", model_minus_pba.ci95_high},
+                                       {"model_better", model_minus_pba.model_better},
+                                       {"model_worse", model_minus_pba.model_worse},
+                                       {"ties", model_minus_pba.ties}};
   if (with_samples) {
     j["samples"] = nlohmann::json::array();
     for (const auto& s : samples)
@@ -232,19 +273,28 @@ std::string EvaluateResult::to_text() const {
   char line[256];
   s << "model: " << model_description << "\ndata:  " << data << " (" << samples.size()
     << " samples)\ngamma 1%/3mm, global, normalised to the dataset max dose " << norm_dose
-    << " Gy/primary (DoTA protocol); 'clinical' = per-sample max, 10% cut\n\n";
+    << " Gy/primary (DoTA protocol); 'clinical' = per-sample max, 10% cut\n"
+    << "model inference: "
+    << (rotation_average ? "rotation-averaged over the 4 lateral quarter turns" : "single pass")
+    << (pba ? "" : "; PBA not evaluated (--no-pba): its columns show '-'") << "\n\n";
   std::snprintf(line, sizeof line, "%-14s %4s  %-22s %-22s %-9s %-9s %-8s %-8s\n", "group", "n",
                 "model pass % (min)", "PBA pass % (min)", "model cl.", "PBA cl.", "model MAE",
                 "PBA MAE");
   s << line;
+  auto pba_num = [&](double v, const char* fmt) {
+    char t[32];
+    std::snprintf(t, sizeof t, fmt, v);
+    return pba ? std::string(t) : std::string("-");
+  };
   auto row = [&](const GroupScore& g) {
     char a[64], b[64];
     std::snprintf(a, sizeof a, "%.2f±%.2f (%.1f)", g.model_pass_mean, g.model_pass_std,
                   g.model_pass_min);
     std::snprintf(b, sizeof b, "%.2f±%.2f (%.1f)", g.pba_pass_mean, g.pba_pass_std, g.pba_pass_min);
-    std::snprintf(line, sizeof line, "%-14s %4d  %-22s %-22s %-9.2f %-9.2f %-8.3f %-8.3f\n",
-                  g.name.c_str(), g.n, a, b, g.model_clinical_mean, g.pba_clinical_mean,
-                  g.model_mae_mean, g.pba_mae_mean);
+    std::snprintf(line, sizeof line, "%-14s %4d  %-22s %-22s %-9.2f %-9s %-8.3f %-8s\n",
+                  g.name.c_str(), g.n, a, pba ? b : "-", g.model_clinical_mean,
+                  pba_num(g.pba_clinical_mean, "%.2f").c_str(), g.model_mae_mean,
+                  pba_num(g.pba_mae_mean, "%.3f").c_str());
     s << line;
   };
   auto each_group = [&](const auto& f) {
@@ -261,16 +311,25 @@ std::string EvaluateResult::to_text() const {
                 "PBA IDD");
   s << line;
   auto range_row = [&](const GroupScore& g) {
-    std::snprintf(line, sizeof line, "%-14s %7d  %-12.2f %-12.2f %-12d %-12d %-10.2f %-10.2f\n",
-                  g.name.c_str(), g.n_range, g.model_r80_abs_mean, g.pba_r80_abs_mean,
-                  g.model_range_missing, g.pba_range_missing, g.model_idd_err_mean,
-                  g.pba_idd_err_mean);
+    std::snprintf(line, sizeof line, "%-14s %7d  %-12.2f %-12s %-12d %-12s %-10.2f %-10s\n",
+                  g.name.c_str(), g.n_range, g.model_r80_abs_mean,
+                  pba_num(g.pba_r80_abs_mean, "%.2f").c_str(), g.model_range_missing,
+                  pba_num(g.pba_range_missing, "%.0f").c_str(), g.model_idd_err_mean,
+                  pba_num(g.pba_idd_err_mean, "%.2f").c_str());
     s << line;
   };
   each_group(range_row);
-  std::snprintf(line, sizeof line,
-                "\ntiming: model %.1f ms/sample (full mode, batch 1), PBA %.1f ms/sample\n",
-                model_ms_mean, pba_ms_mean);
+  if (pba) {
+    const auto& p = model_minus_pba;
+    std::snprintf(line, sizeof line,
+                  "\nmodel - PBA, DoTA pass rate paired over %d samples: %+.3f points (95%% "
+                  "interval %+.3f to %+.3f); model better on %d, worse on %d, equal on %d\n",
+                  p.n, p.mean, p.ci95_low, p.ci95_high, p.model_better, p.model_worse, p.ties);
+    s << line;
+  }
+  std::snprintf(line, sizeof line, "\ntiming: model %.1f ms/sample (full mode, %s), PBA %s\n",
+                model_ms_mean, rotation_average ? "4 rotations in one batch" : "batch 1",
+                pba ? (pba_num(pba_ms_mean, "%.1f") + " ms/sample").c_str() : "-");
   s << line;
   return s.str();
 }

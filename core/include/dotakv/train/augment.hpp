@@ -8,7 +8,14 @@
 //   k = 2: out[z][i][j] = in[z][N-1-i][N-1-j]
 //   k = 3: out[z][i][j] = in[z][N-1-j][i]
 // For odd k the row and col spacings are swapped. rows != cols is a ShapeError.
+//
+// Test-time augmentation: infer_rotation_averaged runs the model on the 4 rotations of a CT (one
+// batch of 4) and averages the doses rotated back. The model is not rotation-equivariant (the
+// slice encoder flattens the lateral plane into a dense projection), so this removes the part of
+// its error that depends on the orientation; the result is exactly equivariant:
+// avg(rot(ct, k)) == rot(avg(ct), k). Cost: 4 model passes.
 #pragma once
+#include "dotakv/session.hpp"
 #include "dotakv/volume.hpp"
 
 namespace dotakv::train {
@@ -17,5 +24,9 @@ Volume rotate_lateral(const Volume& in, int k);
 
 // Rotates CT and dose in place by the same k. They must be on the same grid (ShapeError).
 void rotate_lateral_pair(Volume& ct, Volume& dose, int k);
+
+// Dose [S, N, N] (Gy per primary) on ct's grid: mean over k = 0..3 of
+// rotate_lateral(infer(rotate_lateral(ct, k)), -k). The session needs max_batch >= 4.
+Volume infer_rotation_averaged(Session& session, const Volume& ct, double energy_mev);
 
 }  // namespace dotakv::train

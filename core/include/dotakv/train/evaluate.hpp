@@ -15,6 +15,11 @@
 // inference (Session, full mode, batch 1) and PBA per sample. Results per sample, aggregated (mean
 // and standard deviation) overall, per phantom kind and per energy band (70-120, 120-170, 170-220
 // MeV).
+// Model vs PBA, paired over the same samples (PairedDifference): the per-sample difference of the
+// DoTA pass rate (model - PBA, percentage points), its mean with a 95 % interval (mean +- 1.96 sd /
+// sqrt(n), normal approximation; n >= 200 in the acceptance protocol) and how many samples the
+// model passes better / worse / equally (|diff| < 1e-9). Absent (pba == false) without the PBA.
+// rotation_average: the model's dose is infer_rotation_averaged (train/augment.hpp), 4 passes.
 #pragma once
 #include <string>
 #include <vector>
@@ -28,9 +33,10 @@ namespace dotakv::train {
 
 struct EvaluateOptions {
   double dose_percent = 1.0, dta_mm = 3.0;
-  int max_samples = 0;  // 0: all
-  bool pba = true;      // also evaluate the pencil-beam algorithm
-  int threads = 0;      // 0: all cores
+  int max_samples = 0;            // 0: all
+  bool pba = true;                // also evaluate the pencil-beam algorithm
+  int threads = 0;                // 0: all cores
+  bool rotation_average = false;  // model dose: infer_rotation_averaged (4 passes)
 };
 
 struct SampleScore {
@@ -59,8 +65,15 @@ struct GroupScore {
   double model_idd_err_mean = 0, pba_idd_err_mean = 0;  // % of the MC IDD maximum
 };
 
+struct PairedDifference {
+  int n = 0, model_better = 0, model_worse = 0, ties = 0;
+  double mean = 0, ci95_low = 0, ci95_high = 0;  // percentage points, model - PBA
+};
+
 struct EvaluateResult {
   std::string model_description, data;
+  bool pba = true, rotation_average = false;  // the options the run used
+  PairedDifference model_minus_pba;           // DoTA pass rate; only when pba
   double norm_dose = 0;  // dataset max dose (Gy per primary) used for the DoTA protocol
   std::vector<SampleScore> samples;
   GroupScore overall;

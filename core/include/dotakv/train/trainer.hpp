@@ -79,7 +79,8 @@ struct TrainOptions {
   // Random initialisation only (not with init_weights or resume): the decoder's output convolution
   // kernel (decoder/conv/kernel) starts at zero, so training starts from the zero dose. With the
   // random kernel the first prediction is O(1) everywhere, 10-100x the scaled dose, and the
-  // optimiser spends its first thousands of steps shrinking it (docs/training.md, "The output convolution starts at zero").
+  // optimiser spends its first thousands of steps shrinking it (docs/training.md, "The output
+  // convolution starts at zero").
   bool zero_output_init = true;
   bool augment = true;  // random 90-degree lateral rotations
   bool resume = false;
