@@ -59,7 +59,9 @@ void setup_train(CLI::App& app) {
   cmd->add_option("--kinds", a->kinds, "Only these phantom kinds, e.g. water (default: all)");
   cmd->add_option("--freeze", a->frozen, "Comma-separated tensor names kept fixed");
   cmd->add_option("--zero", a->zeroed, "Comma-separated tensor names set to 0 before training");
-  cmd->add_option("--init", a->init, "Start from these weights instead of random init");
+  cmd->add_option("--init", a->init,
+                  "Start from these weights instead of random init (fewer transformer blocks than "
+                  "--config: grown by identity blocks)");
   cmd->add_flag("--no-augment", a->no_augment, "No 90-degree lateral rotations");
   cmd->add_flag("--random-output-init", a->random_output_init,
                 "Keep the random output-convolution kernel (default: zero it on random init)");

@@ -479,6 +479,46 @@ class TestTrainGraph : public QObject {
     QVERIFY_THROWS_EXCEPTION(FormatError, load_checkpoint(path("plain.h5")));
   }
 
+  // Growing a trained model by identity transformer blocks (grow_transformer): the grown model
+  // computes the same dose (its new blocks' residual branches are zero), training from it via
+  // init_weights works and moves the new block's output weights off zero; configs that differ in
+  // anything but a larger depth are refused.
+  void growTransformerPreservesTheFunctionAndTrains() {
+    ModelConfig shallow = tiny_config();
+    shallow.num_transformers = 1;
+    auto o = tiny_options("grow_base");
+    o.config = shallow;
+    o.epochs = 1;
+    run(o);
+    const auto base = Model::load_shared(o.out_dir + "/model.h5");
+    const auto grown = grow_transformer(*base, tiny_config(), 3);
+    QCOMPARE(grown->config().num_transformers, 2);
+    QVERIFY(grown->weights().blocks[0].wq.data == base->weights().blocks[0].wq.data);
+    QVERIFY(grown->weights().blocks[1].wq.data != base->weights().blocks[0].wq.data);
+    Case c = physics::read_dataset_sample(data_, 0);
+    Session a(base, {.mode = Mode::full}), b(grown, {.mode = Mode::full});
+    const Volume da = a.infer(c.ct, c.energy_mev), db = b.infer(c.ct, c.energy_mev);
+    QVERIFY(test::max_abs(da) > 0);
+    QVERIFY(test::max_diff(da, db) <= 1e-6 * test::max_abs(da));
+    // the same through the trainer: 1-block weights, 2-block config
+    auto g = tiny_options("grow_run");
+    g.init_weights = o.out_dir + "/model.h5";
+    g.epochs = 1;
+    const auto r = run(g);
+    QCOMPARE(int(r.history.size()), 1);
+    const auto trained = Model::load_shared(g.out_dir + "/last.h5");
+    QCOMPARE(trained->config().num_transformers, 2);
+    double wo = 0;
+    for (float v : trained->weights().blocks[1].wo.data) wo = std::max(wo, double(std::abs(v)));
+    QVERIFY(wo > 0);
+    // refused: same depth, shallower, or another width
+    QVERIFY_THROWS_EXCEPTION(ConfigError, grow_transformer(*base, shallow, 3));
+    QVERIFY_THROWS_EXCEPTION(ConfigError, grow_transformer(*grown, shallow, 3));
+    ModelConfig wider = tiny_config();
+    wider.conv_channels = 8;
+    QVERIFY_THROWS_EXCEPTION(ConfigError, grow_transformer(*base, wider, 3));
+  }
+
   void evaluateReportsModelAndPba() {
     auto o = tiny_options("eval");
     o.epochs = 1;

@@ -369,6 +369,36 @@ void check_resume_compatible(const nlohmann::json& saved, const TrainOptions& o,
 }
 }  // namespace
 
+std::shared_ptr<const Model> grow_transformer(const Model& from, const ModelConfig& to,
+                                              std::uint64_t seed) {
+  ModelConfig same_depth = to;
+  same_depth.num_transformers = from.config().num_transformers;
+  if (!(same_depth.to_json() == from.config().to_json()) ||
+      to.num_transformers <= from.config().num_transformers)
+    throw ConfigError("grow_transformer: expected the config " + from.config().to_json().dump() +
+                      " with more than " + std::to_string(from.config().num_transformers) +
+                      " transformer blocks, found " + to.to_json().dump());
+  ModelWeights w = Model::random(to, seed).weights();
+  const ModelWeights& old = from.weights();
+  const size_t kept = old.blocks.size();
+  auto blocks = std::move(w.blocks);
+  w = old;
+  w.blocks = std::move(blocks);
+  for (size_t l = 0; l < w.blocks.size(); ++l) {
+    auto& b = w.blocks[l];
+    if (l < kept) {
+      b = old.blocks[l];
+      continue;
+    }
+    for (Tensor* t : {&b.wo, &b.ff2_kernel, &b.ff2_bias})
+      std::fill(t->data.begin(), t->data.end(), 0.f);
+  }
+  auto grown = std::make_shared<Model>(to, std::move(w), from.scaling());
+  grown->set_description(from.description() + " (grown to " + std::to_string(to.num_transformers) +
+                         " transformer blocks)");
+  return grown;
+}
+
 TrainResult train(const TrainOptions& o, Progress* progress,
                   const std::function<void(const std::string&)>& log) {
   auto say = [&](const std::string& s) {
@@ -403,6 +433,8 @@ TrainResult train(const TrainOptions& o, Progress* progress,
     start = ck.model;
   } else if (!o.init_weights.empty()) {
     start = Model::load_shared(o.init_weights);
+    if (start->config().num_transformers < o.config.num_transformers)
+      start = grow_transformer(*start, o.config, o.seed);
     if (!(start->config().to_json() == o.config.to_json()))
       throw ConfigError(o.init_weights + ": config differs from the training config");
   } else {

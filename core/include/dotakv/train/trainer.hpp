@@ -92,6 +92,7 @@ struct TrainOptions {
   int stream_chunk = 1;      // slices per streaming step in the stream-mode validation
   int max_val_samples = 0;   // cap on validation samples evaluated per epoch (0: all)
   std::string init_weights;  // optional weights file to start from instead of random init
+                             // (with fewer transformer blocks: grown, see grow_transformer)
   nlohmann::json to_json() const;
 };
 
@@ -115,6 +116,16 @@ struct TrainResult {
 // `log` receives progress lines ('\r'-terminated while an epoch runs, '\n' at its end).
 TrainResult train(const TrainOptions& options, Progress* progress = nullptr,
                   const std::function<void(const std::string&)>& log = {});
+
+// Deepening a trained model (function-preserving growth, cf. Net2Net, Chen et al. 2016): returns
+// `from` with transformer blocks appended up to to.num_transformers. Existing tensors are copied;
+// the new blocks are Model::random(to, seed)'s with their residual branches' output weights
+// (attention/output/kernel, ffn2/kernel, ffn2/bias) at zero, so each new block starts as the
+// identity and the grown model computes exactly `from`'s dose; training then uses the new depth.
+// ConfigError unless `to` equals from.config() except for a larger num_transformers.
+// train() applies it when init_weights has fewer blocks than the training config.
+std::shared_ptr<const Model> grow_transformer(const Model& from, const ModelConfig& to,
+                                              std::uint64_t seed);
 
 // ---- checkpoints (exposed for tests and the CLI) ----
 struct Checkpoint {
