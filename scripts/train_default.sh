@@ -39,13 +39,25 @@ resume=()
 $BIN/dotakv train --data "$CACHE/train_5000.h5" --config compact --init "$RUN1/model.h5" \
   --out "$RUN" --epochs 8 --batch 8 --optimizer adamw --lr 5e-5 --warmup 300 --schedule cosine \
   --min-lr 1e-6 --weight-decay 1e-4 --max-val 60 --seed 1 --precision "$PRECISION" "${resume[@]}"
+# stage 3: stage 2's model deepened by a second transformer block that starts as the identity
+# (`--init` with a deeper config: train::grow_transformer), fresh moments, 300 warm-up steps,
+# cosine from 1e-4 to 1e-6 over 24 epochs
+RUN2="$RUN"
+RUN="$CACHE/run_grow2"
+resume=()
+[[ -f $RUN/last.h5 ]] && resume=(--resume)
+$BIN/dotakv train --data "$CACHE/train_5000.h5" --config resources/configs/compact-2block.json \
+  --init "$RUN2/model.h5" --out "$RUN" --epochs 24 --batch 8 --optimizer adamw --lr 1e-4 \
+  --warmup 300 --schedule cosine --min-lr 1e-6 --weight-decay 1e-4 --max-val 60 --seed 1 \
+  --precision "$PRECISION" "${resume[@]}"
 $BIN/dotakv-report --history "$RUN1/history.csv" --png "$RUN1/history.png" --title "dotakv-compact training"
-$BIN/dotakv-report --history "$RUN/history.csv" --png "$RUN/history.png" --title "dotakv-compact fine-tuning"
+$BIN/dotakv-report --history "$RUN2/history.csv" --png "$RUN2/history.png" --title "dotakv-compact fine-tuning"
+$BIN/dotakv-report --history "$RUN/history.csv" --png "$RUN/history.png" --title "dotakv-compact, 2 blocks"
 $BIN/dotakv evaluate --model "$RUN/model.h5" --data "$CACHE/test_250.h5" --quiet \
   --json-out "$RUN/evaluation.json" | tee "$RUN/evaluation.txt"
 if [[ $SHIP == 1 ]]; then
   mkdir -p resources/models
   cp "$RUN/model.h5" resources/models/dotakv-compact.h5
-  cp "$RUN1/history.png" docs/screenshots/training_history.png
+  cp "$RUN/history.png" docs/screenshots/training_history.png
   echo "shipped resources/models/dotakv-compact.h5"
 fi

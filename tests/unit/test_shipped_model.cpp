@@ -1,5 +1,6 @@
 // The shipped default model (resources/models/dotakv-compact.h5, model card beside it): it loads,
-// fits the size budget (<= 20 MB), is the documented compact configuration, and on the four demo
+// fits the size budget (<= 20 MB), has the documented configuration (compact width, two transformer
+// blocks: resources/configs/compact-2block.json), and on the four demo
 // cases of resources/demo/ (MC doses with 200,000 primaries, independent of the training data:
 // phantom seeds 1-4 at fixed energies) it reproduces the Monte Carlo: gamma 1 %/3 mm pass rate
 // >= 98 % (the accuracy bar of the default model, DoTA's protocol with the case's own maximum),
@@ -32,7 +33,10 @@ class TestShippedModel : public QObject {
 
   void sizeAndConfig() {
     QVERIFY(std::filesystem::file_size(path_) <= 20u * 1024 * 1024);
-    QCOMPARE(model_->config().to_json(), ModelConfig::preset("compact").to_json());
+    QCOMPARE(
+        model_->config().to_json(),
+        ModelConfig::from_name_or_file(test::source_path("resources/configs/compact-2block.json"))
+            .to_json());
     QVERIFY(model_->scaling().energy_min_mev <= 70.0 && model_->scaling().energy_max_mev >= 220.0);
   }
 
