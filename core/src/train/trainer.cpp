@@ -378,18 +378,10 @@ std::shared_ptr<const Model> grow_transformer(const Model& from, const ModelConf
     throw ConfigError("grow_transformer: expected the config " + from.config().to_json().dump() +
                       " with more than " + std::to_string(from.config().num_transformers) +
                       " transformer blocks, found " + to.to_json().dump());
-  ModelWeights w = Model::random(to, seed).weights();
-  const ModelWeights& old = from.weights();
-  const size_t kept = old.blocks.size();
-  auto blocks = std::move(w.blocks);
-  w = old;
-  w.blocks = std::move(blocks);
-  for (size_t l = 0; l < w.blocks.size(); ++l) {
-    auto& b = w.blocks[l];
-    if (l < kept) {
-      b = old.blocks[l];
-      continue;
-    }
+  ModelWeights w = from.weights();
+  ModelWeights fresh = Model::random(to, seed).weights();
+  for (size_t l = w.blocks.size(); l < fresh.blocks.size(); ++l) {
+    auto& b = w.blocks.emplace_back(std::move(fresh.blocks[l]));
     for (Tensor* t : {&b.wo, &b.ff2_kernel, &b.ff2_bias})
       std::fill(t->data.begin(), t->data.end(), 0.f);
   }
