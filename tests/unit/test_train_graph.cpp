@@ -6,9 +6,11 @@
 #include <H5Cpp.h>
 
 #include <QtTest>
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <random>
 #include <sstream>
 
@@ -553,6 +555,7 @@ class TestTrainGraph : public QObject {
     QVERIFY(p.ci95_low <= p.mean && p.mean <= p.ci95_high);
     QVERIFY(std::abs(p.mean - (r.overall.model_pass_mean - r.overall.pba_pass_mean)) < 1e-9);
     QVERIFY(j.contains("model_minus_pba_gamma_pass"));
+    QVERIFY(j["overall"].contains("pba_r80_abs_err_mm_median"));
     QCOMPARE(j["model_inference"].get<std::string>(), std::string("single pass"));
     QVERIFY(r.to_text().find("model - PBA") != std::string::npos);
     // without the PBA its columns are '-' (not zeros) and there is no paired comparison
@@ -574,6 +577,34 @@ class TestTrainGraph : public QObject {
     Case c = physics::read_dataset_sample(data_, 0);
     QCOMPARE(physics::gamma_index(c.doses.at("mc").volume, c.doses.at("mc").volume).pass_rate,
              100.0);
+  }
+
+  void groupStatisticsSkipMissingRanges() {
+    // |R80 error| mean and median over the samples with an MC range and a fall-off; a sample
+    // without an MC range counts nowhere, one without an evaluated fall-off counts as missing
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<SampleScore> s(6);
+    const double model_err[] = {-3, 1, nan, 2, 10, 50};
+    const double pba_err[] = {0.5, -0.5, 4, nan, nan, 50};
+    for (int i = 0; i < 6; ++i) {
+      s[i].mc_r80_mm = i == 5 ? nan : 100.0;
+      s[i].model_r80_err_mm = model_err[i];
+      s[i].pba_r80_err_mm = pba_err[i];
+      s[i].model_pass_dota = 90 + i;
+    }
+    std::vector<const SampleScore*> ptrs;
+    for (const auto& x : s) ptrs.push_back(&x);
+    const GroupScore g = summarize_group("g", ptrs);
+    QCOMPARE(g.n, 6);
+    QCOMPARE(g.n_range, 5);
+    QCOMPARE(g.model_range_missing, 1);
+    QCOMPARE(g.pba_range_missing, 2);
+    QCOMPARE(g.model_r80_abs_mean, 4.0);    // (3 + 1 + 2 + 10) / 4
+    QCOMPARE(g.model_r80_abs_median, 2.5);  // 1 2 | 3 10
+    QCOMPARE(g.pba_r80_abs_mean, 5.0 / 3);
+    QCOMPARE(g.pba_r80_abs_median, 0.5);  // 0.5 0.5 4
+    QCOMPARE(g.model_pass_mean, 92.5);
+    QCOMPARE(g.model_pass_min, 90.0);
   }
 
   void cli() {

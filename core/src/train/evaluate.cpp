@@ -37,54 +37,19 @@ void errors(const Volume& ref, const Volume& ev, double& mae_pct, double& max_pc
   max_pct = 100.0 * worst / mx;
 }
 
-GroupScore group(const std::string& name, const std::vector<const SampleScore*>& s) {
-  GroupScore g;
-  g.name = name;
-  g.n = int(s.size());
-  if (s.empty()) return g;
-  auto stats = [&](auto f, double& mean, double& sd, double* mn) {
-    double a = 0, b = 0, lo = 1e300;
-    for (auto* x : s) {
-      const double v = f(*x);
-      a += v;
-      b += v * v;
-      lo = std::min(lo, v);
-    }
-    mean = a / double(s.size());
-    sd = std::sqrt(std::max(0.0, b / double(s.size()) - mean * mean));
-    if (mn) *mn = lo;
-  };
-  double unused = 0;
-  stats([](const SampleScore& x) { return x.model_pass_dota; }, g.model_pass_mean, g.model_pass_std,
-        &g.model_pass_min);
-  stats([](const SampleScore& x) { return x.pba_pass_dota; }, g.pba_pass_mean, g.pba_pass_std,
-        &g.pba_pass_min);
-  stats([](const SampleScore& x) { return x.model_pass_clinical; }, g.model_clinical_mean, unused,
-        nullptr);
-  stats([](const SampleScore& x) { return x.pba_pass_clinical; }, g.pba_clinical_mean, unused,
-        nullptr);
-  stats([](const SampleScore& x) { return x.model_mae_pct; }, g.model_mae_mean, unused, nullptr);
-  stats([](const SampleScore& x) { return x.pba_mae_pct; }, g.pba_mae_mean, unused, nullptr);
-  stats([](const SampleScore& x) { return x.model_idd_err_pct; }, g.model_idd_err_mean, unused,
-        nullptr);
-  stats([](const SampleScore& x) { return x.pba_idd_err_pct; }, g.pba_idd_err_mean, unused,
-        nullptr);
-  int model_n = 0, pba_n = 0;
-  for (auto* x : s) {
-    if (std::isnan(x->mc_r80_mm)) continue;
-    ++g.n_range;
-    if (std::isnan(x->model_r80_err_mm))
-      ++g.model_range_missing;
-    else
-      g.model_r80_abs_mean += std::abs(x->model_r80_err_mm), ++model_n;
-    if (std::isnan(x->pba_r80_err_mm))
-      ++g.pba_range_missing;
-    else
-      g.pba_r80_abs_mean += std::abs(x->pba_r80_err_mm), ++pba_n;
-  }
-  g.model_r80_abs_mean = model_n ? g.model_r80_abs_mean / model_n : 0.0;
-  g.pba_r80_abs_mean = pba_n ? g.pba_r80_abs_mean / pba_n : 0.0;
-  return g;
+double mean_of(const std::vector<double>& v) {
+  double sum = 0;
+  for (double x : v) sum += x;
+  return v.empty() ? 0.0 : sum / double(v.size());
+}
+
+double median_of(std::vector<double> v) {
+  if (v.empty()) return 0.0;
+  const std::size_t mid = v.size() / 2;
+  std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(mid), v.end());
+  if (v.size() % 2) return v[mid];
+  const double upper = v[mid];
+  return 0.5 * (upper + *std::max_element(v.begin(), v.begin() + std::ptrdiff_t(mid)));
 }
 
 PairedDifference paired_difference(const std::vector<SampleScore>& samples) {
@@ -127,12 +92,66 @@ nlohmann::json group_json(const GroupScore& g) {
           {"n_range", g.n_range},
           {"model_r80_abs_err_mm_mean", g.model_r80_abs_mean},
           {"pba_r80_abs_err_mm_mean", g.pba_r80_abs_mean},
+          {"model_r80_abs_err_mm_median", g.model_r80_abs_median},
+          {"pba_r80_abs_err_mm_median", g.pba_r80_abs_median},
           {"model_range_missing", g.model_range_missing},
           {"pba_range_missing", g.pba_range_missing},
           {"model_idd_err_pct_mean", g.model_idd_err_mean},
           {"pba_idd_err_pct_mean", g.pba_idd_err_mean}};
 }
 }  // namespace
+
+GroupScore summarize_group(const std::string& name, const std::vector<const SampleScore*>& s) {
+  GroupScore g;
+  g.name = name;
+  g.n = int(s.size());
+  if (s.empty()) return g;
+  auto stats = [&](auto f, double& mean, double& sd, double* mn) {
+    double a = 0, b = 0, lo = 1e300;
+    for (auto* x : s) {
+      const double v = f(*x);
+      a += v;
+      b += v * v;
+      lo = std::min(lo, v);
+    }
+    mean = a / double(s.size());
+    sd = std::sqrt(std::max(0.0, b / double(s.size()) - mean * mean));
+    if (mn) *mn = lo;
+  };
+  double unused = 0;
+  stats([](const SampleScore& x) { return x.model_pass_dota; }, g.model_pass_mean, g.model_pass_std,
+        &g.model_pass_min);
+  stats([](const SampleScore& x) { return x.pba_pass_dota; }, g.pba_pass_mean, g.pba_pass_std,
+        &g.pba_pass_min);
+  stats([](const SampleScore& x) { return x.model_pass_clinical; }, g.model_clinical_mean, unused,
+        nullptr);
+  stats([](const SampleScore& x) { return x.pba_pass_clinical; }, g.pba_clinical_mean, unused,
+        nullptr);
+  stats([](const SampleScore& x) { return x.model_mae_pct; }, g.model_mae_mean, unused, nullptr);
+  stats([](const SampleScore& x) { return x.pba_mae_pct; }, g.pba_mae_mean, unused, nullptr);
+  stats([](const SampleScore& x) { return x.model_idd_err_pct; }, g.model_idd_err_mean, unused,
+        nullptr);
+  stats([](const SampleScore& x) { return x.pba_idd_err_pct; }, g.pba_idd_err_mean, unused,
+        nullptr);
+  std::vector<double> model_abs, pba_abs;
+  for (auto* x : s) {
+    if (std::isnan(x->mc_r80_mm)) continue;
+    ++g.n_range;
+    if (std::isnan(x->model_r80_err_mm))
+      ++g.model_range_missing;
+    else
+      model_abs.push_back(std::abs(x->model_r80_err_mm));
+    if (std::isnan(x->pba_r80_err_mm))
+      ++g.pba_range_missing;
+    else
+      pba_abs.push_back(std::abs(x->pba_r80_err_mm));
+  }
+  g.model_r80_abs_mean = mean_of(model_abs);
+  g.pba_r80_abs_mean = mean_of(pba_abs);
+  g.model_r80_abs_median = median_of(model_abs);
+  g.pba_r80_abs_median = median_of(pba_abs);
+  return g;
+}
 
 EvaluateResult evaluate(const std::shared_ptr<const Model>& model, const std::string& data,
                         const EvaluateOptions& o, Progress* progress) {
@@ -207,11 +226,11 @@ EvaluateResult evaluate(const std::shared_ptr<const Model>& model, const std::st
     r.model_ms_mean += s.model_ms / double(r.samples.size());
     r.pba_ms_mean += s.pba_ms / double(r.samples.size());
   }
-  r.overall = group("all", all);
+  r.overall = summarize_group("all", all);
   if (o.pba) r.model_minus_pba = paired_difference(r.samples);
-  for (const auto& [k, v] : kinds) r.by_kind.push_back(group(k, v));
+  for (const auto& [k, v] : kinds) r.by_kind.push_back(summarize_group(k, v));
   for (const char* b : band_names)
-    if (bands.count(b)) r.by_energy.push_back(group(b, bands[b]));
+    if (bands.count(b)) r.by_energy.push_back(summarize_group(b, bands[b]));
   return r;
 }
 
@@ -303,17 +322,19 @@ std::string EvaluateResult::to_text() const {
     for (const auto& g : by_energy) f(g);
   };
   each_group(row);
-  s << "\ndepth dose (integrated over each slice): mean |R80 error| over samples whose MC range "
-       "lies inside the grid; 'no fall-off': of those, samples whose curve never falls below 20 %; "
-       "IDD error: largest |difference| in % of the MC maximum\n";
-  std::snprintf(line, sizeof line, "%-14s %7s  %-12s %-12s %-12s %-12s %-10s %-10s\n", "group",
-                "n range", "model |dR80|", "PBA |dR80|", "model no f.", "PBA no f.", "model IDD",
-                "PBA IDD");
+  s << "\ndepth dose (integrated over each slice): mean and median |R80 error| (mm) over samples "
+       "whose MC range lies inside the grid; 'no fall-off': of those, samples whose curve never "
+       "falls below 20 %; IDD error: largest |difference| in % of the MC maximum\n";
+  std::snprintf(line, sizeof line, "%-14s %7s  %-12s %-12s %-12s %-12s %-12s %-12s %-10s %-10s\n",
+                "group", "n range", "model |dR80|", "PBA |dR80|", "model median", "PBA median",
+                "model no f.", "PBA no f.", "model IDD", "PBA IDD");
   s << line;
   auto range_row = [&](const GroupScore& g) {
-    std::snprintf(line, sizeof line, "%-14s %7d  %-12.2f %-12s %-12d %-12s %-10.2f %-10s\n",
+    std::snprintf(line, sizeof line,
+                  "%-14s %7d  %-12.2f %-12s %-12.2f %-12s %-12d %-12s %-10.2f %-10s\n",
                   g.name.c_str(), g.n_range, g.model_r80_abs_mean,
-                  pba_num(g.pba_r80_abs_mean, "%.2f").c_str(), g.model_range_missing,
+                  pba_num(g.pba_r80_abs_mean, "%.2f").c_str(), g.model_r80_abs_median,
+                  pba_num(g.pba_r80_abs_median, "%.2f").c_str(), g.model_range_missing,
                   pba_num(g.pba_range_missing, "%.0f").c_str(), g.model_idd_err_mean,
                   pba_num(g.pba_idd_err_mean, "%.2f").c_str());
     s << line;

@@ -58,10 +58,13 @@ struct GroupScore {
   double model_pass_min = 0, pba_pass_min = 0;
   double model_clinical_mean = 0, pba_clinical_mean = 0;
   double model_mae_mean = 0, pba_mae_mean = 0;
-  // Mean |R80 error| (mm) over the samples whose MC range lies inside the grid (n_range) and whose
-  // evaluated curve falls off; *_range_missing: samples of n_range where it does not.
+  // Mean and median |R80 error| (mm) over the samples whose MC range lies inside the grid (n_range)
+  // and whose evaluated curve falls off; *_range_missing: samples of n_range where it does not. The
+  // median is reported beside the mean because a few heterogeneous phantoms with a shouldered IDD
+  // (two-step fall-off) carry range errors of 10+ mm that dominate the mean.
   int n_range = 0, model_range_missing = 0, pba_range_missing = 0;
   double model_r80_abs_mean = 0, pba_r80_abs_mean = 0;
+  double model_r80_abs_median = 0, pba_r80_abs_median = 0;
   double model_idd_err_mean = 0, pba_idd_err_mean = 0;  // % of the MC IDD maximum
 };
 
@@ -82,6 +85,9 @@ struct EvaluateResult {
   nlohmann::json to_json(bool with_samples = false) const;
   std::string to_text() const;  // tables for the terminal
 };
+
+// The statistics of one group of per-sample scores (what evaluate reports per kind and energy).
+GroupScore summarize_group(const std::string& name, const std::vector<const SampleScore*>& samples);
 
 EvaluateResult evaluate(const std::shared_ptr<const Model>& model, const std::string& data,
                         const EvaluateOptions& options = {}, Progress* progress = nullptr);
