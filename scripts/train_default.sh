@@ -50,9 +50,19 @@ $BIN/dotakv train --data "$CACHE/train_5000.h5" --config resources/configs/compa
   --init "$RUN2/model.h5" --out "$RUN" --epochs 24 --batch 8 --optimizer adamw --lr 1e-4 \
   --warmup 300 --schedule cosine --min-lr 1e-6 --weight-decay 1e-4 --max-val 60 --seed 1 \
   --precision "$PRECISION" "${resume[@]}"
+# stage 4: stage 3's model deepened by a third block the same way, same schedule
+RUN3="$RUN"
+RUN="$CACHE/run_grow3"
+resume=()
+[[ -f $RUN/last.h5 ]] && resume=(--resume)
+$BIN/dotakv train --data "$CACHE/train_5000.h5" --config resources/configs/compact-3block.json \
+  --init "$RUN3/model.h5" --out "$RUN" --epochs 24 --batch 8 --optimizer adamw --lr 1e-4 \
+  --warmup 300 --schedule cosine --min-lr 1e-6 --weight-decay 1e-4 --max-val 60 --seed 1 \
+  --precision "$PRECISION" "${resume[@]}"
 $BIN/dotakv-report --history "$RUN1/history.csv" --png "$RUN1/history.png" --title "dotakv-compact training"
 $BIN/dotakv-report --history "$RUN2/history.csv" --png "$RUN2/history.png" --title "dotakv-compact fine-tuning"
-$BIN/dotakv-report --history "$RUN/history.csv" --png "$RUN/history.png" --title "dotakv-compact, 2 blocks"
+$BIN/dotakv-report --history "$RUN3/history.csv" --png "$RUN3/history.png" --title "dotakv-compact, 2 blocks"
+$BIN/dotakv-report --history "$RUN/history.csv" --png "$RUN/history.png" --title "dotakv-compact, 3 blocks"
 $BIN/dotakv evaluate --model "$RUN/model.h5" --data "$CACHE/test_250.h5" --quiet \
   --json-out "$RUN/evaluation.json" | tee "$RUN/evaluation.txt"
 if [[ $SHIP == 1 ]]; then
