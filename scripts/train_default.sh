@@ -39,26 +39,22 @@ resume=()
 $BIN/dotakv train --data "$CACHE/train_5000.h5" --config compact --init "$RUN1/model.h5" \
   --out "$RUN" --epochs 8 --batch 8 --optimizer adamw --lr 5e-5 --warmup 300 --schedule cosine \
   --min-lr 1e-6 --weight-decay 1e-4 --max-val 60 --seed 1 --precision "$PRECISION" "${resume[@]}"
-# stage 3: stage 2's model deepened by a second transformer block that starts as the identity
-# (`--init` with a deeper config: train::grow_transformer), fresh moments, 300 warm-up steps,
-# cosine from 1e-4 to 1e-6 over 24 epochs
+# stages 3 and 4: the previous stage's model deepened by one transformer block that starts as the
+# identity (`--init` with a deeper config: train::grow_transformer), fresh moments, 300 warm-up
+# steps, cosine from 1e-4 to 1e-6 over 24 epochs
+grow() {  # grow FROM_RUN TO_RUN CONFIG
+  local resume=()
+  [[ -f $2/last.h5 ]] && resume=(--resume)
+  $BIN/dotakv train --data "$CACHE/train_5000.h5" --config "$3" --init "$1/model.h5" --out "$2" \
+    --epochs 24 --batch 8 --optimizer adamw --lr 1e-4 --warmup 300 --schedule cosine \
+    --min-lr 1e-6 --weight-decay 1e-4 --max-val 60 --seed 1 --precision "$PRECISION" \
+    "${resume[@]}"
+}
 RUN2="$RUN"
-RUN="$CACHE/run_grow2"
-resume=()
-[[ -f $RUN/last.h5 ]] && resume=(--resume)
-$BIN/dotakv train --data "$CACHE/train_5000.h5" --config resources/configs/compact-2block.json \
-  --init "$RUN2/model.h5" --out "$RUN" --epochs 24 --batch 8 --optimizer adamw --lr 1e-4 \
-  --warmup 300 --schedule cosine --min-lr 1e-6 --weight-decay 1e-4 --max-val 60 --seed 1 \
-  --precision "$PRECISION" "${resume[@]}"
-# stage 4: stage 3's model deepened by a third block the same way, same schedule
-RUN3="$RUN"
+RUN3="$CACHE/run_grow2"
 RUN="$CACHE/run_grow3"
-resume=()
-[[ -f $RUN/last.h5 ]] && resume=(--resume)
-$BIN/dotakv train --data "$CACHE/train_5000.h5" --config resources/configs/compact-3block.json \
-  --init "$RUN3/model.h5" --out "$RUN" --epochs 24 --batch 8 --optimizer adamw --lr 1e-4 \
-  --warmup 300 --schedule cosine --min-lr 1e-6 --weight-decay 1e-4 --max-val 60 --seed 1 \
-  --precision "$PRECISION" "${resume[@]}"
+grow "$RUN2" "$RUN3" resources/configs/compact-2block.json
+grow "$RUN3" "$RUN" resources/configs/compact-3block.json
 $BIN/dotakv-report --history "$RUN1/history.csv" --png "$RUN1/history.png" --title "dotakv-compact training"
 $BIN/dotakv-report --history "$RUN2/history.csv" --png "$RUN2/history.png" --title "dotakv-compact fine-tuning"
 $BIN/dotakv-report --history "$RUN3/history.csv" --png "$RUN3/history.png" --title "dotakv-compact, 2 blocks"
