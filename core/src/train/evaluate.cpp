@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "dotakv/analysis.hpp"
+#include "dotakv/bench_harness.hpp"
 #include "dotakv/dataset.hpp"
 #include "dotakv/error.hpp"
 #include "dotakv/gamma.hpp"
@@ -37,19 +38,9 @@ void errors(const Volume& ref, const Volume& ev, double& mae_pct, double& max_pc
   max_pct = 100.0 * worst / mx;
 }
 
-double mean_of(const std::vector<double>& v) {
-  double sum = 0;
-  for (double x : v) sum += x;
-  return v.empty() ? 0.0 : sum / double(v.size());
-}
-
-double median_of(std::vector<double> v) {
-  if (v.empty()) return 0.0;
-  const std::size_t mid = v.size() / 2;
-  std::nth_element(v.begin(), v.begin() + std::ptrdiff_t(mid), v.end());
-  if (v.size() % 2) return v[mid];
-  const double upper = v[mid];
-  return 0.5 * (upper + *std::max_element(v.begin(), v.begin() + std::ptrdiff_t(mid)));
+// Mean and median of |R80 error| values (0 for none), by the benchmark harness's statistics.
+bench::Stats abs_error_stats(const std::vector<double>& v) {
+  return v.empty() ? bench::Stats{} : bench::compute_stats(v);
 }
 
 PairedDifference paired_difference(const std::vector<SampleScore>& samples) {
@@ -146,10 +137,11 @@ GroupScore summarize_group(const std::string& name, const std::vector<const Samp
     else
       pba_abs.push_back(std::abs(x->pba_r80_err_mm));
   }
-  g.model_r80_abs_mean = mean_of(model_abs);
-  g.pba_r80_abs_mean = mean_of(pba_abs);
-  g.model_r80_abs_median = median_of(model_abs);
-  g.pba_r80_abs_median = median_of(pba_abs);
+  const bench::Stats model_stats = abs_error_stats(model_abs), pba_stats = abs_error_stats(pba_abs);
+  g.model_r80_abs_mean = model_stats.mean;
+  g.pba_r80_abs_mean = pba_stats.mean;
+  g.model_r80_abs_median = model_stats.median;
+  g.pba_r80_abs_median = pba_stats.median;
   return g;
 }
 
