@@ -142,6 +142,33 @@ class TestEngineModes : public QObject {
       QVERIFY(st.last_stats().tokens_computed > T * batch || chunk >= slices);
   }
 
+  // The dose a Session returns is the raw network output unscaled and clipped at zero (issue
+  // #15: a random model, like the trained one in its unirradiated region, outputs negative
+  // values); the raw output stays available through infer_scaled, in every mode.
+  void doseIsTheRawOutputClippedAtZero_data() {
+    QTest::addColumn<int>("mode");
+    QTest::newRow("full") << int(Mode::full);
+    QTest::newRow("stream") << int(Mode::stream);
+  }
+  void doseIsTheRawOutputClippedAtZero() {
+    QFETCH(int, mode);
+    auto model = Model::random_shared(tiny(12, 3), 21);
+    const Volume ct = random_ct(model->config(), 4);
+    Session s(model, opts(Mode(mode), true));
+    const Volume dose = s.infer(ct, 150.0);
+    Volume x = ct;
+    for (auto& v : x.data) v = model->scale_ct(v);
+    const Volume raw = s.infer_scaled({x}, {model->scale_energy(150.0)})[0];
+    int negative = 0;
+    for (std::size_t i = 0; i < raw.size(); ++i) {
+      const float expected = std::max(0.f, float(raw.data[i] * model->scaling().dose_scale));
+      QCOMPARE(dose.data[i], expected);
+      negative += raw.data[i] < 0.f;
+    }
+    QVERIFY2(negative > 0, "the random model should output some negative values");
+    QVERIFY(*std::min_element(dose.data.begin(), dose.data.end()) >= 0.f);
+  }
+
   void batchSamplesEqualSingleRuns() {
     auto model = Model::random_shared(tiny(12, 3), 5);
     std::vector<Volume> cts{random_ct(model->config(), 1), random_ct(model->config(), 2),

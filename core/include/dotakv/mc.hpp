@@ -5,18 +5,27 @@
 //     lateral spot (sigma_mm, default 3 mm) centred on the grid + offset, no divergence;
 //     Gaussian energy spread (default 0.8 % of E);
 //   * CSDA energy loss by water range-table lookup (Bethe, I = 75 eV) with the step's
-//     water-equivalent length s*RSP: E' = R^-1(R(E) - s*RSP);
-//   * Bohr energy straggling: var = 0.1569 MeV^2 cm^2/g * (Z/A) * s_w * gamma^2 (1 - beta^2/2);
+//     water-equivalent length s*RSP: mean loss E - R^-1(R(E) - s*RSP);
+//   * energy-loss straggling: the step's loss is a gamma variate with that mean and Bohr's
+//     variance 0.1569 MeV^2 cm^2/g * (Z/A) * s_w * gamma^2 (1 - beta^2/2) (energy_loss.hpp):
+//     unbiased and non-negative in every material and step length (air, lung, thin steps);
 //   * multiple Coulomb scattering from a scattering power (step-size independent):
 //     theta0^2 (projected) = T s, T = (Es / pv)^2 * rho / X0, Es = 14.1 MeV (Highland's constant
 //     without its log term); lateral displacement via a random hinge inside the step;
-//   * nuclear (non-elastic) interactions: removal rate 0.012 /cm * rho for E > 10 MeV (Bortfeld's
-//     beta); on interaction 25 % of E is deposited locally, a secondary proton carries u*70 % of E
-//     (u uniform) at a polar angle up to 30 deg*(1-u)+5 deg, the rest (neutrons, gammas) escapes;
+//   * nuclear interactions above 10 MeV, rates scaled with mass density (water composition):
+//     - p-p elastic on hydrogen, (0.315 E^-1.126 + 3.78e-6 E) cm^2/g (Fippel & Soukup 2004),
+//       isotropic in the centre of mass: recoil energy uniform in [0, E], both protons
+//       transported at their two-body (relativistic, equal-mass) angles;
+//     - non-elastic on oxygen, 0.0100 /cm * rho (0.30 b, ICRU 63): a knock-out proton carries
+//       u*70 % of E (u uniform) at the quasi-free p-p angle, 25 % goes to short-range fragments
+//       spread over a 0.5 mm water-equivalent isotropic track, the rest (neutrons, gammas,
+//       binding) escapes: 60 % of the non-elastic energy stays with charged particles
+//       (Bortfeld's gamma = 0.6);
 //   * step limits: <= max_step_mm (2 mm; a voxel boundary up to 1 % further still ends the step),
-//     <= 25 % energy loss, voxel boundaries;
+//     <= 25 % energy loss, voxel boundaries, the next nuclear interaction;
 //     protons below 0.5 MeV deposit their energy locally;
-//   * scoring: energy deposit in the voxel of the step midpoint; dose to medium = E / (rho V)
+//   * scoring: energy deposit in the voxel the step runs through (steps end on boundaries); dose to
+//   medium = E / (rho V)
 //     (Gy per primary), dose to water = dose to medium * rho / RSP.
 // Determinism: primaries are split into `batches` fixed batches; batch b uses its own RNG
 // (xoshiro256** seeded by splitmix64(seed, b)) and its own tally; tallies are summed in batch
@@ -63,6 +72,14 @@ struct McResult {
   int threads = 1;
   // Relative uncertainty (stderr/dose) at the maximum-dose voxel.
   double max_dose_rel_uncertainty = 0.0;
+  // Energy ledger, MeV per primary. Every history conserves energy exactly:
+  // incident = deposited + escaped + neutral (to rounding). deposited: inside the grid (the sum
+  // of dose x mass); escaped: carried out of the grid by charged particles; neutral: taken away
+  // by the neutral products (neutrons, gammas) and binding energy of non-elastic events.
+  double incident_mev = 0.0;
+  double deposited_mev = 0.0;
+  double escaped_mev = 0.0;
+  double neutral_mev = 0.0;
 };
 
 // Runs the MC on a CT in HU. Throws ValueError (energy outside (0, 300] MeV, primaries <= 0,

@@ -33,6 +33,7 @@
 //
 // Thread safety: a const Model is safe to share between threads.
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -120,7 +121,13 @@ class Model {
     return float((mev - scaling_.energy_min_mev) /
                  (scaling_.energy_max_mev - scaling_.energy_min_mev));
   }
+  // Raw network output (model units) -> Gy per primary, unclipped (can be slightly negative).
   float unscale_dose(float y) const { return float(y * scaling_.dose_scale); }
+  // The dose a Session returns: unscaled and clipped at zero. A dose cannot be negative; the
+  // network's small negative outputs in the unirradiated region (over half the voxels of a
+  // block, a few 1e-4 of the maximum) are clipped as DoTA-style pipelines do. The raw output
+  // stays available through Session::infer_scaled.
+  float output_to_dose(float y) const { return std::max(0.f, unscale_dose(y)); }
 
   // Cost model shortcuts (see ModelConfig).
   double flops_full(int batch = 1) const { return config_.flops_full(batch); }

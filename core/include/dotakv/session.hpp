@@ -28,7 +28,8 @@
 // within 1e-5 of the dose maximum).
 //
 // Inputs: CT in HU as Volume [S, H, W] (the model's grid exactly), energy in MeV in
-// [energy_min_mev, energy_max_mev]. Output: dose in Gy per primary, same grid and spacing.
+// [energy_min_mev, energy_max_mev]. Output: dose in Gy per primary, same grid and spacing,
+// clipped at zero (Model::output_to_dose; the raw output: infer_scaled).
 // Errors: ShapeError (grid != model grid, batch sizes differ, batch < 1 or > max_batch),
 // ValueError (NaN/Inf voxel, energy out of range, prefix-reuse claim contradicted by the CT),
 // Cancelled (Progress cancelled; outputs are not returned).

@@ -381,7 +381,7 @@ std::vector<Volume> Session::infer(const std::vector<Volume>& cts,
       const std::size_t HW = std::size_t(x[0].rows) * x[0].cols;
       for (std::size_t b = 0; b < x.size(); ++b)
         for (std::size_t i = st.slice_begin * HW; i < st.slice_end * HW; ++i)
-          gy[b].data[i] = model_->unscale_dose((*st.doses)[b].data[i]);
+          gy[b].data[i] = model_->output_to_dose((*st.doses)[b].data[i]);
       StepInfo out = st;
       out.doses = &gy;
       on_step(out);
@@ -389,7 +389,7 @@ std::vector<Volume> Session::infer(const std::vector<Volume>& cts,
   }
   auto raw = infer_scaled(x, e, cb, progress);
   for (std::size_t b = 0; b < raw.size(); ++b) {
-    for (auto& v : raw[b].data) v = model_->unscale_dose(v);
+    for (auto& v : raw[b].data) v = model_->output_to_dose(v);
     raw[b].spacing_mm = cts[b].spacing_mm;
   }
   return raw;
@@ -572,7 +572,7 @@ Volume Session::infer_reusing_prefix(const Volume& ct, double energy_mev, int fi
   im.prev_x = x;
   im.prev_raw = raw;
   Volume out = raw[0];
-  for (auto& v : out.data) v = model_->unscale_dose(v);
+  for (auto& v : out.data) v = model_->output_to_dose(v);
   out.spacing_mm = ct.spacing_mm;
   if (on_step) {
     std::vector<Volume> d{out};
