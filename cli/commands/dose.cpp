@@ -97,6 +97,10 @@ void setup_dose(CLI::App& app) {
       summary["steps"] = r.steps;
       summary["threads"] = r.threads;
       summary["max_dose_rel_uncertainty"] = r.max_dose_rel_uncertainty;
+      summary["energy_mev_per_primary"] = {{"incident", r.incident_mev},
+                                           {"deposited", r.deposited_mev},
+                                           {"escaped", r.escaped_mev},
+                                           {"neutral", r.neutral_mev}};
     } else {
       ph::PbaOptions o;
       o.energy_mev = energy;

@@ -39,21 +39,29 @@ constexpr NonelasticRow kNonelastic[] = {
     {120, 0.295, 0.441, 0.096, 0.32, 0.082}, {150, 0.295, 0.456, 0.096, 0.37, 0.075},
     {200, 0.295, 0.469, 0.098, 0.43, 0.066}, {250, 0.295, 0.485, 0.089, 0.45, 0.058},
 };
+// Linear interpolation in e_mev of a table of rows ascending in e_mev, clamped at its ends;
+// `mix(a, b, f)` interpolates two rows field by field.
+template <class Row, std::size_t N, class Mix>
+Row interpolate_rows(const Row (&t)[N], double e, Mix mix) {
+  if (e <= t[0].e_mev) return t[0];
+  if (e >= t[N - 1].e_mev) return t[N - 1];
+  std::size_t i = 1;
+  while (t[i].e_mev < e) ++i;
+  return mix(t[i - 1], t[i], (e - t[i - 1].e_mev) / (t[i].e_mev - t[i - 1].e_mev));
+}
+inline double lerp(double a, double b, double f) {
+  return a + f * (b - a);
+}
 NonelasticRow nonelastic_at(double e) {
-  constexpr int n = int(sizeof(kNonelastic) / sizeof(kNonelastic[0]));
-  if (e <= kNonelastic[0].e_mev) return kNonelastic[0];
-  if (e >= kNonelastic[n - 1].e_mev) return kNonelastic[n - 1];
-  int i = 1;
-  while (kNonelastic[i].e_mev < e) ++i;
-  const NonelasticRow &a = kNonelastic[i - 1], &b = kNonelastic[i];
-  const double f = (e - a.e_mev) / (b.e_mev - a.e_mev);
-  auto mix = [f](double x, double y) { return x + f * (y - x); };
-  return {e,
-          mix(a.sigma_b, b.sigma_b),
-          mix(a.f_proton, b.f_proton),
-          mix(a.f_deuteron, b.f_deuteron),
-          mix(a.n_deuteron, b.n_deuteron),
-          mix(a.f_fragments, b.f_fragments)};
+  return interpolate_rows(kNonelastic, e,
+                          [e](const NonelasticRow& a, const NonelasticRow& b, double f) {
+                            return NonelasticRow{e,
+                                                 lerp(a.sigma_b, b.sigma_b, f),
+                                                 lerp(a.f_proton, b.f_proton, f),
+                                                 lerp(a.f_deuteron, b.f_deuteron, f),
+                                                 lerp(a.n_deuteron, b.n_deuteron, f),
+                                                 lerp(a.f_fragments, b.f_fragments, f)};
+                          });
 }
 // Nuclear elastic p + 16O from ICRU Report 63's elastic angular distributions: the tabulated
 // dsigma/dOmega minus Rutherford scattering (which the multiple-scattering model covers), fitted
@@ -69,15 +77,9 @@ constexpr ElasticRow kElastic[] = {
 constexpr double kElasticMinE = 70.0;
 constexpr double kOxygenMassMeV = 14899.2;
 ElasticRow elastic_at(double e) {
-  constexpr int n = int(sizeof(kElastic) / sizeof(kElastic[0]));
-  if (e <= kElastic[0].e_mev) return kElastic[0];
-  if (e >= kElastic[n - 1].e_mev) return kElastic[n - 1];
-  int i = 1;
-  while (kElastic[i].e_mev < e) ++i;
-  const ElasticRow &a = kElastic[i - 1], &b = kElastic[i];
-  const double f = (e - a.e_mev) / (b.e_mev - a.e_mev);
-  return {e, a.sigma_b + f * (b.sigma_b - a.sigma_b),
-          a.width_deg + f * (b.width_deg - a.width_deg)};
+  return interpolate_rows(kElastic, e, [e](const ElasticRow& a, const ElasticRow& b, double f) {
+    return ElasticRow{e, lerp(a.sigma_b, b.sigma_b, f), lerp(a.width_deg, b.width_deg, f)};
+  });
 }
 // Lower end a of a log-uniform distribution on [a, 1] with the given mean (1 - a) / ln(1/a),
 // 0 < mean < 0.5, by bisection.
