@@ -278,13 +278,7 @@ void ComparePanel::computeGamma() {
     ++generation_;  // the running result is stale; recomputed when it ends
     return;
   }
-  physics::GammaOptions o;
-  o.dose_percent = dd_->value();
-  o.dta_mm = dta_->value();
-  o.local = local_->isChecked();
-  o.threshold_fraction = thr_->value() / 100;
-  o.max_gamma = 2.0;
-  o.histogram_bins = 20;
+  const physics::GammaOptions o = gamma_options(currentGammaSettings());
   running_generation_ = generation_;
   pass_->setText(tr("computing γ…"));
   Volume ref = r->volume, ev = e->volume;

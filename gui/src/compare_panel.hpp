@@ -34,6 +34,8 @@ class ComparePanel : public QWidget {
   bool gammaRunning() const { return watcher_.isRunning(); }
   SliceView* view(viz::Plane p) const { return views_[int(p)]->view(); }
   QString passRateText() const { return pass_->text(); }
+  // The γ criteria set in the panel (also passed to the case report).
+  GammaSettings currentGammaSettings() const;
   void retranslate();
 
  signals:
@@ -48,7 +50,6 @@ class ComparePanel : public QWidget {
   void rebuildMaps();
   void applyMap();
   void updateHistogram(const physics::GammaResult* r);
-  GammaSettings currentGammaSettings() const;
 
   CaseModel* model_;
   QComboBox *ref_, *eval_, *kind_;
