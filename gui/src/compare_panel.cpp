@@ -41,6 +41,10 @@ ComparePanel::ComparePanel(CaseModel* model, QWidget* parent) : QWidget(parent),
   thr_->setValue(10.0);
   thr_->setSuffix(QStringLiteral(" %"));
   local_ = new QCheckBox;
+  dd_->setObjectName(QStringLiteral("gammaDose"));
+  dta_->setObjectName(QStringLiteral("gammaDistance"));
+  thr_->setObjectName(QStringLiteral("gammaThreshold"));
+  local_->setObjectName(QStringLiteral("gammaLocal"));
   compute_ = new QPushButton;
   pass_ = new QLabel;
   pass_->setWordWrap(true);

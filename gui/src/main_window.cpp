@@ -484,8 +484,7 @@ bool MainWindow::exportCaseReport(const QString& path) {
     const std::string case_path = tmp.filePath(QStringLiteral("case.h5")).toStdString();
     save_case(model_->data(), case_path);
     dotakv::bench::Report r = dotakv::bench::make_report(tr("dotakv case report").toStdString());
-    dotakv::bench::CaseReportOptions o;
-    r.sections = dotakv::bench::case_sections(case_path, o);
+    r.sections = dotakv::bench::case_sections(case_path, caseReportOptions());
     if (path.endsWith(QLatin1String(".html"), Qt::CaseInsensitive)) {
       dotakv::write_text_atomically(path.toStdString(), dotakv::bench::render_html(r));
     } else {
@@ -498,6 +497,16 @@ bool MainWindow::exportCaseReport(const QString& path) {
   }
   statusBar()->showMessage(tr("Report written to %1").arg(path), 5000);
   return true;
+}
+
+dotakv::bench::CaseReportOptions MainWindow::caseReportOptions() const {
+  const GammaSettings g = compare_->currentGammaSettings();
+  dotakv::bench::CaseReportOptions o;
+  o.gamma_criteria = QStringLiteral("%1%/%2mm").arg(g.dose_pct).arg(g.dist_mm).toStdString();
+  o.threshold_fraction = g.threshold_pct / 100;
+  o.local = g.local;
+  o.case_name = model_->displayName().toStdString();
+  return o;
 }
 
 bool MainWindow::saveAs(const QString& path) {
