@@ -191,6 +191,10 @@ void MainWindow::buildActions() {
   undo_act_->setShortcut(QKeySequence::Undo);
   redo_act_ = undo_->createRedoAction(this);
   redo_act_->setShortcut(QKeySequence::Redo);
+  // Our texts, not Qt's "Undo %1" (French qtbase says "Annuler", which is Cancel here); connected
+  // after QUndoStack's own update so they win.
+  connect(undo_, &QUndoStack::undoTextChanged, this, &MainWindow::updateUndoTexts);
+  connect(undo_, &QUndoStack::redoTextChanged, this, &MainWindow::updateUndoTexts);
   dark_act_ = mk(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
   dark_act_->setCheckable(true);
   recompute_ = mk(QKeySequence(Qt::Key_F5));
@@ -376,8 +380,7 @@ void MainWindow::retranslate() {
   export_report_->setText(tr("&Export case report…"));
   screenshot_->setText(tr("Save &screenshot…"));
   quit_->setText(tr("&Quit"));
-  undo_act_->setText(tr("&Undo edit"));
-  redo_act_->setText(tr("&Redo edit"));
+  updateUndoTexts();
   dark_act_->setText(tr("&Dark palette"));
   recompute_->setText(tr("Recompute"));
   recompute_->setToolTip(tr("Recompute the model dose with the current cache settings (F5)"));
@@ -399,6 +402,12 @@ void MainWindow::retranslate() {
   eval_label_->setText(tr(" Evaluated: "));
   updateRecentMenu();
   updateBadge();
+}
+
+void MainWindow::updateUndoTexts() {
+  const QString u = undo_->undoText(), r = undo_->redoText();
+  undo_act_->setText(u.isEmpty() ? tr("&Undo edit") : tr("&Undo edit: %1").arg(u));
+  redo_act_->setText(r.isEmpty() ? tr("&Redo edit") : tr("&Redo edit: %1").arg(r));
 }
 
 void MainWindow::changeEvent(QEvent* e) {

@@ -93,6 +93,7 @@ class MainWindow : public QMainWindow {
   void buildActions();
   void buildMenus();
   void buildToolbars();
+  void updateUndoTexts();
   void retranslate();
   void updateBadge();
   void updateTitle();

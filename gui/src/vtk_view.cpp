@@ -140,6 +140,7 @@ View3DPanel::View3DPanel(CaseModel* model, QWidget* parent) : QWidget(parent), m
   view_ = new VtkView;
   ct_mode_ = new QComboBox;
   ct_mode_->addItems({QString(), QString()});
+  ct_mode_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   beam_ = new QCheckBox;
   beam_->setChecked(true);
   levels_label_ = new QLabel;
