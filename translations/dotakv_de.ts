@@ -244,6 +244,54 @@
         <source>reference</source>
         <translation>Referenz</translation>
     </message>
+    <message>
+        <source>group</source>
+        <translation>Gruppe</translation>
+    </message>
+    <message>
+        <source>point</source>
+        <translation>Punkt</translation>
+    </message>
+    <message>
+        <source>setting</source>
+        <translation>Einstellung</translation>
+    </message>
+    <message>
+        <source>cold</source>
+        <translation>kalt</translation>
+    </message>
+    <message>
+        <source>median</source>
+        <translation>Median</translation>
+    </message>
+    <message>
+        <source>IQR</source>
+        <translation>IQR</translation>
+    </message>
+    <message>
+        <source>speedup</source>
+        <translation>Beschleunigung</translation>
+    </message>
+    <message>
+        <source>CI95 low</source>
+        <translation>KI95 unten</translation>
+    </message>
+    <message>
+        <source>CI95 high</source>
+        <translation>KI95 oben</translation>
+    </message>
+    <message>
+        <source>max |diff|</source>
+        <translation>max. |Diff.|</translation>
+    </message>
+    <message>
+        <source>cache MB</source>
+        <translation>Cache MB</translation>
+    </message>
+    <message>
+        <source>model speedup</source>
+        <translation>Modell-Beschleunigung</translation>
+    </message>
 </context>
 <context>
     <name>dotakv::gui::ComparePanel</name>
@@ -860,6 +908,14 @@ Hochdosis mittl. rel. %3 %</translation>
         <source>Speedup from back-to-back runs on a second session: this setting %1, other cache setting %2 (single runs, not medians).</source>
         <translation>Beschleunigung aus direkt aufeinanderfolgenden Läufen in einer zweiten Sitzung: diese Einstellung %1, andere Cache-Einstellung %2 (Einzelläufe, keine Mediane).</translation>
     </message>
+    <message>
+        <source>&amp;Undo edit: %1</source>
+        <translation>Bearbeitung &amp;rückgängig: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Redo edit: %1</source>
+        <translation>Bearbeitung &amp;wiederholen: %1</translation>
+    </message>
 </context>
 <context>
     <name>dotakv::gui::ProjectionsPanel</name>
@@ -918,6 +974,14 @@ Hochdosis mittl. rel. %3 %</translation>
     <message>
         <source>y [mm]</source>
         <translation>y [mm]</translation>
+    </message>
+    <message>
+        <source>Dose [%]</source>
+        <translation>Dosis [%]</translation>
+    </message>
+    <message>
+        <source>Dose [Gy]</source>
+        <translation>Dosis [Gy]</translation>
     </message>
 </context>
 <context>
@@ -1033,20 +1097,48 @@ Hochdosis mittl. rel. %3 %</translation>
         <translation>Kein Fall geladen</translation>
     </message>
     <message>
-        <source>depth %1 mm  [%2/%3]</source>
-        <translation>Tiefe %1 mm  [%2/%3]</translation>
-    </message>
-    <message>
-        <source>%1 = %2 mm  [%3/%4]</source>
-        <translation>%1 = %2 mm  [%3/%4]</translation>
-    </message>
-    <message>
         <source>x</source>
         <translation>x</translation>
     </message>
     <message>
         <source>y</source>
         <translation>y</translation>
+    </message>
+    <message>
+        <source>z</source>
+        <translation>z</translation>
+    </message>
+    <message>
+        <source>depth %1 mm  (z %2 of 0–%3)</source>
+        <translation>Tiefe %1 mm  (z %2 von 0–%3)</translation>
+    </message>
+    <message>
+        <source>%1 = %2 mm  (%1 %3 of 0–%4)</source>
+        <translation>%1 = %2 mm  (%1 %3 von 0–%4)</translation>
+    </message>
+    <message>
+        <source>x →</source>
+        <translation>x →</translation>
+    </message>
+    <message>
+        <source>y ↓</source>
+        <translation>y ↓</translation>
+    </message>
+    <message>
+        <source>beam → depth</source>
+        <translation>Strahl → Tiefe</translation>
+    </message>
+    <message>
+        <source>x ↓</source>
+        <translation>x ↓</translation>
+    </message>
+    <message>
+        <source>beam into the screen</source>
+        <translation>Strahl in den Bildschirm</translation>
+    </message>
+    <message>
+        <source>%1 mm</source>
+        <translation>%1 mm</translation>
     </message>
 </context>
 <context>
@@ -1158,6 +1250,18 @@ Hochdosis mittl. rel. %3 %</translation>
         <source>Comma-separated levels in % of the reference maximum</source>
         <translation>Kommagetrennte Werte in % des Referenzmaximums</translation>
     </message>
+    <message>
+        <source>Isodose lines (%1 solid, %2 dashed):</source>
+        <translation>Isodosen (%1 durchgezogen, %2 gestrichelt):</translation>
+    </message>
+    <message>
+        <source>CT window width; right-drag in a slice view: left-right</source>
+        <translation>CT-Fensterbreite; Rechtsziehen in einer Schichtansicht: links–rechts</translation>
+    </message>
+    <message>
+        <source>CT window centre; right-drag in a slice view: up-down</source>
+        <translation>CT-Fenstermitte; Rechtsziehen in einer Schichtansicht: auf–ab</translation>
+    </message>
 </context>
 <context>
     <name>dotakv::gui::View3DPanel</name>
@@ -1180,6 +1284,18 @@ Hochdosis mittl. rel. %3 %</translation>
     <message>
         <source>Reset view</source>
         <translation>Ansicht zurücksetzen</translation>
+    </message>
+    <message>
+        <source>Isodose surfaces of %1:</source>
+        <translation>Isodosenflächen von %1:</translation>
+    </message>
+    <message>
+        <source>No evaluated dose</source>
+        <translation>Keine bewertete Dosis</translation>
+    </message>
+    <message>
+        <source>Isodose levels [%]</source>
+        <translation>Isodosen [%]</translation>
     </message>
 </context>
 </TS>

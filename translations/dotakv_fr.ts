@@ -244,6 +244,54 @@
         <source>reference</source>
         <translation>référence</translation>
     </message>
+    <message>
+        <source>group</source>
+        <translation>groupe</translation>
+    </message>
+    <message>
+        <source>point</source>
+        <translation>point</translation>
+    </message>
+    <message>
+        <source>setting</source>
+        <translation>réglage</translation>
+    </message>
+    <message>
+        <source>cold</source>
+        <translation>à froid</translation>
+    </message>
+    <message>
+        <source>median</source>
+        <translation>médiane</translation>
+    </message>
+    <message>
+        <source>IQR</source>
+        <translation>EIQ</translation>
+    </message>
+    <message>
+        <source>speedup</source>
+        <translation>accélération</translation>
+    </message>
+    <message>
+        <source>CI95 low</source>
+        <translation>IC95 bas</translation>
+    </message>
+    <message>
+        <source>CI95 high</source>
+        <translation>IC95 haut</translation>
+    </message>
+    <message>
+        <source>max |diff|</source>
+        <translation>max |diff.|</translation>
+    </message>
+    <message>
+        <source>cache MB</source>
+        <translation>cache Mo</translation>
+    </message>
+    <message>
+        <source>model speedup</source>
+        <translation>accélération modèle</translation>
+    </message>
 </context>
 <context>
     <name>dotakv::gui::ComparePanel</name>
@@ -317,11 +365,11 @@ haute dose rel. moyen %3 %</translation>
     </message>
     <message>
         <source>γ dose</source>
-        <translation>γ dose</translation>
+        <translation>dose γ</translation>
     </message>
     <message>
         <source>γ distance</source>
-        <translation>γ distance</translation>
+        <translation>distance γ</translation>
     </message>
     <message>
         <source>Threshold</source>
@@ -440,7 +488,7 @@ haute dose rel. moyen %3 %</translation>
     </message>
     <message>
         <source>Undo</source>
-        <translation>Annuler</translation>
+        <translation>Défaire</translation>
     </message>
     <message>
         <source>Redo</source>
@@ -638,7 +686,7 @@ haute dose rel. moyen %3 %</translation>
     </message>
     <message>
         <source>&amp;Undo edit</source>
-        <translation>&amp;Annuler la modification</translation>
+        <translation>&amp;Défaire la modification</translation>
     </message>
     <message>
         <source>&amp;Redo edit</source>
@@ -860,6 +908,14 @@ haute dose rel. moyen %3 %</translation>
         <source>Speedup from back-to-back runs on a second session: this setting %1, other cache setting %2 (single runs, not medians).</source>
         <translation>Accélération mesurée par des exécutions successives dans une seconde session : ce réglage %1, l&apos;autre réglage du cache %2 (exécutions uniques, pas des médianes).</translation>
     </message>
+    <message>
+        <source>&amp;Undo edit: %1</source>
+        <translation>&amp;Défaire la modification : %1</translation>
+    </message>
+    <message>
+        <source>&amp;Redo edit: %1</source>
+        <translation>&amp;Rétablir la modification : %1</translation>
+    </message>
 </context>
 <context>
     <name>dotakv::gui::ProjectionsPanel</name>
@@ -918,6 +974,14 @@ haute dose rel. moyen %3 %</translation>
     <message>
         <source>y [mm]</source>
         <translation>y [mm]</translation>
+    </message>
+    <message>
+        <source>Dose [%]</source>
+        <translation>Dose [%]</translation>
+    </message>
+    <message>
+        <source>Dose [Gy]</source>
+        <translation>Dose [Gy]</translation>
     </message>
 </context>
 <context>
@@ -1033,20 +1097,48 @@ haute dose rel. moyen %3 %</translation>
         <translation>Aucun cas chargé</translation>
     </message>
     <message>
-        <source>depth %1 mm  [%2/%3]</source>
-        <translation>profondeur %1 mm  [%2/%3]</translation>
-    </message>
-    <message>
-        <source>%1 = %2 mm  [%3/%4]</source>
-        <translation>%1 = %2 mm  [%3/%4]</translation>
-    </message>
-    <message>
         <source>x</source>
         <translation>x</translation>
     </message>
     <message>
         <source>y</source>
         <translation>y</translation>
+    </message>
+    <message>
+        <source>z</source>
+        <translation>z</translation>
+    </message>
+    <message>
+        <source>depth %1 mm  (z %2 of 0–%3)</source>
+        <translation>profondeur %1 mm  (z %2 sur 0–%3)</translation>
+    </message>
+    <message>
+        <source>%1 = %2 mm  (%1 %3 of 0–%4)</source>
+        <translation>%1 = %2 mm  (%1 %3 sur 0–%4)</translation>
+    </message>
+    <message>
+        <source>x →</source>
+        <translation>x →</translation>
+    </message>
+    <message>
+        <source>y ↓</source>
+        <translation>y ↓</translation>
+    </message>
+    <message>
+        <source>beam → depth</source>
+        <translation>faisceau → profondeur</translation>
+    </message>
+    <message>
+        <source>x ↓</source>
+        <translation>x ↓</translation>
+    </message>
+    <message>
+        <source>beam into the screen</source>
+        <translation>faisceau vers l’écran</translation>
+    </message>
+    <message>
+        <source>%1 mm</source>
+        <translation>%1 mm</translation>
     </message>
 </context>
 <context>
@@ -1158,6 +1250,18 @@ haute dose rel. moyen %3 %</translation>
         <source>Comma-separated levels in % of the reference maximum</source>
         <translation>Niveaux séparés par des virgules en % du max de référence</translation>
     </message>
+    <message>
+        <source>Isodose lines (%1 solid, %2 dashed):</source>
+        <translation>Isodoses (%1 en trait plein, %2 en tirets) :</translation>
+    </message>
+    <message>
+        <source>CT window width; right-drag in a slice view: left-right</source>
+        <translation>Largeur de fenêtre CT ; glisser avec le bouton droit dans une coupe : gauche–droite</translation>
+    </message>
+    <message>
+        <source>CT window centre; right-drag in a slice view: up-down</source>
+        <translation>Centre de fenêtre CT ; glisser avec le bouton droit dans une coupe : haut–bas</translation>
+    </message>
 </context>
 <context>
     <name>dotakv::gui::View3DPanel</name>
@@ -1180,6 +1284,18 @@ haute dose rel. moyen %3 %</translation>
     <message>
         <source>Reset view</source>
         <translation>Réinitialiser la vue</translation>
+    </message>
+    <message>
+        <source>Isodose surfaces of %1:</source>
+        <translation>Surfaces isodoses de %1 :</translation>
+    </message>
+    <message>
+        <source>No evaluated dose</source>
+        <translation>Aucune dose évaluée</translation>
+    </message>
+    <message>
+        <source>Isodose levels [%]</source>
+        <translation>Niveaux isodoses [%]</translation>
     </message>
 </context>
 </TS>

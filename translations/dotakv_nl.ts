@@ -244,6 +244,54 @@
         <source>reference</source>
         <translation>referentie</translation>
     </message>
+    <message>
+        <source>group</source>
+        <translation>groep</translation>
+    </message>
+    <message>
+        <source>point</source>
+        <translation>punt</translation>
+    </message>
+    <message>
+        <source>setting</source>
+        <translation>instelling</translation>
+    </message>
+    <message>
+        <source>cold</source>
+        <translation>koud</translation>
+    </message>
+    <message>
+        <source>median</source>
+        <translation>mediaan</translation>
+    </message>
+    <message>
+        <source>IQR</source>
+        <translation>IQR</translation>
+    </message>
+    <message>
+        <source>speedup</source>
+        <translation>versnelling</translation>
+    </message>
+    <message>
+        <source>CI95 low</source>
+        <translation>BI95 laag</translation>
+    </message>
+    <message>
+        <source>CI95 high</source>
+        <translation>BI95 hoog</translation>
+    </message>
+    <message>
+        <source>max |diff|</source>
+        <translation>max |verschil|</translation>
+    </message>
+    <message>
+        <source>cache MB</source>
+        <translation>cache MB</translation>
+    </message>
+    <message>
+        <source>model speedup</source>
+        <translation>modelversnelling</translation>
+    </message>
 </context>
 <context>
     <name>dotakv::gui::ComparePanel</name>
@@ -860,6 +908,14 @@ hoge dosis gem. rel. %3 %</translation>
         <source>Speedup from back-to-back runs on a second session: this setting %1, other cache setting %2 (single runs, not medians).</source>
         <translation>Versnelling uit direct opeenvolgende runs in een tweede sessie: deze instelling %1, andere cache-instelling %2 (losse runs, geen medianen).</translation>
     </message>
+    <message>
+        <source>&amp;Undo edit: %1</source>
+        <translation>Bewerking &amp;ongedaan maken: %1</translation>
+    </message>
+    <message>
+        <source>&amp;Redo edit: %1</source>
+        <translation>Bewerking o&amp;pnieuw: %1</translation>
+    </message>
 </context>
 <context>
     <name>dotakv::gui::ProjectionsPanel</name>
@@ -918,6 +974,14 @@ hoge dosis gem. rel. %3 %</translation>
     <message>
         <source>y [mm]</source>
         <translation>y [mm]</translation>
+    </message>
+    <message>
+        <source>Dose [%]</source>
+        <translation>Dosis [%]</translation>
+    </message>
+    <message>
+        <source>Dose [Gy]</source>
+        <translation>Dosis [Gy]</translation>
     </message>
 </context>
 <context>
@@ -999,7 +1063,7 @@ hoge dosis gem. rel. %3 %</translation>
     </message>
     <message>
         <source>Seed</source>
-        <translation>Seed</translation>
+        <translation>Startwaarde</translation>
     </message>
     <message>
         <source>Spot σ</source>
@@ -1033,20 +1097,48 @@ hoge dosis gem. rel. %3 %</translation>
         <translation>Geen casus geladen</translation>
     </message>
     <message>
-        <source>depth %1 mm  [%2/%3]</source>
-        <translation>diepte %1 mm  [%2/%3]</translation>
-    </message>
-    <message>
-        <source>%1 = %2 mm  [%3/%4]</source>
-        <translation>%1 = %2 mm  [%3/%4]</translation>
-    </message>
-    <message>
         <source>x</source>
         <translation>x</translation>
     </message>
     <message>
         <source>y</source>
         <translation>y</translation>
+    </message>
+    <message>
+        <source>z</source>
+        <translation>z</translation>
+    </message>
+    <message>
+        <source>depth %1 mm  (z %2 of 0–%3)</source>
+        <translation>diepte %1 mm  (z %2 van 0–%3)</translation>
+    </message>
+    <message>
+        <source>%1 = %2 mm  (%1 %3 of 0–%4)</source>
+        <translation>%1 = %2 mm  (%1 %3 van 0–%4)</translation>
+    </message>
+    <message>
+        <source>x →</source>
+        <translation>x →</translation>
+    </message>
+    <message>
+        <source>y ↓</source>
+        <translation>y ↓</translation>
+    </message>
+    <message>
+        <source>beam → depth</source>
+        <translation>bundel → diepte</translation>
+    </message>
+    <message>
+        <source>x ↓</source>
+        <translation>x ↓</translation>
+    </message>
+    <message>
+        <source>beam into the screen</source>
+        <translation>bundel het scherm in</translation>
+    </message>
+    <message>
+        <source>%1 mm</source>
+        <translation>%1 mm</translation>
     </message>
 </context>
 <context>
@@ -1158,6 +1250,18 @@ hoge dosis gem. rel. %3 %</translation>
         <source>Comma-separated levels in % of the reference maximum</source>
         <translation>Kommagescheiden niveaus in % van het referentiemaximum</translation>
     </message>
+    <message>
+        <source>Isodose lines (%1 solid, %2 dashed):</source>
+        <translation>Isodosen (%1 doorgetrokken, %2 gestreept):</translation>
+    </message>
+    <message>
+        <source>CT window width; right-drag in a slice view: left-right</source>
+        <translation>CT-vensterbreedte; rechts slepen in een snede: links–rechts</translation>
+    </message>
+    <message>
+        <source>CT window centre; right-drag in a slice view: up-down</source>
+        <translation>CT-venstercentrum; rechts slepen in een snede: op–neer</translation>
+    </message>
 </context>
 <context>
     <name>dotakv::gui::View3DPanel</name>
@@ -1180,6 +1284,18 @@ hoge dosis gem. rel. %3 %</translation>
     <message>
         <source>Reset view</source>
         <translation>Weergave herstellen</translation>
+    </message>
+    <message>
+        <source>Isodose surfaces of %1:</source>
+        <translation>Isodose-oppervlakken van %1:</translation>
+    </message>
+    <message>
+        <source>No evaluated dose</source>
+        <translation>Geen geëvalueerde dosis</translation>
+    </message>
+    <message>
+        <source>Isodose levels [%]</source>
+        <translation>Isodoseniveaus [%]</translation>
     </message>
 </context>
 </TS>

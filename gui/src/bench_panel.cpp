@@ -1,5 +1,7 @@
 #include "bench_panel.hpp"
 
+#include <QEvent>
+
 #include <QComboBox>
 #include <QFileDialog>
 #include <QFormLayout>
@@ -75,9 +77,11 @@ int BenchResultsModel::rowCount(const QModelIndex& parent) const {
 }
 QVariant BenchResultsModel::headerData(int s, Qt::Orientation o, int role) const {
   if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
-  static const char* names[] = {"group",     "point",      "setting",  "cold",
-                                "median",    "IQR",        "speedup",  "CI95 low",
-                                "CI95 high", "max |diff|", "cache MB", "model speedup"};
+  static const char* names[] = {
+      QT_TR_NOOP("group"),      QT_TR_NOOP("point"),    QT_TR_NOOP("setting"),
+      QT_TR_NOOP("cold"),       QT_TR_NOOP("median"),   QT_TR_NOOP("IQR"),
+      QT_TR_NOOP("speedup"),    QT_TR_NOOP("CI95 low"), QT_TR_NOOP("CI95 high"),
+      QT_TR_NOOP("max |diff|"), QT_TR_NOOP("cache MB"), QT_TR_NOOP("model speedup")};
   return s >= 0 && s < ColumnCount ? QVariant(tr(names[s])) : QVariant();
 }
 QVariant BenchResultsModel::data(const QModelIndex& index, int role) const {
@@ -151,17 +155,16 @@ BenchPanel::BenchPanel(QWidget* parent) : QWidget(parent) {
   watcher_ = new QFutureWatcher<Outcome>(this);
   connect(watcher_, &QFutureWatcher<Outcome>::finished, this, &BenchPanel::finishSweep);
 
-  auto* form = new QFormLayout;
+  form_ = new QFormLayout;
+  auto* form = form_;
   workload_ = new QComboBox;
   workload_->addItems({"full", "stream", "prefix"});
   config_ = new QComboBox;
   config_->addItems({"compact", "full"});
   batch_ = new QLineEdit("1,2,4");
   slices_ = new QLineEdit;
-  slices_->setPlaceholderText(tr("model's (e.g. 20,50,150)"));
   chunk_ = new QLineEdit("1");
   depth_ = new QLineEdit;
-  depth_->setPlaceholderText(tr("slices/2"));
   cache_ = new QLineEdit("off,on");
   kv_ = new QLineEdit("fp32");
   precision_ = new QLineEdit("fp32");
@@ -172,31 +175,23 @@ BenchPanel::BenchPanel(QWidget* parent) : QWidget(parent) {
   warmup_ = new QSpinBox;
   warmup_->setRange(0, 100);
   warmup_->setValue(3);
-  form->addRow(tr("Workload"), workload_);
-  form->addRow(tr("Config (no model file)"), config_);
-  form->addRow(tr("Batch"), batch_);
-  form->addRow(tr("Slices"), slices_);
-  form->addRow(tr("Chunk (stream)"), chunk_);
-  form->addRow(tr("Edit depth (prefix)"), depth_);
-  form->addRow(tr("Cache"), cache_);
-  form->addRow(tr("KV precision"), kv_);
-  form->addRow(tr("Compute precision"), precision_);
-  form->addRow(tr("Threads"), threads_);
-  form->addRow(tr("Repetitions"), reps_);
-  form->addRow(tr("Warm-up runs"), warmup_);
+  for (QWidget* w :
+       std::initializer_list<QWidget*>{workload_, config_, batch_, slices_, chunk_, depth_, cache_,
+                                       kv_, precision_, threads_, reps_, warmup_})
+    form->addRow(QStringLiteral("-"), w);
 
-  run_ = new QPushButton(tr("Run sweep"));
-  cancel_ = new QPushButton(tr("Cancel"));
+  run_ = new QPushButton;
+  cancel_ = new QPushButton;
   cancel_->setEnabled(false);
   progress_bar_ = new QProgressBar;
   progress_bar_->setRange(0, 1000);
-  status_ = new QLabel(tr("No results loaded."));
+  status_ = new QLabel;
   status_->setWordWrap(true);
-  auto* load = new QPushButton(tr("Load JSON…"));
-  auto* save = new QPushButton(tr("Save JSON…"));
-  auto* csv = new QPushButton(tr("Export CSV…"));
-  auto* chart_btn = new QPushButton(tr("Export chart…"));
-  auto* report_btn = new QPushButton(tr("Export report…"));
+  auto* load = load_ = new QPushButton;
+  auto* save = save_ = new QPushButton;
+  auto* csv = csv_ = new QPushButton;
+  auto* chart_btn = chart_btn_ = new QPushButton;
+  auto* report_btn = report_btn_ = new QPushButton;
   connect(run_, &QPushButton::clicked, this, &BenchPanel::onRun);
   connect(cancel_, &QPushButton::clicked, this, &BenchPanel::cancelSweep);
   connect(load, &QPushButton::clicked, this, &BenchPanel::onLoad);
@@ -240,6 +235,46 @@ BenchPanel::BenchPanel(QWidget* parent) : QWidget(parent) {
   split->setStretchFactor(1, 3);
   auto* top = new QVBoxLayout(this);
   top->addWidget(split);
+  retranslate();
+}
+
+void BenchPanel::retranslate() {
+  const QStringList labels{tr("Workload"),
+                           tr("Config (no model file)"),
+                           tr("Batch"),
+                           tr("Slices"),
+                           tr("Chunk (stream)"),
+                           tr("Edit depth (prefix)"),
+                           tr("Cache"),
+                           tr("KV precision"),
+                           tr("Compute precision"),
+                           tr("Threads"),
+                           tr("Repetitions"),
+                           tr("Warm-up runs")};
+  for (int i = 0; i < labels.size(); ++i)
+    if (auto* item = form_->itemAt(i, QFormLayout::LabelRole))
+      if (auto* l = qobject_cast<QLabel*>(item->widget())) l->setText(labels[i]);
+  slices_->setPlaceholderText(tr("model's (e.g. 20,50,150)"));
+  depth_->setPlaceholderText(tr("slices/2"));
+  run_->setText(tr("Run sweep"));
+  cancel_->setText(tr("Cancel"));
+  load_->setText(tr("Load JSON…"));
+  save_->setText(tr("Save JSON…"));
+  csv_->setText(tr("Export CSV…"));
+  chart_btn_->setText(tr("Export chart…"));
+  report_btn_->setText(tr("Export report…"));
+  if (!running()) {
+    if (model_->document().contains("results"))
+      showResultCount();
+    else
+      status_->setText(tr("No results loaded."));
+  }
+  model_->headerDataChanged(Qt::Horizontal, 0, BenchResultsModel::ColumnCount - 1);
+}
+
+void BenchPanel::changeEvent(QEvent* e) {
+  if (e->type() == QEvent::LanguageChange) retranslate();
+  QWidget::changeEvent(e);
 }
 
 BenchPanel::~BenchPanel() {
@@ -255,6 +290,11 @@ void BenchPanel::setModelPath(const QString& path) {
 void BenchPanel::setResults(const nlohmann::json& doc) {
   model_->setDocument(doc);
   refreshCharts();
+  showResultCount();
+}
+
+void BenchPanel::showResultCount() {
+  const auto& doc = model_->document();
   const auto n = doc.contains("results") ? doc["results"].size() : 0;
   status_->setText(tr("%1 results%2")
                        .arg(n)

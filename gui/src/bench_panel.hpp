@@ -21,6 +21,7 @@
 #include "dotakv/progress.hpp"
 
 class QComboBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -90,6 +91,7 @@ class BenchPanel : public QWidget {
   QComboBox* chartSelector() const { return chart_select_; }
   QChartView* chartView() const { return chart_view_; }
   int chartCount() const { return int(charts_.size()); }
+  void retranslate();  // also on QEvent::LanguageChange
 
  public slots:
   void setModelPath(const QString& path);
@@ -116,6 +118,14 @@ class BenchPanel : public QWidget {
   };
   void finishSweep();
   void refreshCharts();
+  void showResultCount();
+
+ protected:
+  void changeEvent(QEvent* e) override;
+
+ private:
+  QFormLayout* form_;
+  QPushButton *load_, *save_, *csv_, *chart_btn_, *report_btn_;
 
   QString model_path_;
   BenchResultsModel* model_;

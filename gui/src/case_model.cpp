@@ -8,6 +8,17 @@
 
 namespace dotakv::gui {
 
+physics::GammaOptions gamma_options(const GammaSettings& s) {
+  physics::GammaOptions o;
+  o.dose_percent = s.dose_pct;
+  o.dta_mm = s.dist_mm;
+  o.local = s.local;
+  o.threshold_fraction = s.threshold_pct / 100;
+  o.max_gamma = 2.0;
+  o.histogram_bins = 20;
+  return o;
+}
+
 double hu_to_rsp(double hu) {
   if (!std::isfinite(hu)) return 0.0;
   return physics::material_from_hu(hu).rsp;

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "dotakv/case_file.hpp"
+#include "dotakv/gamma.hpp"
 
 namespace dotakv::gui {
 
@@ -35,6 +36,8 @@ struct GammaSettings {
   double dose_pct = 1.0, dist_mm = 3.0, threshold_pct = 10.0;
   bool local = false;
 };
+// The core's options for these settings (max γ 2, 20 histogram bins, as the Compare tab shows).
+physics::GammaOptions gamma_options(const GammaSettings& s);
 
 class CaseModel : public QObject {
   Q_OBJECT

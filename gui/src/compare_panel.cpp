@@ -24,6 +24,7 @@ ComparePanel::ComparePanel(CaseModel* model, QWidget* parent) : QWidget(parent),
   eval_ = new QComboBox;
   kind_ = new QComboBox;
   kind_->addItems({QString(), QString(), QString()});
+  kind_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   range_ = new QDoubleSpinBox;
   range_->setRange(0, 1000);
   range_->setSpecialValueText(tr("auto"));
@@ -41,6 +42,10 @@ ComparePanel::ComparePanel(CaseModel* model, QWidget* parent) : QWidget(parent),
   thr_->setValue(10.0);
   thr_->setSuffix(QStringLiteral(" %"));
   local_ = new QCheckBox;
+  dd_->setObjectName(QStringLiteral("gammaDose"));
+  dta_->setObjectName(QStringLiteral("gammaDistance"));
+  thr_->setObjectName(QStringLiteral("gammaThreshold"));
+  local_->setObjectName(QStringLiteral("gammaLocal"));
   compute_ = new QPushButton;
   pass_ = new QLabel;
   pass_->setWordWrap(true);
@@ -143,16 +148,9 @@ ComparePanel::ComparePanel(CaseModel* model, QWidget* parent) : QWidget(parent),
     for (float& x : g.data)
       if (x < 0) x = std::numeric_limits<float>::quiet_NaN();
     model_->setGamma(std::move(g), currentGammaSettings(), r.pass_rate);
-    updateHistogram(&r);
-    pass_->setText(tr("<b>γ pass rate %1 %</b><br>(%2 of %3 voxels; DoTA definition %4 %)<br>mean "
-                      "γ %5, max γ %6")
-                       .arg(r.pass_rate, 0, 'f', 2)
-                       .arg(r.passed)
-                       .arg(r.evaluated)
-                       .arg(r.pass_rate_dota, 0, 'f', 2)
-                       .arg(r.mean_gamma, 0, 'f', 3)
-                       .arg(r.max_gamma, 0, 'f', 2));
-    emit gammaFinished(r.pass_rate);
+    last_gamma_ = std::move(r);
+    showGammaResult();
+    emit gammaFinished(last_gamma_->pass_rate);
   });
   retranslate();
   refreshSelectors();
@@ -188,6 +186,8 @@ void ComparePanel::rebuildMaps() {
   const Dose* e = model_->evaluated();
   diff_ = Volume();
   rel_ = Volume();
+  stats_diff_.reset();
+  stats_error_.clear();
   if (r && e && r->volume.same_grid(e->volume)) {
     const double ref_max = model_->referenceMax();
     const double thr = thr_->value() / 100 * ref_max;
@@ -220,17 +220,12 @@ void ComparePanel::rebuildMaps() {
         }
     }
     try {
-      const auto d = physics::dose_difference(r->volume, e->volume);
-      stats_->setText(tr("max |Δ| %1 % of ref. max\nmean |Δ| %2 %\nhigh-dose mean rel. %3 %")
-                          .arg(d.max_abs_percent, 0, 'f', 2)
-                          .arg(d.mean_abs_percent, 0, 'f', 3)
-                          .arg(d.high_dose_mean_rel_percent, 0, 'f', 2));
+      stats_diff_ = physics::dose_difference(r->volume, e->volume);
     } catch (const std::exception& ex) {
-      stats_->setText(QString::fromStdString(ex.what()));
+      stats_error_ = QString::fromStdString(ex.what());
     }
-  } else {
-    stats_->setText(tr("Select two doses to compare."));
   }
+  showStatistics();
   if (!model_->gamma()) pass_->setText(tr("γ not computed"));
   applyMap();
 }
@@ -278,18 +273,37 @@ void ComparePanel::computeGamma() {
     ++generation_;  // the running result is stale; recomputed when it ends
     return;
   }
-  physics::GammaOptions o;
-  o.dose_percent = dd_->value();
-  o.dta_mm = dta_->value();
-  o.local = local_->isChecked();
-  o.threshold_fraction = thr_->value() / 100;
-  o.max_gamma = 2.0;
-  o.histogram_bins = 20;
+  const physics::GammaOptions o = gamma_options(currentGammaSettings());
   running_generation_ = generation_;
   pass_->setText(tr("computing γ…"));
   Volume ref = r->volume, ev = e->volume;
   watcher_.setFuture(QtConcurrent::run(
       [ref = std::move(ref), ev = std::move(ev), o] { return physics::gamma_index(ref, ev, o); }));
+}
+
+void ComparePanel::showGammaResult() {
+  const physics::GammaResult* r = model_->gamma() && last_gamma_ ? &*last_gamma_ : nullptr;
+  updateHistogram(r);
+  if (!r) return;
+  pass_->setText(tr("<b>γ pass rate %1 %</b><br>(%2 of %3 voxels; DoTA definition %4 %)<br>mean "
+                    "γ %5, max γ %6")
+                     .arg(r->pass_rate, 0, 'f', 2)
+                     .arg(r->passed)
+                     .arg(r->evaluated)
+                     .arg(r->pass_rate_dota, 0, 'f', 2)
+                     .arg(r->mean_gamma, 0, 'f', 3)
+                     .arg(r->max_gamma, 0, 'f', 2));
+}
+
+void ComparePanel::showStatistics() {
+  if (!stats_diff_) {
+    stats_->setText(stats_error_.isEmpty() ? tr("Select two doses to compare.") : stats_error_);
+    return;
+  }
+  stats_->setText(tr("max |Δ| %1 % of ref. max\nmean |Δ| %2 %\nhigh-dose mean rel. %3 %")
+                      .arg(stats_diff_->max_abs_percent, 0, 'f', 2)
+                      .arg(stats_diff_->mean_abs_percent, 0, 'f', 3)
+                      .arg(stats_diff_->high_dose_mean_rel_percent, 0, 'f', 2));
 }
 
 void ComparePanel::updateHistogram(const physics::GammaResult* r) {
@@ -343,6 +357,11 @@ void ComparePanel::retranslate() {
   kind_->setItemText(1, tr("Relative difference (% of local dose)"));
   kind_->setItemText(2, tr("γ index"));
   hist_->setTitle(tr("γ histogram"));
+  showStatistics();
+  if (model_->gamma())
+    showGammaResult();
+  else if (!gammaRunning())
+    pass_->setText(tr("γ not computed"));
   applyMap();
 }
 

@@ -11,8 +11,10 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QWidget>
+#include <optional>
 
 #include "case_model.hpp"
+#include "dotakv/analysis.hpp"
 #include "dotakv/gamma.hpp"
 #include "slice_view.hpp"
 
@@ -34,6 +36,8 @@ class ComparePanel : public QWidget {
   bool gammaRunning() const { return watcher_.isRunning(); }
   SliceView* view(viz::Plane p) const { return views_[int(p)]->view(); }
   QString passRateText() const { return pass_->text(); }
+  // The γ criteria set in the panel (also passed to the case report).
+  GammaSettings currentGammaSettings() const;
   void retranslate();
 
  signals:
@@ -48,7 +52,9 @@ class ComparePanel : public QWidget {
   void rebuildMaps();
   void applyMap();
   void updateHistogram(const physics::GammaResult* r);
-  GammaSettings currentGammaSettings() const;
+  // Texts from the last results, in the current language (also on LanguageChange).
+  void showGammaResult();
+  void showStatistics();
 
   CaseModel* model_;
   QComboBox *ref_, *eval_, *kind_;
@@ -63,6 +69,9 @@ class ComparePanel : public QWidget {
   QChart* hist_;
   Volume diff_, rel_, gamma_display_;
   QFutureWatcher<physics::GammaResult> watcher_;
+  std::optional<physics::GammaResult> last_gamma_;  // its gamma volume moved to the model
+  std::optional<physics::DoseDifference> stats_diff_;
+  QString stats_error_;
   int generation_ = 0, running_generation_ = -1;
   double auto_range_ = 5;
 };

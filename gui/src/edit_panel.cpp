@@ -116,9 +116,10 @@ EditPanel::EditPanel(CaseModel* model, QUndoStack* stack, QWidget* parent)
   for (QWidget* w :
        std::initializer_list<QWidget*>{shape_, material_, hu_, depth_, size_, width_, ox_, oy_})
     form_->addRow(QStringLiteral("-"), w);
-  auto* buttons = new QHBoxLayout;
+  auto* buttons = new QVBoxLayout;  // one per row: translated labels are long (de, fr, nl)
   buttons->addWidget(insert_);
   buttons->addWidget(move_);
+  for (auto* c : {shape_, material_}) c->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   auto* paint_row = new QHBoxLayout;
   paint_row->addWidget(radius_);
   paint_row->addWidget(paint_, 1);

@@ -29,6 +29,19 @@ QString cacheModeName(CacheMode m) {
   return {};
 }
 
+std::shared_ptr<const Model> load_default_model(QString* file_name) {
+  const QDir dir(QStringLiteral(DOTAKV_RESOURCES_DIR "/models"));
+  for (const QString& f : dir.entryList({QStringLiteral("*.h5")}, QDir::Files, QDir::Name)) {
+    try {
+      auto m = Model::load_shared(dir.filePath(f).toStdString());
+      if (file_name) *file_name = f;
+      return m;
+    } catch (const Error&) {
+    }
+  }
+  return nullptr;
+}
+
 InferenceController::InferenceController(QObject* parent) : QObject(parent) {
   qRegisterMetaType<dotakv::Volume>();
   qRegisterMetaType<dotakv::gui::InferenceReport>();
@@ -54,15 +67,7 @@ QString InferenceController::loadModel(const QString& path) {
     m = Model::load_shared(path.toStdString());
     desc = QFileInfo(path).fileName();
   } else {
-    const QDir dir(QStringLiteral(DOTAKV_RESOURCES_DIR "/models"));
-    for (const QString& f : dir.entryList({QStringLiteral("*.h5")}, QDir::Files, QDir::Name)) {
-      try {
-        m = Model::load_shared(dir.filePath(f).toStdString());
-        desc = f;
-        break;
-      } catch (const Error&) {
-      }
-    }
+    m = load_default_model(&desc);
     if (!m) {
       m = Model::random_shared(ModelConfig::preset("compact"), 1);
       desc = tr("random weights (no trained model found)");

@@ -128,6 +128,9 @@ class InferenceController : public QObject {
 };
 
 QString cacheModeName(CacheMode m);  // translated "Off"/"On"/"Auto"
+// The shipped model: the first loadable *.h5 in DOTAKV_RESOURCES_DIR/models (its file name in
+// `file_name`), nullptr if there is none. Used by loadModel and the headless summary.
+std::shared_ptr<const Model> load_default_model(QString* file_name = nullptr);
 
 }  // namespace dotakv::gui
 

@@ -191,6 +191,10 @@ void MainWindow::buildActions() {
   undo_act_->setShortcut(QKeySequence::Undo);
   redo_act_ = undo_->createRedoAction(this);
   redo_act_->setShortcut(QKeySequence::Redo);
+  // Our texts, not Qt's "Undo %1" (French qtbase says "Annuler", which is Cancel here); connected
+  // after QUndoStack's own update so they win.
+  connect(undo_, &QUndoStack::undoTextChanged, this, &MainWindow::updateUndoTexts);
+  connect(undo_, &QUndoStack::redoTextChanged, this, &MainWindow::updateUndoTexts);
   dark_act_ = mk(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
   dark_act_->setCheckable(true);
   recompute_ = mk(QKeySequence(Qt::Key_F5));
@@ -376,8 +380,7 @@ void MainWindow::retranslate() {
   export_report_->setText(tr("&Export case report…"));
   screenshot_->setText(tr("Save &screenshot…"));
   quit_->setText(tr("&Quit"));
-  undo_act_->setText(tr("&Undo edit"));
-  redo_act_->setText(tr("&Redo edit"));
+  updateUndoTexts();
   dark_act_->setText(tr("&Dark palette"));
   recompute_->setText(tr("Recompute"));
   recompute_->setToolTip(tr("Recompute the model dose with the current cache settings (F5)"));
@@ -399,6 +402,12 @@ void MainWindow::retranslate() {
   eval_label_->setText(tr(" Evaluated: "));
   updateRecentMenu();
   updateBadge();
+}
+
+void MainWindow::updateUndoTexts() {
+  const QString u = undo_->undoText(), r = undo_->redoText();
+  undo_act_->setText(u.isEmpty() ? tr("&Undo edit") : tr("&Undo edit: %1").arg(u));
+  redo_act_->setText(r.isEmpty() ? tr("&Redo edit") : tr("&Redo edit: %1").arg(r));
 }
 
 void MainWindow::changeEvent(QEvent* e) {
@@ -484,8 +493,7 @@ bool MainWindow::exportCaseReport(const QString& path) {
     const std::string case_path = tmp.filePath(QStringLiteral("case.h5")).toStdString();
     save_case(model_->data(), case_path);
     dotakv::bench::Report r = dotakv::bench::make_report(tr("dotakv case report").toStdString());
-    dotakv::bench::CaseReportOptions o;
-    r.sections = dotakv::bench::case_sections(case_path, o);
+    r.sections = dotakv::bench::case_sections(case_path, caseReportOptions());
     if (path.endsWith(QLatin1String(".html"), Qt::CaseInsensitive)) {
       dotakv::write_text_atomically(path.toStdString(), dotakv::bench::render_html(r));
     } else {
@@ -498,6 +506,16 @@ bool MainWindow::exportCaseReport(const QString& path) {
   }
   statusBar()->showMessage(tr("Report written to %1").arg(path), 5000);
   return true;
+}
+
+dotakv::bench::CaseReportOptions MainWindow::caseReportOptions() const {
+  const GammaSettings g = compare_->currentGammaSettings();
+  dotakv::bench::CaseReportOptions o;
+  o.gamma_criteria = QStringLiteral("%1%/%2mm").arg(g.dose_pct).arg(g.dist_mm).toStdString();
+  o.threshold_fraction = g.threshold_pct / 100;
+  o.local = g.local;
+  o.case_name = model_->displayName().toStdString();
+  return o;
 }
 
 bool MainWindow::saveAs(const QString& path) {

@@ -16,6 +16,7 @@
 #include <memory>
 
 #include "case_model.hpp"
+#include "dotakv/bench_report.hpp"
 #include "inference_controller.hpp"
 
 class QDockWidget;
@@ -56,6 +57,8 @@ class MainWindow : public QMainWindow {
   void showError(const QString& title, const QString& message);
   // Writes a case report (PDF or HTML by extension) of the current case. Returns success.
   bool exportCaseReport(const QString& path);
+  // The report's case options: the Compare tab's γ settings and the case's display name.
+  dotakv::bench::CaseReportOptions caseReportOptions() const;
 
   // Opens a case file (HDF5 case or DoTA layout; DoTA files ask for the sample unless given).
   // Returns false (and reports the error) on failure; the current case is then unchanged.
@@ -90,6 +93,7 @@ class MainWindow : public QMainWindow {
   void buildActions();
   void buildMenus();
   void buildToolbars();
+  void updateUndoTexts();
   void retranslate();
   void updateBadge();
   void updateTitle();

@@ -121,6 +121,8 @@ ProjectionsPanel::ProjectionsPanel(CaseModel* model, QWidget* parent)
   grid->addWidget(mips_[1][0], 4, 1);
   for (int r = 0; r < 4; ++r) grid->setRowStretch(r, 1);
   grid->setRowStretch(4, 3);
+  bar_ = new ColorBarWidget;
+  grid->addWidget(bar_, 0, 2, 5, 1);
 
   auto* right = new QWidget;
   auto* rl = new QGridLayout(right);
@@ -156,7 +158,10 @@ ProjectionsPanel::ProjectionsPanel(CaseModel* model, QWidget* parent)
     }
   });
   connect(model_, &CaseModel::crosshairChanged, this, &ProjectionsPanel::rebuildCharts);
-  connect(model_, &CaseModel::displayChanged, this, &ProjectionsPanel::rebuildCharts);
+  connect(model_, &CaseModel::displayChanged, this, [this] {
+    rebuildMips();
+    rebuildCharts();
+  });
   rebuildMips();
   rebuildCharts();
 }
@@ -166,6 +171,10 @@ void ProjectionsPanel::rebuildMips() {
   const QString names[2] = {model_->referenceName(), model_->evaluatedName()};
   const double ref = model_->referenceMax();
   const QString axis[3] = {tr("MIP along depth"), tr("MIP along x"), tr("MIP along y")};
+  if (model_->display().unit == DoseUnit::Percent)
+    bar_->setRange(viz::ColorMap::Jet, 0, 100, tr("Dose [%]"));
+  else
+    bar_->setRange(viz::ColorMap::Jet, 0, ref, tr("Dose [Gy]"));
   for (int d = 0; d < 2; ++d)
     for (int p = 0; p < 3; ++p) {
       if (!doses[d]) {

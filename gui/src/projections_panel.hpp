@@ -1,13 +1,15 @@
 // ProjectionsPanel: maximum-intensity projections of the reference and evaluated doses along
 // each axis (same colour scale, 0..reference max), and Qt Charts of the integrated depth dose,
 // the depth dose along the line through the crosshair and the lateral profiles (x and y)
-// through the crosshair, both doses overlaid.
+// through the crosshair, both doses overlaid. A colour bar gives the MIPs' scale in the display
+// unit (% of the reference maximum or Gy).
 #pragma once
 #include <QImage>
 #include <QLabel>
 #include <QWidget>
 
 #include "case_model.hpp"
+#include "slice_view.hpp"
 
 class QChart;
 class QChartView;
@@ -49,6 +51,7 @@ class ProjectionsPanel : public QWidget {
   void rebuildCharts();
   CaseModel* model_;
   ImageView* mips_[2][3];
+  ColorBarWidget* bar_;  // the MIPs' colour scale (0..reference max, % or Gy)
   QChart *idd_, *line_, *latx_, *laty_;
   QChartView* views_[4];
 };

@@ -21,6 +21,39 @@ QString esc(const std::string& s) {
 
 constexpr double kHeader = 40, kFooter = 30, kMargin = 48;
 
+// The image scaled to `size` (pixels) with, when it has a unit, a colour bar to its right
+// (same colormap, vmin/mid/vmax labels, unit on top), drawn at `scale` device pixels per unit.
+QImage with_colorbar(const dotakv::bench::ReportImage& im, QSize size, double scale) {
+  const QImage img =
+      report_image_to_qimage(im).scaled(size, Qt::IgnoreAspectRatio, Qt::FastTransformation);
+  if (im.unit.empty()) return img;  // (a frame shows white CT against the white page)
+  const int bar_w = int(90 * scale), h = std::max(size.height(), int(90 * scale));
+  QImage out(size.width() + bar_w, h, QImage::Format_RGB32);
+  out.fill(Qt::white);
+  QPainter p(&out);
+  p.drawImage(0, 0, img);
+  p.setPen(QColor(150, 150, 150));
+  p.drawRect(0, 0, size.width() - 1, size.height() - 1);
+  QFont f(QStringLiteral("sans-serif"));
+  f.setPixelSize(int(10 * scale));
+  p.setFont(f);
+  p.setPen(Qt::black);
+  const double x0 = size.width() + 6 * scale, top = 22 * scale, bh = h - top - 6 * scale;
+  p.drawText(QPointF(x0, 10 * scale), QString::fromStdString(im.unit));
+  for (int i = 0; i < 64; ++i) {
+    int r, g, b;
+    dotakv::bench::colormap_rgb(im.colormap, (i + 0.5) / 64, r, g, b);
+    p.fillRect(QRectF(x0, top + bh * (63 - i) / 64, 14 * scale, bh / 64 + 1), QColor(r, g, b));
+  }
+  for (int k = 0; k < 3; ++k) {
+    const double y = top + bh * (1 - k / 2.0);
+    p.drawLine(QPointF(x0 + 14 * scale, y), QPointF(x0 + 18 * scale, y));
+    p.drawText(QPointF(x0 + 20 * scale, y + 3.5 * scale),
+               QString::number(im.vmin + (im.vmax - im.vmin) * k / 2, 'g', 4));
+  }
+  return out;
+}
+
 }  // namespace
 
 void build_report_document(const dotakv::bench::Report& r, QTextDocument& doc, double width_px) {
@@ -54,15 +87,15 @@ void build_report_document(const dotakv::bench::Report& r, QTextDocument& doc, d
               QString::number(disp.height()) + "'></p>";
     }
     for (const auto& im : s.images) {
-      const QImage img = report_image_to_qimage(im);
-      const double w = std::min(width_px * 0.95, std::max(200.0, im.width * 4.0));
+      const double bar = im.unit.empty() ? 0 : 90;
+      const double w = std::min(width_px * 0.95 - bar, std::max(200.0, im.width * 4.0));
       const double h = w / im.width * im.height * im.aspect;
+      const QImage img = with_colorbar(im, QSize(int(w * 2), int(h * 2)), 2.0);
       const QString name = "img://" + QString::fromStdString(im.id);
-      doc.addResource(
-          QTextDocument::ImageResource, QUrl(name),
-          img.scaled(int(w * 2), int(h * 2), Qt::IgnoreAspectRatio, Qt::FastTransformation));
-      html += "<p><img src='" + name + "' width='" + QString::number(int(w)) + "' height='" +
-              QString::number(int(h)) + "'><br><i>" + esc(im.caption) + "</i></p>";
+      doc.addResource(QTextDocument::ImageResource, QUrl(name), img);
+      html += "<p><img src='" + name + "' width='" + QString::number(img.width() / 2) +
+              "' height='" + QString::number(img.height() / 2) + "'><br><i>" + esc(im.caption) +
+              "</i></p>";
     }
   }
   html += "</body></html>";

@@ -119,19 +119,9 @@ void SliceView::rebuild() {
 QRectF SliceView::imageRect() const {
   const Volume& v = model_->ct();
   if (v.data.empty()) return {};
-  int w = 0, h = 0;
-  QSizeF mm;
-  switch (plane_) {
-    case viz::Plane::Lateral:
-      w = v.cols, h = v.rows, mm = {v.spacing_mm[2], v.spacing_mm[1]};
-      break;
-    case viz::Plane::DepthRow:
-      w = v.slices, h = v.rows, mm = {v.spacing_mm[0], v.spacing_mm[1]};
-      break;
-    case viz::Plane::DepthCol:
-      w = v.slices, h = v.cols, mm = {v.spacing_mm[0], v.spacing_mm[2]};
-      break;
-  }
+  const int w = plane_ == viz::Plane::Lateral ? v.cols : v.slices;
+  const int h = plane_ == viz::Plane::DepthCol ? v.cols : v.rows;
+  const QSizeF mm = plane_pixel_mm();
   const double wmm = w * mm.width(), hmm = h * mm.height();
   const double margin = 4;
   const double s = std::min((width() - 2 * margin) / wmm, (height() - 2 * margin) / hmm) * zoom_;
@@ -181,8 +171,9 @@ void SliceView::paintEvent(QPaintEvent*) {
     QFont f = font();
     f.setPointSizeF(std::max(6.0, f.pointSizeF() * 0.8));
     const QFontMetricsF fm(f);
-    std::vector<QRectF> placed{
-        QRectF(0, 0, width(), QFontMetricsF(font()).height() + 6)};  // header
+    const double fh = QFontMetricsF(font()).height();
+    std::vector<QRectF> placed{QRectF(0, 0, width(), fh + 6),                     // header
+                               QRectF(0, height() - fh - 14, width(), fh + 14)};  // scale bar
     auto draw_lines = [&](const Dose* dose, bool dashed, bool labels) {
       if (!dose) return;
       const auto s = viz::extract_slice(dose->volume, plane_, index());
@@ -193,28 +184,47 @@ void SliceView::paintEvent(QPaintEvent*) {
         for (const auto& seg : line.segments)
           p.drawLine(QLineF(to_widget(seg.p1()), to_widget(seg.p2())));
         if (!labels || line.segments.empty()) continue;
+        // Lines too small to carry a label legibly (the high levels at the peak) are named
+        // by the isodose legend beside the views instead.
+        QRectF extent;
+        for (const auto& seg : line.segments)
+          extent |= QRectF(to_widget(seg.p1()), to_widget(seg.p2())).normalized();
         // Label: the highest free spot on the line (top edge first), avoiding earlier labels.
         const QString txt = QString::number(line.level / ref * 100, 'g', 3) + QStringLiteral("%");
         const QSizeF ts = fm.size(0, txt);
+        if (extent.width() < 2.5 * ts.width() && extent.height() < 2.5 * ts.height()) continue;
         std::vector<QPointF> cand;
         for (const auto& seg : line.segments) cand.push_back(to_widget(seg.center()));
         std::sort(cand.begin(), cand.end(), [](QPointF a, QPointF b) { return a.y() < b.y(); });
+        // Around each point: above-right, above-left, below-right, below-left; boxes keep a
+        // 2 px gap to every earlier label (the high levels crowd at the peak) and the overlays.
+        const QPointF offsets[] = {{2, -ts.height() - 1},
+                                   {-ts.width() - 2, -ts.height() - 1},
+                                   {2, 1},
+                                   {-ts.width() - 2, 1}};
         std::optional<QRectF> chosen;
         for (const QPointF& c : cand) {
-          const QRectF box(c + QPointF(2, -ts.height() - 1), ts);
-          if (!rect().contains(box.toRect())) continue;
-          if (std::none_of(placed.begin(), placed.end(),
-                           [&](const QRectF& o) { return o.intersects(box); })) {
-            chosen = box;
-            break;
+          for (const QPointF& off : offsets) {
+            const QRectF box(c + off, ts);
+            if (!rect().contains(box.toRect())) continue;
+            const QRectF padded = box.adjusted(-2, -2, 2, 2);
+            if (std::none_of(placed.begin(), placed.end(),
+                             [&](const QRectF& o) { return o.intersects(padded); })) {
+              chosen = box;
+              break;
+            }
           }
+          if (chosen) break;
         }
         if (!chosen) continue;
         placed.push_back(*chosen);
         p.setFont(f);
-        p.setPen(QColor(0, 0, 0, 200));
-        p.drawText(chosen->translated(1, 1), Qt::AlignLeft | Qt::AlignVCenter, txt);
-        p.setPen(line.color);
+        p.setPen(Qt::NoPen);
+        p.setBrush(QColor(0, 0, 0, 210));
+        p.drawRoundedRect(chosen->adjusted(-1, 0, 1, 0), 2, 2);
+        p.setBrush(Qt::NoBrush);
+        const QColor c = line.color.toHsl();
+        p.setPen(QColor::fromHsl(c.hslHue(), c.hslSaturation(), std::max(c.lightness(), 185)));
         p.drawText(*chosen, Qt::AlignLeft | Qt::AlignVCenter, txt);
       }
     };
@@ -232,35 +242,106 @@ void SliceView::paintEvent(QPaintEvent*) {
     p.setPen(QPen(QColor(255, 220, 0), 1.5));
     p.drawEllipse(c, 3.5, 3.5);
   }
-  // position annotation
+  paintAnnotations(p, r);
+}
+
+void SliceView::paintAnnotations(QPainter& p, const QRectF& r) {
+  // Slice position: voxel index counted from 0 (as in the read-out and the status bar).
   const Volume& v = model_->ct();
   const int axis = plane_ == viz::Plane::Lateral ? 0 : plane_ == viz::Plane::DepthRow ? 2 : 1;
   const double mm = (index() + 0.5) * v.spacing_mm[axis];
+  const QString name = axis == 0 ? tr("z") : axis == 2 ? tr("x") : tr("y");
   const QString label =
-      plane_ == viz::Plane::Lateral
-          ? tr("depth %1 mm  [%2/%3]").arg(mm, 0, 'f', 1).arg(index() + 1).arg(count())
-          : tr("%1 = %2 mm  [%3/%4]")
-                .arg(axis == 2 ? tr("x") : tr("y"))
-                .arg(mm, 0, 'f', 1)
-                .arg(index() + 1)
-                .arg(count());
-  const QRectF lr =
-      QFontMetricsF(font()).boundingRect(label).translated(6, 4 + QFontMetricsF(font()).ascent());
-  p.setPen(Qt::NoPen);
-  p.setBrush(QColor(0, 0, 0, 150));
-  p.drawRoundedRect(lr.adjusted(-3, -1, 3, 1), 3, 3);
-  p.setBrush(Qt::NoBrush);
-  p.setPen(QColor(235, 235, 235));
-  p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignTop | Qt::AlignLeft, label);
+      axis == 0 ? tr("depth %1 mm  (z %2 of 0–%3)").arg(mm, 0, 'f', 1).arg(index()).arg(count() - 1)
+                : tr("%1 = %2 mm  (%1 %3 of 0–%4)")
+                      .arg(name)
+                      .arg(mm, 0, 'f', 1)
+                      .arg(index())
+                      .arg(count() - 1);
+  const QFontMetricsF fm(font());
+  auto boxed = [&](const QRectF& box, const QString& text, int align) {
+    p.setPen(Qt::NoPen);
+    p.setBrush(QColor(0, 0, 0, 150));
+    p.drawRoundedRect(box.adjusted(-3, -1, 3, 1), 3, 3);
+    p.setBrush(Qt::NoBrush);
+    p.setPen(QColor(235, 235, 235));
+    p.drawText(box, align, text);
+  };
+  boxed(QRectF(QPointF(6, 4), fm.size(0, label)), label, Qt::AlignLeft | Qt::AlignTop);
   if (zoom_ != 1.0)
     p.drawText(rect().adjusted(6, 4, -6, -4), Qt::AlignTop | Qt::AlignRight,
                QStringLiteral("×%1").arg(zoom_, 0, 'f', 1));
+
+  // Orientation: the image axes (depth planes: beam from the left, depth to the right; the
+  // beam's-eye view looks along the beam, x to the right and y down as stored).
+  QString hor, ver;
+  switch (plane_) {
+    case viz::Plane::Lateral:
+      hor = tr("x →");
+      ver = tr("y ↓");
+      break;
+    case viz::Plane::DepthRow:
+      hor = tr("beam → depth");
+      ver = tr("y ↓");
+      break;
+    case viz::Plane::DepthCol:
+      hor = tr("beam → depth");
+      ver = tr("x ↓");
+      break;
+  }
+  const QRectF vis = r.intersected(QRectF(rect()));
+  const QSizeF hs = fm.size(0, hor), vs = fm.size(0, ver);
+  boxed(QRectF(QPointF(vis.left() + 6, vis.bottom() - hs.height() - 4), hs), hor,
+        Qt::AlignLeft | Qt::AlignVCenter);
+  const double vy = std::max(vis.top() + fm.height() + 10, 4 + fm.height() + 8);
+  boxed(QRectF(QPointF(vis.left() + 6, vy), vs), ver, Qt::AlignLeft | Qt::AlignVCenter);
+  if (plane_ == viz::Plane::Lateral) {
+    const QString into = tr("beam into the screen");
+    const QSizeF is = fm.size(0, into);
+    boxed(QRectF(QPointF(vis.right() - is.width() - 6, vy), is), into,
+          Qt::AlignLeft | Qt::AlignVCenter);
+  }
+
+  // Scale bar: a 1/2/5 × 10^k mm length of at most a quarter of the visible image width.
+  const double px_per_mm = r.width() / (image_.width() * plane_pixel_mm().width());
+  const double target = vis.width() / 4 / px_per_mm;
+  const double mag = std::pow(10.0, std::floor(std::log10(std::max(target, 1e-3))));
+  double len = mag;
+  for (double f : {1.0, 2.0, 5.0})
+    if (f * mag <= target) len = f * mag;
+  const double L = len * px_per_mm;
+  const QString sl = tr("%1 mm").arg(len, 0, 'g', 3);
+  const QSizeF ss = fm.size(0, sl);
+  const double x1 = vis.right() - 10, x0 = x1 - L, y = vis.bottom() - 8;
+  p.setPen(QPen(QColor(0, 0, 0, 180), 4));
+  p.drawLine(QPointF(x0, y), QPointF(x1, y));
+  p.setPen(QPen(QColor(240, 240, 240), 2));
+  p.drawLine(QPointF(x0, y), QPointF(x1, y));
+  p.drawLine(QPointF(x0, y - 4), QPointF(x0, y + 2));
+  p.drawLine(QPointF(x1, y - 4), QPointF(x1, y + 2));
+  boxed(QRectF(QPointF((x0 + x1 - ss.width()) / 2, y - ss.height() - 5), ss), sl, Qt::AlignCenter);
+}
+
+QSizeF SliceView::plane_pixel_mm() const {
+  const auto& sp = model_->ct().spacing_mm;
+  switch (plane_) {
+    case viz::Plane::Lateral:
+      return {sp[2], sp[1]};
+    case viz::Plane::DepthRow:
+      return {sp[0], sp[1]};
+    case viz::Plane::DepthCol:
+      return {sp[0], sp[2]};
+  }
+  return {1, 1};
 }
 
 void SliceView::mousePressEvent(QMouseEvent* e) {
   drag_start_ = e->position();
-  if (e->button() == Qt::MiddleButton ||
-      (e->button() == Qt::LeftButton && (e->modifiers() & Qt::ShiftModifier))) {
+  if (e->button() == Qt::RightButton) {
+    windowing_ = true;
+    wl_start_ = {model_->display().window, model_->display().level};
+  } else if (e->button() == Qt::MiddleButton ||
+             (e->button() == Qt::LeftButton && (e->modifiers() & Qt::ShiftModifier))) {
     panning_ = true;
   } else if (e->button() == Qt::LeftButton && paint_mode_) {
     painting_ = true;
@@ -273,7 +354,15 @@ void SliceView::mousePressEvent(QMouseEvent* e) {
 }
 
 void SliceView::mouseMoveEvent(QMouseEvent* e) {
-  if (panning_) {
+  if (windowing_) {
+    // As in 3D Slicer: right-left changes the window, up-down the level (drag up: brighter).
+    const QPointF d = e->position() - drag_start_;
+    DisplaySettings s = model_->display();
+    s.window = std::clamp(wl_start_.x() * std::pow(2.0, d.x() / 150.0), 1.0, 5000.0);
+    s.level =
+        std::clamp(wl_start_.y() - d.y() * std::max(wl_start_.x(), 50.0) / 200.0, -1500.0, 3000.0);
+    model_->setDisplay(s);
+  } else if (panning_) {
     pan_ += e->position() - drag_start_;
     drag_start_ = e->position();
     update();
@@ -287,7 +376,7 @@ void SliceView::mouseMoveEvent(QMouseEvent* e) {
 
 void SliceView::mouseReleaseEvent(QMouseEvent*) {
   if (painting_) emit paintFinished();
-  panning_ = picking_ = painting_ = false;
+  panning_ = picking_ = painting_ = windowing_ = false;
 }
 void SliceView::mouseDoubleClickEvent(QMouseEvent*) {
   resetView();

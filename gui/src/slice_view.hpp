@@ -2,8 +2,12 @@
 // dose colour wash, isodose lines with labels (evaluated dose solid, reference dashed), the
 // linked crosshair — or, in map mode, a derived volume (difference, gamma) over the CT.
 // Interaction: click/drag sets the crosshair; wheel moves through slices; Ctrl+wheel zooms;
-// middle-drag or Shift+drag pans; double-click resets zoom/pan; in paint mode left-drag paints
-// (signals for the CT edit tool). SliceViewer adds a slider and a title around it.
+// middle-drag or Shift+drag pans; right-drag sets the CT window/level (as in 3D Slicer:
+// left-right = window ×2 per 150 px, up-down = level); double-click resets zoom/pan; in paint
+// mode left-drag paints (signals for the CT edit tool). Overlays: slice position (voxel index
+// from 0, as the read-out), orientation labels (depth planes: beam from the left, depth to the
+// right; the beam's-eye view looks along the beam), a mm scale bar. SliceViewer adds a slider
+// and a title around it.
 #pragma once
 #include <QImage>
 #include <QLabel>
@@ -70,6 +74,8 @@ class SliceView : public QWidget {
     update();
   }
   void rebuild();
+  void paintAnnotations(QPainter& p, const QRectF& image_rect);
+  QSizeF plane_pixel_mm() const;  // mm per image pixel (horizontal, vertical)
   CaseModel* model_;
   viz::Plane plane_;
   QImage image_;
@@ -82,6 +88,8 @@ class SliceView : public QWidget {
   QPointF pan_;
   QPointF drag_start_;
   bool panning_ = false, picking_ = false, painting_ = false, paint_mode_ = false;
+  bool windowing_ = false;
+  QPointF wl_start_;  // (window, level) when the right-drag started
 };
 
 // A SliceView with a title line and a slider for the slice index.

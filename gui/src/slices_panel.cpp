@@ -8,6 +8,8 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include "dotakv/viz/contour.hpp"
+
 namespace dotakv::gui {
 
 namespace {
@@ -114,7 +116,10 @@ SlicesPanel::SlicesPanel(CaseModel* model, QWidget* parent) : QWidget(parent), m
   form_->addRow(QStringLiteral("-"), hi_);
   form_->addRow(QStringLiteral("-"), cut_);
   form_->addRow(QStringLiteral("-"), opacity_);
-  form_->addRow(QStringLiteral("-"), levels_);
+  levels_label_ = new QLabel;
+  form_->addRow(levels_label_);  // own rows: the whole list stays visible
+  form_->addRow(levels_);
+  for (auto* c : {preset_, unit_}) c->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   form_->addRow(wash_);
   form_->addRow(iso_);
   form_->addRow(cross_);
@@ -123,8 +128,13 @@ SlicesPanel::SlicesPanel(CaseModel* model, QWidget* parent) : QWidget(parent), m
   auto* sl = new QVBoxLayout(side);
   sl->setContentsMargins(0, 0, 0, 0);
   sl->addWidget(bar_, 1);
+  legend_ = new QLabel;
+  legend_->setObjectName(QStringLiteral("isodoseLegend"));
+  legend_->setTextFormat(Qt::RichText);
+  legend_->setWordWrap(true);
+  sl->addWidget(legend_);
   sl->addWidget(display_box_);
-  side->setMaximumWidth(260);
+  side->setMaximumWidth(340);
 
   auto* lay = new QHBoxLayout(this);
   lay->setContentsMargins(2, 2, 2, 2);
@@ -210,6 +220,14 @@ void SlicesPanel::pushSettings() {
 
 void SlicesPanel::updateColorBar() {
   const auto& d = model_->display();
+  QString html =
+      tr("Isodose lines (%1 solid, %2 dashed):")
+          .arg(model_->evaluatedName().toHtmlEscaped(), model_->referenceName().toHtmlEscaped());
+  for (double p : d.isodose_pct)
+    html += QStringLiteral(" <span style='color:%1'>&#9632;</span>&nbsp;%2&nbsp;%")
+                .arg(viz::isodose_color(p).name())
+                .arg(p, 0, 'g', 3);
+  legend_->setText(html);
   if (d.unit == DoseUnit::Percent)
     bar_->setRange(viz::ColorMap::Jet, d.wash_lo_pct, d.wash_hi_pct, tr("Dose [%]"));
   else {
@@ -238,9 +256,11 @@ void SlicesPanel::retranslate() {
     unit_->addItems({tr("% of reference max"), tr("Gy")});
     unit_->setCurrentIndex(std::max(cur, 0));
   }
-  const QStringList labels{tr("CT preset"),    tr("Window [HU]"), tr("Level [HU]"),
-                           tr("Dose unit"),    tr("Wash from"),   tr("Wash to"),
-                           tr("Low-dose cut"), tr("Opacity"),     tr("Isodose levels [%]")};
+  const QStringList labels{tr("CT preset"), tr("Window [HU]"), tr("Level [HU]"),   tr("Dose unit"),
+                           tr("Wash from"), tr("Wash to"),     tr("Low-dose cut"), tr("Opacity")};
+  levels_label_->setText(tr("Isodose levels [%]"));
+  window_->setToolTip(tr("CT window width; right-drag in a slice view: left-right"));
+  level_->setToolTip(tr("CT window centre; right-drag in a slice view: up-down"));
   for (int i = 0; i < labels.size(); ++i)
     if (auto* item = form_->itemAt(i, QFormLayout::LabelRole))
       if (auto* l = qobject_cast<QLabel*>(item->widget())) l->setText(labels[i]);

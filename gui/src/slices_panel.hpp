@@ -1,5 +1,6 @@
 // SlicesPanel: the three planes (two depth planes stacked, beam's-eye view below) with the dose
-// colour bar and the display controls (window/level presets, unit Gy/%, range, opacity, low-dose
+// colour bar, the isodose legend (level colours; small lines are not labelled in the views) and
+// the display controls (window/level presets, unit Gy/%, range, opacity, low-dose
 // cut, isodose levels). ReadoutWidget: HU, RSP, every dose, difference and gamma at the crosshair.
 #pragma once
 #include <QCheckBox>
@@ -58,6 +59,7 @@ class SlicesPanel : public QWidget {
   QDoubleSpinBox *window_, *level_, *lo_, *hi_, *cut_;
   QSlider* opacity_;
   QLineEdit* levels_;
+  QLabel *levels_label_, *legend_;
   QCheckBox *wash_, *iso_, *cross_;
   bool updating_ = false;
 };

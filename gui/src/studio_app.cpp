@@ -19,6 +19,7 @@
 #include "dotakv/error.hpp"
 #include "dotakv/pba.hpp"
 #include "dotakv/phantom.hpp"
+#include "headless_summary.hpp"
 #include "main_window.hpp"
 #include "vtk_view.hpp"
 
@@ -76,20 +77,7 @@ void print_case_summary(std::ostream& out, const Case& c, const QString& name) {
   out << "energy:   " << c.energy_mev << " MeV\n";
   out << "CT:       " << lo << " .. " << hi << " HU\n";
   out << "doses:    " << c.doses.size() << "\n";
-  for (const auto& [n, d] : c.doses) {
-    double m = 0;
-    for (float x : d.volume.data) m = std::max(m, double(x));
-    const auto idd = physics::integrated_depth_dose(d.volume);
-    const auto met = physics::depth_dose_metrics(idd, physics::depth_positions_mm(d.volume));
-    out << "  " << std::left << std::setw(12) << n << " max " << std::setprecision(4) << m
-        << " Gy/primary";
-    if (n.find("stderr") != std::string::npos) {
-      out << " (uncertainty)\n";
-      continue;
-    }
-    if (met.distal_found) out << ", R80 " << std::setprecision(4) << met.r80_mm << " mm";
-    out << ", peak " << met.peak_depth_mm << " mm\n";
-  }
+  for (const auto& [n, d] : c.doses) print_dose_line(out, n, d.volume);
 }
 
 namespace {
@@ -117,6 +105,8 @@ int summary_main(int argc, char** argv) {
     QString name;
     const Case c = load_case_or_demo(path, p.value(QStringLiteral("sample")).toInt(), &name);
     print_case_summary(std::cout, c, name);
+    std::cout.flush();
+    print_model_summary(std::cout, c);
   } catch (const std::exception& e) {
     std::cerr << "dotakv-studio: error: " << e.what() << "\n";
     return 1;

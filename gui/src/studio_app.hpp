@@ -5,7 +5,9 @@
 //                 [--reference NAME] [--evaluated NAME] [--ct-volume] [--summary]
 // --screenshot renders the window once every worker is idle, saves it and exits (use under
 // xvfb-run). Without a display (no QT_QPA_PLATFORM, DISPLAY or WAYLAND_DISPLAY) or with
-// --summary a text summary of the case is printed instead of opening a window.
+// --summary a text summary of the case is printed instead of opening a window, followed by the
+// studio's main job run headless: the shipped model on the case with cache off/on and streaming,
+// timed with spread, and γ against the Monte Carlo dose (headless_summary.hpp).
 #pragma once
 #include <QString>
 #include <ostream>

@@ -1,5 +1,7 @@
 #include "vtk_view.hpp"
 
+#include "dotakv/viz/contour.hpp"
+
 #include <vtkCamera.h>
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkOpenGLFramebufferObject.h>
@@ -138,14 +140,22 @@ View3DPanel::View3DPanel(CaseModel* model, QWidget* parent) : QWidget(parent), m
   view_ = new VtkView;
   ct_mode_ = new QComboBox;
   ct_mode_->addItems({QString(), QString()});
+  ct_mode_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
   beam_ = new QCheckBox;
   beam_->setChecked(true);
+  levels_label_ = new QLabel;
   levels_ = new QLineEdit;
+  levels_->setMaximumWidth(220);
+  legend_ = new QLabel;
+  legend_->setObjectName(QStringLiteral("isodoseLegend"));
+  legend_->setTextFormat(Qt::RichText);
   reset_ = new QPushButton;
   auto* top = new QHBoxLayout;
   top->addWidget(ct_mode_);
   top->addWidget(beam_);
+  top->addWidget(levels_label_);
   top->addWidget(levels_, 1);
+  top->addWidget(legend_, 2);
   top->addWidget(reset_);
   auto* lay = new QVBoxLayout(this);
   lay->setContentsMargins(2, 2, 2, 2);
@@ -194,19 +204,37 @@ void View3DPanel::rebuild() {
   }
   viz::build_scene(view_->renderer(), model_->ct(), d ? &d->volume : nullptr, o);
   view_->update();
+  updateLegend(o.iso_percent, d != nullptr);
+}
+
+void View3DPanel::updateLegend(const std::vector<double>& percent, bool have_dose) {
+  QString html = have_dose
+                     ? tr("Isodose surfaces of %1:").arg(model_->evaluatedName().toHtmlEscaped())
+                     : tr("No evaluated dose");
+  if (have_dose)
+    for (double p : percent)
+      html += QStringLiteral(" <span style='color:%1'>&#9632;</span>&nbsp;%2&nbsp;%")
+                  .arg(viz::isodose_color(p).name())
+                  .arg(p, 0, 'g', 3);
+  legend_->setText(html);
 }
 
 void View3DPanel::retranslate() {
   ct_mode_->setItemText(0, tr("CT surfaces (body, bone)"));
   ct_mode_->setItemText(1, tr("CT volume rendering"));
   beam_->setText(tr("Beam axis"));
+  levels_label_->setText(tr("Isodose levels [%]"));
   if (levels_->text().isEmpty()) levels_->setText(QStringLiteral("20, 50, 90"));
   levels_->setToolTip(tr("Isodose surface levels in % of the reference maximum"));
   reset_->setText(tr("Reset view"));
 }
 
 void View3DPanel::changeEvent(QEvent* e) {
-  if (e->type() == QEvent::LanguageChange) retranslate();
+  if (e->type() == QEvent::LanguageChange) {
+    retranslate();
+    dirty_ = true;  // the legend
+    if (isVisible()) rebuild();
+  }
   QWidget::changeEvent(e);
 }
 

@@ -4,7 +4,7 @@
 // paintGL blits that framebuffer into Qt's. Mouse: left-drag rotates (azimuth/elevation),
 // right-drag or wheel zooms, middle-drag pans; resetCamera() restores the default view.
 // View3DPanel: the 3-D tab — CT surfaces or volume rendering, isodose surfaces of the evaluated
-// dose at the display's isodose levels, the beam axis.
+// dose at the panel's isodose levels, the beam axis, and a legend of the surfaces' colours.
 #pragma once
 #include <vtkGenericOpenGLRenderWindow.h>
 #include <vtkNew.h>
@@ -12,6 +12,7 @@
 #include <vtkSmartPointer.h>
 #include <QCheckBox>
 #include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QOpenGLWidget>
 #include <QPushButton>
@@ -66,7 +67,9 @@ class View3DPanel : public QWidget {
   VtkView* view_;
   QComboBox* ct_mode_;
   QCheckBox* beam_;
+  void updateLegend(const std::vector<double>& percent, bool have_dose);
   QLineEdit* levels_;
+  QLabel *levels_label_, *legend_;
   QPushButton* reset_;
   bool dirty_ = true;
 };

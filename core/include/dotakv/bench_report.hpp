@@ -13,7 +13,7 @@
 // Case part (case_file.hpp + physics analysis/gamma): for every dose a side view through the
 // beam axis and a maximum-intensity projection; for the second and later doses the difference
 // to the first and its gamma map (criteria from CaseReportOptions), with pass rates and dose
-// metrics (max, R80, peak depth, max |difference|).
+// metrics (max, R80, peak depth, max |difference|); images carry colour bars (ReportImage::unit).
 #pragma once
 #include <string>
 #include <vector>
@@ -46,6 +46,7 @@ struct ReportImage {
   float vmin = 0, vmax = 1;
   std::string colormap = "dose";  // dose | diverging | gamma | gray
   double aspect = 1.0;            // pixel height / width (mm ratio)
+  std::string unit;               // colour bar label ("Gy/primary", "HU", "gamma"); "": no bar
 };
 struct ReportSection {
   std::string title;
@@ -67,8 +68,12 @@ std::vector<ReportSection> bench_sections(const nlohmann::json& results_doc);
 struct CaseReportOptions {
   std::string gamma_criteria = "1%/3mm";  // DoTA's criteria
   double threshold_fraction = 0.0;
+  bool local = false;
+  std::string case_name;  // shown as the case; empty: the file name of case_path
 };
-// Sections for a case file (throws the case reader's errors).
+// Sections for a case file (throws the case reader's errors). Doses are the case's volumes
+// except uncertainty maps (name containing "stderr"), which are listed and shown separately;
+// dose attributes appear as "key: value" text, not JSON. Every image carries a colour bar.
 std::vector<ReportSection> case_sections(const std::string& case_path,
                                          const CaseReportOptions& o = {});
 

@@ -394,6 +394,28 @@ ReportImage projection(const Volume& v, const std::string& id, const std::string
   im.aspect = v.spacing_mm[2] / v.spacing_mm[0];
   return im;
 }
+bool is_uncertainty(const std::string& name) {
+  return name.find("stderr") != std::string::npos;
+}
+// Attributes as "key: value, ..." (strings unquoted, numbers short, nested values compact).
+std::string attributes_text(const nlohmann::json& a) {
+  if (!a.is_object()) return a.is_null() ? "" : a.dump();
+  std::string out;
+  for (const auto& [k, v] : a.items()) {
+    std::string val = v.is_string()           ? v.get<std::string>()
+                      : v.is_boolean()        ? (v.get<bool>() ? "yes" : "no")
+                      : v.is_number_integer() ? std::to_string(v.get<long long>())
+                      : v.is_number()         ? fmt("%.4g", v.get<double>())
+                                              : v.dump();
+    if (val.size() > 40) val = val.substr(0, 37) + "...";
+    out += (out.empty() ? "" : ", ") + k + ": " + val;
+  }
+  return out;
+}
+std::string base_name(const std::string& path) {
+  const auto p = path.find_last_of('/');
+  return p == std::string::npos ? path : path.substr(p + 1);
+}
 float vmax_of(const Volume& v) {
   float m = 0;
   for (float x : v.data) m = std::max(m, x);
@@ -406,39 +428,57 @@ std::vector<ReportSection> case_sections(const std::string& path, const CaseRepo
   const Case c = load_case(path);
   std::vector<ReportSection> out;
   ReportSection s;
-  s.title = "Case: " + path;
+  const std::string case_name = o.case_name.empty() ? base_name(path) : o.case_name;
+  s.title = "Case: " + case_name;
+  int n_doses = 0;
+  for (const auto& [name, d] : c.doses) n_doses += is_uncertainty(name) ? 0 : 1;
   s.paragraphs.push_back("Grid " + std::to_string(c.ct.slices) + " x " + std::to_string(c.ct.rows) +
                          " x " + std::to_string(c.ct.cols) + " voxels of " +
                          fmt("%.1f", c.ct.spacing_mm[0]) + " x " + fmt("%.1f", c.ct.spacing_mm[1]) +
                          " x " + fmt("%.1f", c.ct.spacing_mm[2]) +
                          " mm (beam along the slices), beam energy " + fmt("%.1f", c.energy_mev) +
-                         " MeV, " + std::to_string(c.doses.size()) +
+                         " MeV, " + std::to_string(n_doses) +
                          " dose(s). Images: side view through the beam "
-                         "axis (depth horizontal) and maximum-intensity projection over rows.");
+                         "axis (depth horizontal, beam entering from the left) and "
+                         "maximum-intensity projection over rows.");
   float ct_lo = 1e30f, ct_hi = -1e30f;
   for (float x : c.ct.data) ct_lo = std::min(ct_lo, x), ct_hi = std::max(ct_hi, x);
   s.images.push_back(
       side_view(c.ct, "ct_side", "CT (HU), side view", "gray", ct_lo, std::max(ct_hi, ct_lo + 1)));
+  s.images.back().unit = "HU";
   ReportTable metrics{
       "Dose metrics (integrated depth dose)",
-      {"dose", "max (Gy/primary)", "peak depth (mm)", "R80 (mm)", "R20 (mm)", "attributes"},
+      {"dose", "max (Gy/primary)", "peak depth (mm)", "R80 (mm)", "R20 (mm)", "details"},
       {}};
+  ReportTable uncertainty{
+      "Uncertainty maps (not doses)", {"map", "max (Gy/primary)", "details"}, {}};
   const Dose* first = nullptr;
   std::string first_name;
   float global_max = 0;
-  for (const auto& [name, d] : c.doses) global_max = std::max(global_max, vmax_of(d.volume));
+  for (const auto& [name, d] : c.doses)
+    if (!is_uncertainty(name)) global_max = std::max(global_max, vmax_of(d.volume));
   for (const auto& [name, d] : c.doses) {
+    if (is_uncertainty(name)) {
+      uncertainty.rows.push_back(
+          {name, fmt("%.4g", vmax_of(d.volume)), attributes_text(d.attributes)});
+      s.images.push_back(side_view(d.volume, "uncertainty_side_" + name,
+                                   "Uncertainty map '" + name + "' (standard error), side view",
+                                   "dose", 0, vmax_of(d.volume)));
+      s.images.back().unit = "Gy/primary";
+      continue;
+    }
     const auto idd = physics::integrated_depth_dose(d.volume);
     const auto m = physics::depth_dose_metrics(idd, physics::depth_positions_mm(d.volume));
-    std::string attrs = d.attributes.is_null() ? "" : d.attributes.dump();
-    if (attrs.size() > 90) attrs = attrs.substr(0, 87) + "...";
     metrics.rows.push_back({name, fmt("%.4g", vmax_of(d.volume)), fmt("%.1f", m.peak_depth_mm),
                             m.distal_found ? fmt("%.1f", m.r80_mm) : "-",
-                            m.distal_found ? fmt("%.1f", m.r20_mm) : "-", attrs});
+                            m.distal_found ? fmt("%.1f", m.r20_mm) : "-",
+                            attributes_text(d.attributes)});
     s.images.push_back(side_view(d.volume, "dose_side_" + name, "Dose '" + name + "', side view",
                                  "dose", 0, global_max));
+    s.images.back().unit = "Gy/primary";
     s.images.push_back(projection(d.volume, "dose_mip_" + name,
                                   "Dose '" + name + "', projection over rows", global_max));
+    s.images.back().unit = "Gy/primary";
   }
   // The comparison reference: a dose named "reference" or "mc" if present, else the first.
   for (const char* want : {"reference", "mc", "MC"})
@@ -446,25 +486,27 @@ std::vector<ReportSection> case_sections(const std::string& path, const CaseRepo
       first = &c.doses.at(want);
       first_name = want;
     }
-  if (!first && !c.doses.empty()) {
-    first = &c.doses.begin()->second;
-    first_name = c.doses.begin()->first;
-  }
+  for (const auto& [name, d] : c.doses)
+    if (!first && !is_uncertainty(name)) {
+      first = &d;
+      first_name = name;
+    }
   s.tables.push_back(metrics);
-  if (first && c.doses.size() > 1) {
+  if (!uncertainty.rows.empty()) s.tables.push_back(uncertainty);
+  if (first && n_doses > 1) {
     physics::GammaOptions go;
     physics::parse_gamma_criteria(o.gamma_criteria, go);
     go.threshold_fraction = o.threshold_fraction;
-    ReportTable cmp{"Comparison with '" + first_name + "' (gamma " + o.gamma_criteria +
-                        ", global, max of reference; "
-                        "low-dose threshold " +
-                        fmt("%.0f %%", o.threshold_fraction * 100) + ")",
+    go.local = o.local;
+    ReportTable cmp{"Comparison with '" + first_name + "' (gamma " + o.gamma_criteria + ", " +
+                        (o.local ? "local" : "global, max of reference") + "; low-dose threshold " +
+                        fmt("%.3g %%", o.threshold_fraction * 100) + " of the reference max)",
                     {"dose", "max |diff| (% of max)", "mean |diff| (%)", "gamma pass (%)",
                      "pass DoTA def. (%)", "mean gamma"},
                     {}};
     for (const auto& [name, d] : c.doses) {
       // Uncertainty maps (e.g. "mc_stderr") are shown above but are not doses to compare.
-      if (&d == first || name.find("stderr") != std::string::npos) continue;
+      if (&d == first || is_uncertainty(name)) continue;
       const auto dd = physics::dose_difference(first->volume, d.volume);
       const auto g = physics::gamma_index(first->volume, d.volume, go);
       cmp.rows.push_back({name, fmt("%.3f", dd.max_abs_percent), fmt("%.4f", dd.mean_abs_percent),
@@ -481,10 +523,13 @@ std::vector<ReportSection> case_sections(const std::string& path, const CaseRepo
           diff, "diff_" + name,
           "Difference '" + name + "' - '" + first_name + "' (±" + fmt("%.3g", dm) + " Gy/primary)",
           "diverging", -dm, dm));
+      s.images.back().unit = "Gy/primary";
       s.images.push_back(side_view(
           g.gamma, "gamma_" + name,
-          "Gamma map '" + name + "' (0..2, pass <= 1): " + fmt("%.2f %% pass", g.pass_rate),
+          "Gamma map '" + name +
+              "' (0..2, pass <= 1, grey: below the threshold): " + fmt("%.2f %% pass", g.pass_rate),
           "gamma", 0, 2));
+      s.images.back().unit = "gamma";
     }
     s.tables.push_back(cmp);
   }
@@ -603,6 +648,24 @@ std::string svg_chart(const ReportChart& c) {
   return o.str();
 }
 
+// Vertical colour bar beside an image: 32 steps, vmin/mid/vmax labels, the unit on top.
+std::string svg_colorbar(const ReportImage& im, double h) {
+  const double H = std::max(h, 80.0), top = 22, bh = H - top - 6;
+  std::ostringstream o;
+  o << "<svg xmlns='http://www.w3.org/2000/svg' width='90' height='" << H
+    << "' font-family='sans-serif' font-size='10'><text x='2' y='10'>" << esc(im.unit) << "</text>";
+  for (int i = 0; i < 32; ++i)
+    o << "<rect x='2' y='" << top + bh * (31 - i) / 32 << "' width='14' height='" << bh / 32 + 0.3
+      << "' fill='" << svg_color(im.colormap, (i + 0.5) / 32) << "'/>";
+  for (int k = 0; k < 3; ++k) {
+    const double y = top + bh * (1 - k / 2.0);
+    o << "<line x1='16' x2='20' y1='" << y << "' y2='" << y << "' stroke='#333'/><text x='22' y='"
+      << y + 3.5 << "'>" << fmt("%.4g", im.vmin + (im.vmax - im.vmin) * k / 2) << "</text>";
+  }
+  o << "</svg>";
+  return o.str();
+}
+
 std::string svg_image(const ReportImage& im) {
   const double scale = std::max(1.0, 600.0 / std::max(im.width, 1));
   const double pxw = std::min(scale, 12.0), pxh = pxw * im.aspect;
@@ -619,7 +682,9 @@ std::string svg_image(const ReportImage& im) {
       o << "<rect x='" << x * pxw << "' y='" << y * pxh << "' width='" << pxw + 0.05 << "' height='"
         << pxh + 0.05 << "' fill='" << col << "'/>";
     }
-  o << "</svg>";
+  o << "<rect x='0' y='0' width='" << im.width * pxw << "' height='" << im.height * pxh
+    << "' fill='none' stroke='#999'/></svg>";
+  if (!im.unit.empty()) o << svg_colorbar(im, im.height * pxh);
   return o.str();
 }
 
