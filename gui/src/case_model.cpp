@@ -14,7 +14,7 @@ physics::GammaOptions gamma_options(const GammaSettings& s) {
   o.dta_mm = s.dist_mm;
   o.local = s.local;
   o.threshold_fraction = s.threshold_pct / 100;
-  o.max_gamma = 2.0;
+  o.max_gamma = physics::GammaDefaults::max_gamma;
   o.histogram_bins = 20;
   return o;
 }

@@ -512,7 +512,7 @@ dotakv::bench::CaseReportOptions MainWindow::caseReportOptions() const {
   const GammaSettings g = compare_->currentGammaSettings();
   dotakv::bench::CaseReportOptions o;
   o.gamma_criteria = QStringLiteral("%1%/%2mm").arg(g.dose_pct).arg(g.dist_mm).toStdString();
-  o.threshold_fraction = g.threshold_pct / 100;
+  o.threshold_percent = g.threshold_pct;
   o.local = g.local;
   o.case_name = model_->displayName().toStdString();
   return o;
