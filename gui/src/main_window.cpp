@@ -65,9 +65,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   engine_ = new InferenceController(this);
   undo_ = new QUndoStack(this);
   error_sink_ = [this](const QString& title, const QString& msg) {
-    auto* box = new QMessageBox(QMessageBox::Warning, title, msg, QMessageBox::Ok, this);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
+    // Queued: an error raised before the window is shown (a bad --open) appears over it once the
+    // event loop runs. open() is window-modal but does not block the caller.
+    QMetaObject::invokeMethod(
+        this,
+        [this, title, msg] {
+          auto* box = new QMessageBox(QMessageBox::Warning, title, msg, QMessageBox::Ok, this);
+          box->setObjectName(QStringLiteral("errorDialog"));
+          box->setAttribute(Qt::WA_DeleteOnClose);
+          box->open();
+        },
+        Qt::QueuedConnection);
   };
 
   tabs_ = new QTabWidget;
@@ -100,6 +108,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   progress_->setRange(0, 1000);
   progress_->setMaximumWidth(180);
   progress_->setVisible(false);
+  error_label_ = new QLabel;
+  error_label_->setObjectName(QStringLiteral("lastError"));
+  error_label_->setStyleSheet(QStringLiteral("QLabel#lastError{color:#c0392b;}"));
+  error_label_->setMaximumWidth(520);
+  error_label_->setVisible(false);
+  statusBar()->addPermanentWidget(error_label_);
   statusBar()->addPermanentWidget(progress_);
 
   buildActions();
@@ -116,6 +130,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(v, &SliceView::paintAt, edit_, &EditPanel::strokePaint);
     connect(v, &SliceView::paintFinished, edit_, &EditPanel::strokeFinished);
   }
+  connect(undo_, &QUndoStack::indexChanged, model_, &CaseModel::setEditNumber);
+  connect(model_, &CaseModel::stalenessChanged, this, [this] {
+    refreshDoseCombos();
+    updateBadge();
+  });
   connect(reference_, &ReferencePanel::failed, this,
           [this](const QString& m) { showError(tr("Reference dose failed"), m); });
   connect(reference_, &ReferencePanel::done, this, [this](const QString& n) {
@@ -323,9 +342,9 @@ void MainWindow::buildToolbars() {
   case_bar_->addWidget(eval_label_);
   case_bar_->addWidget(eval_combo_);
   connect(ref_combo_, &QComboBox::activated, this,
-          [this] { model_->setReference(ref_combo_->currentText()); });
+          [this] { model_->setReference(ref_combo_->currentData().toString()); });
   connect(eval_combo_, &QComboBox::activated, this,
-          [this] { model_->setEvaluated(eval_combo_->currentText()); });
+          [this] { model_->setEvaluated(eval_combo_->currentData().toString()); });
 
   addToolBarBreak();
   engine_bar_ = addToolBar(QString());
@@ -340,21 +359,33 @@ void MainWindow::buildToolbars() {
   prec_label_ = new QLabel;
   engine_bar_->addWidget(prec_label_);
   precision_ = new QComboBox;
+  precision_->setObjectName(QStringLiteral("kvStorage"));
   precision_->addItems({QStringLiteral("fp32"), QStringLiteral("fp16"), QStringLiteral("int8")});
   engine_bar_->addWidget(precision_);
   connect(precision_, &QComboBox::activated, this, [this](int i) {
     setKvPrecision(i == 0 ? KvPrecision::fp32 : i == 1 ? KvPrecision::fp16 : KvPrecision::int8);
   });
+  compute_label_ = new QLabel;
+  engine_bar_->addWidget(compute_label_);
+  compute_ = new QComboBox;
+  compute_->setObjectName(QStringLiteral("computePrecision"));
+  compute_->addItems({QStringLiteral("fp32"), QStringLiteral("bf16")});
+  engine_bar_->addWidget(compute_);
+  connect(compute_, &QComboBox::activated, this, [this](int i) {
+    setComputePrecision(i == 0 ? ComputePrecision::fp32 : ComputePrecision::bf16);
+  });
   engine_bar_->addSeparator();
   engine_bar_->addAction(recompute_);
   engine_bar_->addAction(cancel_);
+  // The badge lives in the status bar (it grows after an edit and would otherwise drop into the
+  // toolbar's overflow menu).
   badge_ = new QLabel;
   badge_->setObjectName(QStringLiteral("timingBadge"));
   badge_->setTextFormat(Qt::RichText);
   badge_->setStyleSheet(
       QStringLiteral("QLabel#timingBadge{border:1px solid #3a7bd5;border-radius:4px;"
-                     "padding:2px 6px;background:rgba(58,123,213,40);}"));
-  engine_bar_->addWidget(badge_);
+                     "padding:1px 6px;background:rgba(58,123,213,40);}"));
+  statusBar()->insertPermanentWidget(0, badge_);
 }
 
 void MainWindow::retranslate() {
@@ -397,7 +428,14 @@ void MainWindow::retranslate() {
   case_bar_->setWindowTitle(tr("Case"));
   engine_bar_->setWindowTitle(tr("Dose engine"));
   cache_label_->setText(tr(" KV cache: "));
-  prec_label_->setText(tr(" precision: "));
+  prec_label_->setText(tr(" KV-cache storage: "));
+  compute_label_->setText(tr(" compute: "));
+  precision_->setToolTip(
+      tr("Storage precision of the K/V cache (fp32, fp16, int8); the "
+         "arithmetic precision is set under “compute”"));
+  compute_->setToolTip(
+      tr("Arithmetic precision of the convolutions and matrix products "
+         "(bf16 falls back to fp32 where the CPU lacks it)"));
   ref_label_->setText(tr(" Reference: "));
   eval_label_->setText(tr(" Evaluated: "));
   updateRecentMenu();
@@ -421,8 +459,15 @@ void MainWindow::updateTitle() {
 }
 
 void MainWindow::showError(const QString& title, const QString& message) {
-  statusBar()->showMessage(message, 8000);
+  // The status bar keeps the last error (a permanent widget) until the next successful open.
+  error_label_->setText(QStringLiteral("⚠ %1: %2").arg(title, message));
+  error_label_->setToolTip(message);
+  error_label_->setVisible(true);
   if (error_sink_) error_sink_(title, message);
+}
+
+QString MainWindow::lastError() const {
+  return error_label_->isVisibleTo(this) ? error_label_->text() : QString();
 }
 
 bool MainWindow::openFile(const QString& path, int dota_sample) {
@@ -461,15 +506,36 @@ bool MainWindow::openFile(const QString& path, int dota_sample) {
   }
   setCase(std::move(c), path, name);
   addRecent(path);
-  statusBar()->showMessage(tr("Opened %1").arg(name), 5000);
+  error_label_->setVisible(false);
+  if (gridNote().isEmpty()) statusBar()->showMessage(tr("Opened %1").arg(name), 5000);
   return true;
 }
 
 void MainWindow::setCase(Case c, const QString& path, const QString& name) {
   engine_->cancel();
+  engine_->clearReport();  // timings belong to the previous case
   model_->setCase(std::move(c), path, name);
   undo_->clear();
+  model_->setEditNumber(0);
+  recompute_->setEnabled(engine_->acceptsGrid(model_->ct()));
+  const QString note = gridNote();
+  if (!note.isEmpty()) statusBar()->showMessage(note);
+  updateBadge();
   if (engine_->acceptsGrid(model_->ct()) && !model_->dose(QStringLiteral("model"))) recompute();
+}
+
+QString MainWindow::gridNote() const {
+  if (!model_->hasCase() || !engine_->hasModel() || engine_->acceptsGrid(model_->ct())) return {};
+  const Volume& v = model_->ct();
+  const auto g = engine_->modelGrid();
+  return tr("This case's grid %1×%2×%3 differs from the model's %4×%5×%6: the model dose cannot "
+            "be computed. Viewing, CT edits, Monte Carlo, pencil beam and comparisons work.")
+      .arg(v.slices)
+      .arg(v.rows)
+      .arg(v.cols)
+      .arg(g[0])
+      .arg(g[1])
+      .arg(g[2]);
 }
 
 void MainWindow::openDemo() {
@@ -535,12 +601,13 @@ bool MainWindow::saveAs(const QString& path) {
 void MainWindow::pushEngineSettings(const InferenceSettings& s) {
   engine_->setSettings(s);
   {
-    QSignalBlocker b1(cache_group_), b2(streaming_), b3(precision_);
+    QSignalBlocker b1(cache_group_), b2(streaming_), b3(precision_), b4(compute_);
     cache_off_->setChecked(s.cache == CacheMode::Off);
     cache_on_->setChecked(s.cache == CacheMode::On);
     cache_auto_->setChecked(s.cache == CacheMode::Auto);
     streaming_->setChecked(s.streaming);
     precision_->setCurrentIndex(int(s.kv));
+    compute_->setCurrentIndex(int(s.compute));
   }
   recompute();
 }
@@ -563,10 +630,16 @@ void MainWindow::setKvPrecision(KvPrecision p) {
   pushEngineSettings(s);
 }
 
+void MainWindow::setComputePrecision(ComputePrecision p) {
+  auto s = engine_->settings();
+  s.compute = p;
+  pushEngineSettings(s);
+}
+
 void MainWindow::recompute() {
   if (!model_->hasCase()) return;
   if (!engine_->acceptsGrid(model_->ct())) {
-    statusBar()->showMessage(tr("The model cannot run on this case's grid"), 5000);
+    statusBar()->showMessage(gridNote());
     return;
   }
   engine_->recompute(model_->ct(), model_->energy());
@@ -578,9 +651,11 @@ void MainWindow::onEngineFinished(const Volume& dose, const InferenceReport& r) 
                           {"mode", r.mode.toStdString()},
                           {"cache", r.cache_used},
                           {"kv_precision", to_string(r.settings.kv)},
+                          {"precision", r.precision.toStdString()},
                           {"latency_s", r.latency_s}};
   const bool had = model_->dose(QStringLiteral("model"));
-  model_->setDose(QStringLiteral("model"), Dose{dose, attrs});
+  if (!dose.same_grid(model_->ct())) return;  // a result for a case replaced meanwhile
+  model_->setDose(QStringLiteral("model"), Dose{dose, attrs}, std::nullopt, r.ct_fingerprint);
   // Show the model dose unless it comes from untrained random weights (then it stays selectable).
   if ((!had && !engine_->randomWeights()) || model_->evaluatedName() == model_->referenceName())
     model_->setEvaluated(QStringLiteral("model"));
@@ -589,22 +664,57 @@ void MainWindow::onEngineFinished(const Volume& dose, const InferenceReport& r) 
 }
 
 void MainWindow::updateBadge() {
+  const QString grid = gridNote();
+  if (!grid.isEmpty()) {
+    const Volume& v = model_->ct();
+    const auto g = engine_->modelGrid();
+    badge_->setText(tr("model: needs a %1×%2×%3 grid, this case is %4×%5×%6 — MC, PBA, viewing "
+                       "and comparison work")
+                        .arg(g[0])
+                        .arg(g[1])
+                        .arg(g[2])
+                        .arg(v.slices)
+                        .arg(v.rows)
+                        .arg(v.cols));
+    badge_->setToolTip(grid);
+    return;
+  }
   const auto& r = engine_->lastReport();
   if (!r) {
     badge_->setText(tr("model: %1").arg(model_note_.toHtmlEscaped()));
+    badge_->setToolTip(tr("Model: %1").arg(model_note_));
     return;
   }
   QStringList parts;
   QString cache = cacheModeName(r->settings.cache);
   if (r->settings.cache == CacheMode::Auto) cache += r->cache_used ? tr("→on") : tr("→off");
-  parts << tr("cache %1").arg(cache) << r->mode
-        << QStringLiteral("<b>%1</b>").arg(fmt_seconds(r->latency_s));
-  if (r->prefix)
-    parts << tr("%1 tokens reused, %2 computed").arg(r->tokens_reused).arg(r->tokens_computed)
-          << (r->full_recompute_s ? tr("full recompute %1").arg(fmt_seconds(*r->full_recompute_s))
-                                  : tr("full recompute …"));
-  if (auto sp = r->speedup())
-    parts << tr("×%1 vs cache %2").arg(*sp, 0, 'f', 2).arg(r->cache_used ? tr("off") : tr("on"));
+  parts << tr("cache %1").arg(cache) << r->mode;
+  if (r->settings.kv != KvPrecision::fp32)
+    parts << tr("KV %1").arg(QString::fromStdString(to_string(r->settings.kv)));
+  if (!r->precision.isEmpty() && r->precision != QLatin1String("fp32"))
+    parts << tr("compute %1").arg(r->precision);
+  if (r->this_stats)
+    parts << tr("<b>median %1</b> (IQR %2–%3, %4 runs)")
+                 .arg(fmt_seconds(r->this_stats->median), fmt_seconds(r->this_stats->q1),
+                      fmt_seconds(r->this_stats->q3))
+                 .arg(r->this_stats->n);
+  else
+    parts << tr("<b>%1</b> (one run)").arg(fmt_seconds(r->latency_s));
+  if (r->prefix) {
+    parts << tr("%1 tokens reused, %2 computed").arg(r->tokens_reused).arg(r->tokens_computed);
+    if (!r->cache_used)
+      parts << tr("cache off: nothing reused");
+    else
+      parts << (r->full_recompute_s
+                    ? tr("full recompute median %1").arg(fmt_seconds(*r->full_recompute_s))
+                    : tr("full recompute …"));
+  }
+  if (const auto& sp = r->speedup_estimate)
+    parts << tr("×%1 [%2–%3] vs %4")
+                 .arg(sp->point, 0, 'f', 2)
+                 .arg(sp->ci.lo, 0, 'f', 2)
+                 .arg(sp->ci.hi, 0, 'f', 2)
+                 .arg(r->other_label);
   if (r->max_diff_vs_full)
     parts << tr("max Δ vs full %1 (%2 %)")
                  .arg(*r->max_diff_vs_full, 0, 'g', 3)
@@ -613,22 +723,25 @@ void MainWindow::updateBadge() {
   badge_->setText(parts.join(QStringLiteral(" · ")));
   QString tip = r->auto_reason.isEmpty() ? tr("Model: %1").arg(model_note_)
                                          : tr("Auto: %1").arg(r->auto_reason);
-  if (r->other_latency_s && r->paired_latency_s)
+  if (r->this_stats && r->other_stats && r->speedup_estimate)
     tip += QStringLiteral("\n") +
-           tr("Speedup from back-to-back runs on a second session: this setting %1, "
-              "other cache setting %2 (single runs, not medians).")
-               .arg(fmt_seconds(*r->paired_latency_s), fmt_seconds(*r->other_latency_s));
+           tr("Timing on a second session, %1 warm-up and %2 interleaved runs per setting: this "
+              "setting median %3 (min %4, max %5), %6 median %7 (min %8, max %9). Speed-up = "
+              "ratio of medians with its %10 % bootstrap interval. The first figure before the "
+              "timing finishes is one run.")
+               .arg(kTimingWarmup)
+               .arg(kTimingRuns)
+               .arg(fmt_seconds(r->this_stats->median), fmt_seconds(r->this_stats->min),
+                    fmt_seconds(r->this_stats->max), r->other_label,
+                    fmt_seconds(r->other_stats->median), fmt_seconds(r->other_stats->min),
+                    fmt_seconds(r->other_stats->max))
+               .arg(r->speedup_estimate->level * 100, 0, 'f', 0);
   badge_->setToolTip(tip);
 }
 
 void MainWindow::refreshDoseCombos() {
-  for (auto [box, sel] : {std::pair{ref_combo_, model_->referenceName()},
-                          std::pair{eval_combo_, model_->evaluatedName()}}) {
-    QSignalBlocker b(box);
-    box->clear();
-    box->addItems(model_->doseNames());
-    box->setCurrentText(sel);
-  }
+  fill_dose_combo(ref_combo_, model_, model_->referenceName());
+  fill_dose_combo(eval_combo_, model_, model_->evaluatedName());
 }
 
 bool MainWindow::waitIdle(int timeout_ms) {
@@ -750,9 +863,12 @@ void MainWindow::readSettings() {
       std::clamp(s.value(QStringLiteral("engine/cache"), int(CacheMode::On)).toInt(), 0, 2));
   is.streaming = s.value(QStringLiteral("engine/streaming"), false).toBool();
   is.kv = KvPrecision(std::clamp(s.value(QStringLiteral("engine/kvPrecision"), 0).toInt(), 0, 2));
+  is.compute = ComputePrecision(
+      std::clamp(s.value(QStringLiteral("engine/computePrecision"), 0).toInt(), 0, 1));
   engine_->setSettings(is);
   {
-    QSignalBlocker b1(cache_group_), b2(streaming_), b3(precision_);
+    QSignalBlocker b1(cache_group_), b2(streaming_), b3(precision_), b4(compute_);
+    compute_->setCurrentIndex(int(is.compute));
     cache_off_->setChecked(is.cache == CacheMode::Off);
     cache_on_->setChecked(is.cache == CacheMode::On);
     cache_auto_->setChecked(is.cache == CacheMode::Auto);
@@ -763,8 +879,9 @@ void MainWindow::readSettings() {
   d.window = s.value(QStringLiteral("display/window"), d.window).toDouble();
   d.level = s.value(QStringLiteral("display/level"), d.level).toDouble();
   d.opacity = s.value(QStringLiteral("display/opacity"), d.opacity).toDouble();
-  d.unit =
-      s.value(QStringLiteral("display/unitGy"), false).toBool() ? DoseUnit::Gy : DoseUnit::Percent;
+  d.unit = DoseUnit(
+      std::clamp(s.value(QStringLiteral("display/unit"), int(DoseUnit::Percent)).toInt(), 0, 2));
+  d.protons = std::max(1.0, s.value(QStringLiteral("display/protons"), d.protons).toDouble());
   model_->setDisplay(d);
   tabs_->setCurrentIndex(
       std::clamp(s.value(QStringLiteral("tab"), 0).toInt(), 0, tabs_->count() - 1));
@@ -782,11 +899,13 @@ void MainWindow::writeSettings() {
   s.setValue(QStringLiteral("engine/cache"), int(is.cache));
   s.setValue(QStringLiteral("engine/streaming"), is.streaming);
   s.setValue(QStringLiteral("engine/kvPrecision"), int(is.kv));
+  s.setValue(QStringLiteral("engine/computePrecision"), int(is.compute));
+  s.setValue(QStringLiteral("display/protons"), model_->display().protons);
   const auto& d = model_->display();
   s.setValue(QStringLiteral("display/window"), d.window);
   s.setValue(QStringLiteral("display/level"), d.level);
   s.setValue(QStringLiteral("display/opacity"), d.opacity);
-  s.setValue(QStringLiteral("display/unitGy"), d.unit == DoseUnit::Gy);
+  s.setValue(QStringLiteral("display/unit"), int(d.unit));
   s.setValue(QStringLiteral("tab"), tabs_->currentIndex());
 }
 
