@@ -21,6 +21,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QResizeEvent>
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
@@ -48,9 +49,39 @@ namespace dotakv::gui {
 
 namespace {
 constexpr int kMaxRecent = 8;
+
+// The last error in the status bar: elided to the width it gets, whole in the tooltip.
+class ElidedLabel : public QLabel {
+ public:
+  void setFullText(const QString& t) {
+    full_ = t;
+    setToolTip(t);
+    refit();
+  }
+  QSize sizeHint() const override {
+    return {fontMetrics().horizontalAdvance(full_) + 8, QLabel::sizeHint().height()};
+  }
+  QSize minimumSizeHint() const override { return {60, QLabel::minimumSizeHint().height()}; }
+
+ protected:
+  void resizeEvent(QResizeEvent* e) override {
+    QLabel::resizeEvent(e);
+    refit();
+  }
+
+ private:
+  void refit() {
+    setText(fontMetrics().elidedText(full_, Qt::ElideRight, std::max(0, width() - 4)));
+  }
+  QString full_;
+};
 QString fmt_seconds(double s) {
   return s < 1.0 ? QStringLiteral("%1 ms").arg(s * 1000, 0, 'f', 1)
                  : QStringLiteral("%1 s").arg(s, 0, 'f', 2);
+}
+QString fmt_range(double a, double b) {  // "26.0–27.4 ms": one unit for both ends
+  if (b < 1.0) return QStringLiteral("%1–%2 ms").arg(a * 1000, 0, 'f', 1).arg(b * 1000, 0, 'f', 1);
+  return QStringLiteral("%1–%2 s").arg(a, 0, 'f', 2).arg(b, 0, 'f', 2);
 }
 QString fmt_bytes(double b) {
   if (b >= 1 << 20) return QStringLiteral("%1 MiB").arg(b / (1 << 20), 0, 'f', 2);
@@ -108,12 +139,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   progress_->setRange(0, 1000);
   progress_->setMaximumWidth(180);
   progress_->setVisible(false);
-  error_label_ = new QLabel;
+  error_label_ = new ElidedLabel;
   error_label_->setObjectName(QStringLiteral("lastError"));
   error_label_->setStyleSheet(QStringLiteral("QLabel#lastError{color:#c0392b;}"));
-  error_label_->setMaximumWidth(520);
   error_label_->setVisible(false);
-  statusBar()->addPermanentWidget(error_label_);
+  // A normal (left) widget: transient messages cover it for their few seconds, then it is back;
+  // the permanent badge on the right keeps the room it needs.
+  statusBar()->addWidget(error_label_, 1);
   statusBar()->addPermanentWidget(progress_);
 
   buildActions();
@@ -460,14 +492,16 @@ void MainWindow::updateTitle() {
 
 void MainWindow::showError(const QString& title, const QString& message) {
   // The status bar keeps the last error (a permanent widget) until the next successful open.
-  error_label_->setText(QStringLiteral("⚠ %1: %2").arg(title, message));
-  error_label_->setToolTip(message);
+  // Elided so that the timing badge keeps its room; the tooltip and lastError() hold it all.
+  statusBar()->clearMessage();
+  error_text_ = QStringLiteral("⚠ %1: %2").arg(title, message);
+  static_cast<ElidedLabel*>(error_label_)->setFullText(error_text_);
   error_label_->setVisible(true);
   if (error_sink_) error_sink_(title, message);
 }
 
 QString MainWindow::lastError() const {
-  return error_label_->isVisibleTo(this) ? error_label_->text() : QString();
+  return error_label_->isVisibleTo(this) ? error_text_ : QString();
 }
 
 bool MainWindow::openFile(const QString& path, int dota_sample) {
@@ -694,9 +728,9 @@ void MainWindow::updateBadge() {
   if (!r->precision.isEmpty() && r->precision != QLatin1String("fp32"))
     parts << tr("compute %1").arg(r->precision);
   if (r->this_stats)
-    parts << tr("<b>median %1</b> (IQR %2–%3, %4 runs)")
-                 .arg(fmt_seconds(r->this_stats->median), fmt_seconds(r->this_stats->q1),
-                      fmt_seconds(r->this_stats->q3))
+    parts << tr("<b>median %1</b> (IQR %2, n = %3)")
+                 .arg(fmt_seconds(r->this_stats->median),
+                      fmt_range(r->this_stats->q1, r->this_stats->q3))
                  .arg(r->this_stats->n);
   else
     parts << tr("<b>%1</b> (one run)").arg(fmt_seconds(r->latency_s));
@@ -704,19 +738,20 @@ void MainWindow::updateBadge() {
     parts << tr("%1 tokens reused, %2 computed").arg(r->tokens_reused).arg(r->tokens_computed);
     if (!r->cache_used)
       parts << tr("cache off: nothing reused");
-    else
-      parts << (r->full_recompute_s
-                    ? tr("full recompute median %1").arg(fmt_seconds(*r->full_recompute_s))
-                    : tr("full recompute …"));
+    else if (!r->full_recompute_s)
+      parts << tr("full recompute …");
   }
-  if (const auto& sp = r->speedup_estimate)
-    parts << tr("×%1 [%2–%3] vs %4")
-                 .arg(sp->point, 0, 'f', 2)
-                 .arg(sp->ci.lo, 0, 'f', 2)
-                 .arg(sp->ci.hi, 0, 'f', 2)
-                 .arg(r->other_label);
+  if (const auto& sp = r->speedup_estimate) {
+    const QString ratio = QStringLiteral("×%1 [%2–%3]")
+                              .arg(sp->point, 0, 'f', 2)
+                              .arg(sp->ci.lo, 0, 'f', 2)
+                              .arg(sp->ci.hi, 0, 'f', 2);
+    parts << (r->prefix && r->full_recompute_s
+                  ? tr("%1 vs full %2").arg(ratio, fmt_seconds(*r->full_recompute_s))
+                  : tr("%1 vs %2").arg(ratio, r->other_label));
+  }
   if (r->max_diff_vs_full)
-    parts << tr("max Δ vs full %1 (%2 %)")
+    parts << tr("Δ vs full %1 (%2 %)")
                  .arg(*r->max_diff_vs_full, 0, 'g', 3)
                  .arg(r->dose_max > 0 ? *r->max_diff_vs_full / r->dose_max * 100 : 0.0, 0, 'g', 3);
   parts << tr("KV %1").arg(fmt_bytes(double(r->cache_bytes)));

@@ -144,6 +144,7 @@ class MainWindow : public QMainWindow {
   bool dark_ = false;
   bool engine_running_ = false;
   QString model_note_;
+  QString error_text_;  // the whole last error (the label shows it elided)
 };
 
 }  // namespace dotakv::gui

@@ -84,6 +84,11 @@ ReferencePanel::ReferencePanel(CaseModel* model, QWidget* parent) : QWidget(pare
   connect(stop_, &QPushButton::clicked, this, &ReferencePanel::cancel);
   connect(recompute_stale_, &QPushButton::clicked, this, &ReferencePanel::recomputeStale);
   connect(model_, &CaseModel::stalenessChanged, this, &ReferencePanel::updateStale);
+  connect(model_, &CaseModel::caseChanged, this, [this] {
+    if (watcher_.isRunning()) return;  // its outcome still belongs to the user
+    status_->clear();
+    bar_->setValue(0);
+  });
   connect(&watcher_, &QFutureWatcher<WorkerResult<Output>>::finished, this, [this] {
     run_->setEnabled(true);
     stop_->setEnabled(false);

@@ -57,6 +57,13 @@ QMessageBox* error_dialog(MainWindow* w) {
     if (b->isVisible()) return b;
   return nullptr;
 }
+// With DOTAKV_TEST_SCREENSHOTS=DIR set, saves the window (for looking at the states tested).
+void save_shot(QWidget* w, const char* name) {
+  const QString dir = qEnvironmentVariable("DOTAKV_TEST_SCREENSHOTS");
+  if (dir.isEmpty()) return;
+  QTest::qWait(100);
+  w->grab().save(QDir(dir).filePath(QString::fromLatin1(name) + QStringLiteral(".png")));
+}
 void close_dialogs(MainWindow* w) {
   for (auto* b : w->findChildren<QMessageBox*>(QStringLiteral("errorDialog"))) b->done(0);
   QCoreApplication::processEvents();
@@ -175,7 +182,9 @@ class TestStudioDefects : public QObject {
     QMessageBox* box = nullptr;
     QVERIFY(wait_for([&] { return (box = error_dialog(w_.get())) != nullptr; }, 5000));
     QVERIFY(box->text().contains(msg));
+    save_shot(box, "mc_error_dialog");
     close_dialogs(w_.get());
+    save_shot(w_.get(), "mc_error_window");
   }
 
   void otherGridSaysWhatWorksAndDropsOldTimings() {
@@ -195,6 +204,7 @@ class TestStudioDefects : public QObject {
     QVERIFY(w_->gridNote().contains(QStringLiteral("cannot be computed")));
     QVERIFY(!w_->findChild<QAction*>(QStringLiteral("recompute"))->isEnabled());
     QVERIFY(!w_->caseModel()->dose(QStringLiteral("model")));
+    save_shot(w_.get(), "other_grid");
   }
 
   void newMonteCarloReplacesItsUncertainty() {
@@ -254,6 +264,7 @@ class TestStudioDefects : public QObject {
         labelled |= box->itemText(i) == QStringLiteral("pba (stale)") &&
                     box->itemData(i).toString() == QStringLiteral("pba");
     QVERIFY(labelled);
+    save_shot(w_.get(), "stale_compare");
     // Offer to recompute; the new dose is fresh.
     ReferencePanel* p = w_->referencePanel();
     QVERIFY(p->recomputeStaleButton()->isVisibleTo(p));
@@ -295,6 +306,7 @@ class TestStudioDefects : public QObject {
     QVERIFY(d > 0);
     QVERIFY2(w_->slicesPanel()->readout()->text().contains(QString::number(d * 2e9, 'g', 4)),
              qPrintable(w_->slicesPanel()->readout()->text()));
+    save_shot(w_.get(), "absolute_dose");
     unit->setCurrentIndex(0);
   }
 
@@ -354,7 +366,7 @@ class TestStudioDefects : public QObject {
     QCOMPARE(*r->speedup(), sp.point);
     const QString badge = w_->timingBadge()->text();
     QVERIFY2(badge.contains(QStringLiteral("median")) &&
-                 badge.contains(QStringLiteral("%1 runs").arg(kTimingRuns)),
+                 badge.contains(QStringLiteral("n = %1").arg(kTimingRuns)),
              qPrintable(badge));
     QVERIFY(badge.contains(QStringLiteral("IQR")));
     QVERIFY(badge.contains(QStringLiteral("[")));  // the ratio's interval
@@ -375,6 +387,12 @@ class TestStudioDefects : public QObject {
     QVERIFY(w_->statusBar()->isAncestorOf(w_->timingBadge()));
     const QRect g(w_->timingBadge()->mapTo(w_.get(), QPoint(0, 0)), w_->timingBadge()->size());
     QVERIFY(w_->rect().contains(g));
+    // Not squeezed by the status bar (with the last error shown beside it).
+    QVERIFY2(w_->timingBadge()->width() >= w_->timingBadge()->sizeHint().width(),
+             qPrintable(QStringLiteral("badge %1 px of %2")
+                            .arg(w_->timingBadge()->width())
+                            .arg(w_->timingBadge()->sizeHint().width())));
+    save_shot(w_.get(), "badge_after_edit");
     w_->undoStack()->undo();
     QVERIFY(w_->waitIdle(120000));
   }
