@@ -285,6 +285,29 @@ class TestStudioDefects : public QObject {
     w_->tabs()->setCurrentIndex(MainWindow::SlicesTab);
   }
 
+  void stalenessSurvivesSaveAndReopen() {
+    CaseModel* m = w_->caseModel();
+    m->setDose(QStringLiteral("old"), *m->dose(QStringLiteral("pba")), std::nullopt,
+               m->ctFingerprint() ^ 1);  // computed on some other CT
+    QVERIFY(m->isStale(QStringLiteral("old")));
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("stale.h5"));
+    QVERIFY(w_->saveAs(path));
+    QVERIFY(w_->openFile(path));
+    QVERIFY(w_->waitIdle(120000));
+    QVERIFY(m->isStale(QStringLiteral("old")));
+    QCOMPARE(m->staleNote(QStringLiteral("old")),
+             QStringLiteral("stale: computed on a different CT"));
+    QVERIFY(!m->isStale(QStringLiteral("pba")));
+    // A dose from a file that does not record its CT belongs to that file's CT.
+    Case c = slab_case();
+    const QString plain = dir.filePath(QStringLiteral("plain.h5"));
+    save_case(c, plain.toStdString());
+    QVERIFY(w_->openFile(plain));
+    QVERIFY(w_->waitIdle(120000));
+    QVERIFY(m->staleDoses().isEmpty());
+  }
+
   void doseUnitsSayPerPrimaryOrForNProtons() {
     CaseModel* m = w_->caseModel();
     w_->tabs()->setCurrentIndex(MainWindow::SlicesTab);
