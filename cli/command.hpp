@@ -28,6 +28,10 @@ inline void print_json(const nlohmann::json& j) {
 // Parses "1,2,4" into integers / "fp32,fp16" into strings (for sweep options).
 std::vector<int> parse_int_list(const std::string& text, const std::string& option);
 std::vector<std::string> parse_string_list(const std::string& text);
+// CLI11 transform for a percentage option (physics::parse_threshold_percent: 0-100, "%" optional;
+// strips the "%" so the option can be a double).
+// A bad value is a usage error: CLI11 reports it and main() exits 2.
+CLI::Validator percent_validator();
 
 }  // namespace dotakv::cli
 

@@ -2,10 +2,12 @@
 #include <H5Cpp.h>
 
 #include <iostream>
+#include <sstream>
 
 #include "command.hpp"
 #include "dotakv/build_info.hpp"
 #include "dotakv/error.hpp"
+#include "dotakv/gamma.hpp"
 
 namespace dotakv::cli {
 
@@ -43,6 +45,21 @@ std::vector<std::string> parse_string_list(const std::string& text) {
   return out;
 }
 
+CLI::Validator percent_validator() {
+  return CLI::Validator(
+      [](std::string& text) {
+        try {
+          std::ostringstream os;
+          os << physics::parse_threshold_percent(text, "value");
+          text = os.str();  // "10%" -> "10" for the numeric conversion
+          return std::string();
+        } catch (const Error& e) {
+          return std::string(e.what());
+        }
+      },
+      "PERCENT");
+}
+
 }  // namespace dotakv::cli
 
 int main(int argc, char** argv) {
@@ -55,7 +72,8 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    // --help/--version exit 0; every other parse or validation error is a usage error (2).
+    return app.exit(e) == 0 ? 0 : 2;
   } catch (const dotakv::Cancelled&) {
     std::cerr << "dotakv: cancelled\n";
     return 130;

@@ -37,8 +37,11 @@ int main(int argc, char** argv) {
                                    "file");
   const QCommandLineOption png("png", "Write the training-history plot (PNG) here.", "file");
   const QCommandLineOption title("title", "Report title.", "text", "dotakv report");
-  const QCommandLineOption gamma("gamma", "Gamma criteria.", "criteria", "1%/3mm");
-  const QCommandLineOption threshold("threshold", "Gamma low-dose threshold (fraction).", "f", "0");
+  const QCommandLineOption gamma("gamma", "Gamma criteria.", "criteria",
+                                 dotakv::physics::GammaDefaults::criteria);
+  const QCommandLineOption threshold(
+      "threshold", "Gamma low-dose threshold in % (0-100) of the reference max.", "percent",
+      QString::number(dotakv::physics::GammaDefaults::threshold_percent));
   cl.addOptions({bench, case_opt, pdf, html, history, png, title, gamma, threshold});
   cl.process(args);
   try {
@@ -65,7 +68,8 @@ int main(int argc, char** argv) {
     if (cl.isSet(case_opt)) {
       CaseReportOptions co;
       co.gamma_criteria = cl.value(gamma).toStdString();
-      co.threshold_fraction = cl.value(threshold).toDouble();
+      co.threshold_percent = dotakv::physics::parse_threshold_percent(
+          cl.value(threshold).toStdString(), "--threshold");
       for (auto& s : case_sections(cl.value(case_opt).toStdString(), co)) r.sections.push_back(s);
     }
     if (cl.isSet(html)) dotakv::write_text_atomically(cl.value(html).toStdString(), render_html(r));

@@ -294,6 +294,33 @@
     </message>
 </context>
 <context>
+    <name>dotakv::gui::CaseModel</name>
+    <message>
+        <source>% of reference max</source>
+        <translation>% des Referenzmaximums</translation>
+    </message>
+    <message>
+        <source>Gy per primary</source>
+        <translation>Gy pro Primärteilchen</translation>
+    </message>
+    <message>
+        <source>Gy for %1 protons</source>
+        <translation>Gy für %1 Protonen</translation>
+    </message>
+    <message>
+        <source>stale: computed on a different CT</source>
+        <translation>veraltet: auf einem anderen CT berechnet</translation>
+    </message>
+    <message>
+        <source>stale: computed on the CT before edit %1</source>
+        <translation>veraltet: auf dem CT vor Änderung %1 berechnet</translation>
+    </message>
+    <message>
+        <source>%1 (stale)</source>
+        <translation>%1 (veraltet)</translation>
+    </message>
+</context>
+<context>
     <name>dotakv::gui::ComparePanel</name>
     <message>
         <source>auto</source>
@@ -302,10 +329,6 @@
     <message>
         <source>γ failed: %1</source>
         <translation>γ fehlgeschlagen: %1</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;γ pass rate %1 %&lt;/b&gt;&lt;br&gt;(%2 of %3 voxels; DoTA definition %4 %)&lt;br&gt;mean γ %5, max γ %6</source>
-        <translation>&lt;b&gt;γ-Bestehensrate %1 %&lt;/b&gt;&lt;br&gt;(%2 von %3 Voxeln; DoTA-Definition %4 %)&lt;br&gt;mittleres γ %5, max. γ %6</translation>
     </message>
     <message>
         <source>max |Δ| %1 % of ref. max
@@ -394,6 +417,58 @@ Hochdosis mittl. rel. %3 %</translation>
     <message>
         <source>γ index</source>
         <translation>γ-Index</translation>
+    </message>
+    <message>
+        <source>γ cancelled</source>
+        <translation>γ abgebrochen</translation>
+    </message>
+    <message>
+        <source>“%1” is %2</source>
+        <translation>„%1“ ist %2</translation>
+    </message>
+    <message>
+        <source>%1 %/%2 mm local, threshold %3 % of reference max</source>
+        <translation>%1 %/%2 mm lokal, Schwelle %3 % des Referenzmaximums</translation>
+    </message>
+    <message>
+        <source>%1 % of reference max/%2 mm, threshold %3 % of reference max</source>
+        <translation>%1 % des Referenzmaximums/%2 mm, Schwelle %3 % des Referenzmaximums</translation>
+    </message>
+    <message>
+        <source>γ capped at %1</source>
+        <translation>γ begrenzt auf %1</translation>
+    </message>
+    <message>
+        <source>max γ %1</source>
+        <translation>max. γ %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;γ pass rate %1 %&lt;/b&gt;&lt;br&gt;(%2 of %3 voxels; DoTA definition %4 %)&lt;br&gt;mean γ %5, %6&lt;br&gt;&lt;small&gt;%7&lt;/small&gt;</source>
+        <translation>&lt;b&gt;γ-Bestehensrate %1 %&lt;/b&gt;&lt;br&gt;(%2 von %3 Voxeln; DoTA-Definition %4 %)&lt;br&gt;mittleres γ %5, %6&lt;br&gt;&lt;small&gt;%7&lt;/small&gt;</translation>
+    </message>
+    <message>
+        <source>Dose-difference criterion: % of the reference maximum (global) or of the local reference dose (local γ)</source>
+        <translation>Dosisdifferenz-Kriterium: % des Referenzmaximums (global) oder der lokalen Referenzdosis (lokales γ)</translation>
+    </message>
+    <message>
+        <source>Distance-to-agreement criterion in mm</source>
+        <translation>Abstandskriterium (DTA) in mm</translation>
+    </message>
+    <message>
+        <source>Low-dose threshold: voxels below this % of the reference maximum are not evaluated (same default as dotakv compare and dotakv report)</source>
+        <translation>Niedrigdosis-Schwelle: Voxel unter diesem % des Referenzmaximums werden nicht bewertet (gleiche Vorgabe wie dotakv compare und dotakv report)</translation>
+    </message>
+    <message>
+        <source>Local γ: the dose criterion is relative to the local reference dose</source>
+        <translation>Lokales γ: das Dosiskriterium bezieht sich auf die lokale Referenzdosis</translation>
+    </message>
+    <message>
+        <source>γ is searched up to %1 × the distance criterion and capped at %1</source>
+        <translation>γ wird bis %1 × Abstandskriterium gesucht und auf %1 begrenzt</translation>
+    </message>
+    <message>
+        <source> % of max</source>
+        <translation> % vom Max.</translation>
     </message>
 </context>
 <context>
@@ -540,6 +615,18 @@ Hochdosis mittl. rel. %3 %</translation>
     <message>
         <source>cancelled</source>
         <translation>abgebrochen</translation>
+    </message>
+    <message>
+        <source>full recompute</source>
+        <translation>volle Neuberechnung</translation>
+    </message>
+    <message>
+        <source>cache on</source>
+        <translation>Cache an</translation>
+    </message>
+    <message>
+        <source>cache off</source>
+        <translation>Cache aus</translation>
     </message>
 </context>
 <context>
@@ -757,10 +844,6 @@ Hochdosis mittl. rel. %3 %</translation>
         <translation> KV-Cache: </translation>
     </message>
     <message>
-        <source> precision: </source>
-        <translation> Genauigkeit: </translation>
-    </message>
-    <message>
         <source> Reference: </source>
         <translation> Referenz: </translation>
     </message>
@@ -809,10 +892,6 @@ Hochdosis mittl. rel. %3 %</translation>
         <translation>%1 gespeichert</translation>
     </message>
     <message>
-        <source>The model cannot run on this case&apos;s grid</source>
-        <translation>Das Modell kann auf dem Gitter dieses Falls nicht rechnen</translation>
-    </message>
-    <message>
         <source>Model dose computed in %1</source>
         <translation>Modelldosis berechnet in %1</translation>
     </message>
@@ -837,28 +916,8 @@ Hochdosis mittl. rel. %3 %</translation>
         <translation>%1 Tokens wiederverwendet, %2 berechnet</translation>
     </message>
     <message>
-        <source>full recompute %1</source>
-        <translation>volle Neuberechnung %1</translation>
-    </message>
-    <message>
         <source>full recompute …</source>
         <translation>volle Neuberechnung …</translation>
-    </message>
-    <message>
-        <source>×%1 vs cache %2</source>
-        <translation>×%1 ggü. Cache %2</translation>
-    </message>
-    <message>
-        <source>off</source>
-        <translation>aus</translation>
-    </message>
-    <message>
-        <source>on</source>
-        <translation>an</translation>
-    </message>
-    <message>
-        <source>max Δ vs full %1 (%2 %)</source>
-        <translation>max. Δ ggü. full %1 (%2 %)</translation>
     </message>
     <message>
         <source>KV %1</source>
@@ -905,16 +964,68 @@ Hochdosis mittl. rel. %3 %</translation>
         <translation>Bericht nach %1 geschrieben</translation>
     </message>
     <message>
-        <source>Speedup from back-to-back runs on a second session: this setting %1, other cache setting %2 (single runs, not medians).</source>
-        <translation>Beschleunigung aus direkt aufeinanderfolgenden Läufen in einer zweiten Sitzung: diese Einstellung %1, andere Cache-Einstellung %2 (Einzelläufe, keine Mediane).</translation>
-    </message>
-    <message>
         <source>&amp;Undo edit: %1</source>
         <translation>Bearbeitung &amp;rückgängig: %1</translation>
     </message>
     <message>
         <source>&amp;Redo edit: %1</source>
         <translation>Bearbeitung &amp;wiederholen: %1</translation>
+    </message>
+    <message>
+        <source> KV-cache storage: </source>
+        <translation> KV-Cache-Speicher: </translation>
+    </message>
+    <message>
+        <source> compute: </source>
+        <translation> Rechnen: </translation>
+    </message>
+    <message>
+        <source>Storage precision of the K/V cache (fp32, fp16, int8); the arithmetic precision is set under “compute”</source>
+        <translation>Speichergenauigkeit des K/V-Caches (fp32, fp16, int8); die Rechengenauigkeit steht unter „Rechnen“</translation>
+    </message>
+    <message>
+        <source>Arithmetic precision of the convolutions and matrix products (bf16 falls back to fp32 where the CPU lacks it)</source>
+        <translation>Rechengenauigkeit der Faltungen und Matrixprodukte (bf16 fällt ohne CPU-Unterstützung auf fp32 zurück)</translation>
+    </message>
+    <message>
+        <source>This case&apos;s grid %1×%2×%3 differs from the model&apos;s %4×%5×%6: the model dose cannot be computed. Viewing, CT edits, Monte Carlo, pencil beam and comparisons work.</source>
+        <translation>Das Gitter dieses Falls (%1×%2×%3) weicht vom Modellgitter %4×%5×%6 ab: die Modelldosis kann nicht berechnet werden. Ansicht, CT-Änderungen, Monte Carlo, Pencil Beam und Vergleiche funktionieren.</translation>
+    </message>
+    <message>
+        <source>model: needs a %1×%2×%3 grid, this case is %4×%5×%6 — MC, PBA, viewing and comparison work</source>
+        <translation>Modell: braucht ein %1×%2×%3-Gitter, dieser Fall hat %4×%5×%6 — MC, PBA, Ansicht und Vergleich gehen</translation>
+    </message>
+    <message>
+        <source>compute %1</source>
+        <translation>Rechnen %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;median %1&lt;/b&gt; (IQR %2, n = %3)</source>
+        <translation>&lt;b&gt;Median %1&lt;/b&gt; (IQR %2, n = %3)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; (one run)</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; (ein Lauf)</translation>
+    </message>
+    <message>
+        <source>cache off: nothing reused</source>
+        <translation>Cache aus: nichts wiederverwendet</translation>
+    </message>
+    <message>
+        <source>%1 vs full %2</source>
+        <translation>%1 ggü. voll %2</translation>
+    </message>
+    <message>
+        <source>%1 vs %2</source>
+        <translation>%1 ggü. %2</translation>
+    </message>
+    <message>
+        <source>Δ vs full %1 (%2 %)</source>
+        <translation>Δ ggü. voll %1 (%2 %)</translation>
+    </message>
+    <message>
+        <source>Timing on a second session, %1 warm-up and %2 interleaved runs per setting: this setting median %3 (min %4, max %5), %6 median %7 (min %8, max %9). Speed-up = ratio of medians with its %10 % bootstrap interval. The first figure before the timing finishes is one run.</source>
+        <translation>Zeitmessung auf einer zweiten Sitzung, %1 Aufwärmlauf und %2 verschränkte Läufe je Einstellung: diese Einstellung Median %3 (min %4, max %5), %6 Median %7 (min %8, max %9). Beschleunigung = Verhältnis der Mediane mit %10-%-Bootstrap-Intervall. Die erste Zahl vor Ende der Messung ist ein einzelner Lauf.</translation>
     </message>
 </context>
 <context>
@@ -930,14 +1041,6 @@ Hochdosis mittl. rel. %3 %</translation>
     <message>
         <source>MIP along y</source>
         <translation>MIP entlang y</translation>
-    </message>
-    <message>
-        <source>% of reference max</source>
-        <translation>% des Referenzmaximums</translation>
-    </message>
-    <message>
-        <source>Gy per primary</source>
-        <translation>Gy pro Primärteilchen</translation>
     </message>
     <message>
         <source>Integrated depth dose</source>
@@ -983,6 +1086,10 @@ Hochdosis mittl. rel. %3 %</translation>
         <source>Dose [Gy]</source>
         <translation>Dosis [Gy]</translation>
     </message>
+    <message>
+        <source>Gy cm² for %1 protons</source>
+        <translation>Gy cm² für %1 Protonen</translation>
+    </message>
 </context>
 <context>
     <name>dotakv::gui::ReadoutWidget</name>
@@ -1022,6 +1129,10 @@ Hochdosis mittl. rel. %3 %</translation>
         <source>n/a</source>
         <translation>k. A.</translation>
     </message>
+    <message>
+        <source> per primary</source>
+        <translation> pro Primärteilchen</translation>
+    </message>
 </context>
 <context>
     <name>dotakv::gui::ReferencePanel</name>
@@ -1032,14 +1143,6 @@ Hochdosis mittl. rel. %3 %</translation>
     <message>
         <source>Cancelled.</source>
         <translation>Abgebrochen.</translation>
-    </message>
-    <message>
-        <source>Failed.</source>
-        <translation>Fehlgeschlagen.</translation>
-    </message>
-    <message>
-        <source>Monte Carlo running…</source>
-        <translation>Monte Carlo läuft…</translation>
     </message>
     <message>
         <source>Pencil beam running…</source>
@@ -1076,6 +1179,38 @@ Hochdosis mittl. rel. %3 %</translation>
     <message>
         <source>Cancel</source>
         <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>“%1” is not a number of primaries: enter e.g. 200000, 200k or 1.5M.</source>
+        <translation>„%1“ ist keine Anzahl Primärteilchen: z. B. 200000, 200k oder 1.5M eingeben.</translation>
+    </message>
+    <message>
+        <source>Primaries must be a whole number from 1 to 10^10, found “%1”.</source>
+        <translation>Primärteilchen: ganze Zahl von 1 bis 10^10, gefunden „%1“.</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Fehlgeschlagen: %1</translation>
+    </message>
+    <message>
+        <source>Added dose “%1” (%2).</source>
+        <translation>Dosis „%1“ hinzugefügt (%2).</translation>
+    </message>
+    <message>
+        <source>Monte Carlo running (%L1 primaries)…</source>
+        <translation>Monte Carlo läuft (%L1 Primärteilchen)…</translation>
+    </message>
+    <message>
+        <source>Recompute “%1” on the current CT</source>
+        <translation>„%1“ auf dem aktuellen CT neu berechnen</translation>
+    </message>
+    <message>
+        <source>Number of primary protons; k and M suffixes accepted (200k = 200000, 1.5M = 1500000)</source>
+        <translation>Anzahl primärer Protonen; Suffixe k und M erlaubt (200k = 200000, 1.5M = 1500000)</translation>
+    </message>
+    <message>
+        <source>e.g. 200k</source>
+        <translation>z. B. 200k</translation>
     </message>
 </context>
 <context>
@@ -1151,14 +1286,6 @@ Hochdosis mittl. rel. %3 %</translation>
 <context>
     <name>dotakv::gui::SlicesPanel</name>
     <message>
-        <source>Dose [%]</source>
-        <translation>Dosis [%]</translation>
-    </message>
-    <message>
-        <source>Dose [Gy]</source>
-        <translation>Dosis [Gy]</translation>
-    </message>
-    <message>
         <source>Display</source>
         <translation>Darstellung</translation>
     </message>
@@ -1193,10 +1320,6 @@ Hochdosis mittl. rel. %3 %</translation>
     <message>
         <source>% of reference max</source>
         <translation>% des Referenzmaximums</translation>
-    </message>
-    <message>
-        <source>Gy</source>
-        <translation>Gy</translation>
     </message>
     <message>
         <source>CT preset</source>
@@ -1261,6 +1384,38 @@ Hochdosis mittl. rel. %3 %</translation>
     <message>
         <source>CT window centre; right-drag in a slice view: up-down</source>
         <translation>CT-Fenstermitte; Rechtsziehen in einer Schichtansicht: auf–ab</translation>
+    </message>
+    <message>
+        <source>“%1” is not a number of protons: enter e.g. 1e9, 2.5G or 500M</source>
+        <translation>„%1“ ist keine Protonenzahl: z. B. 1e9, 2.5G oder 500M eingeben</translation>
+    </message>
+    <message>
+        <source>Dose [% of reference max]</source>
+        <translation>Dosis [% des Referenzmaximums]</translation>
+    </message>
+    <message>
+        <source>Dose [%1]</source>
+        <translation>Dosis [%1]</translation>
+    </message>
+    <message>
+        <source>Gy per primary</source>
+        <translation>Gy pro Primärteilchen</translation>
+    </message>
+    <message>
+        <source>Gy for N protons</source>
+        <translation>Gy für N Protonen</translation>
+    </message>
+    <message>
+        <source>Protons (N)</source>
+        <translation>Protonen (N)</translation>
+    </message>
+    <message>
+        <source>Engines compute Gy per primary proton; “Gy for N protons” shows dose × N (e.g. N = protons per MU × MU)</source>
+        <translation>Die Rechenkerne liefern Gy pro Primärproton; „Gy für N Protonen“ zeigt Dosis × N (z. B. N = Protonen pro MU × MU)</translation>
+    </message>
+    <message>
+        <source>Number of protons N for the absolute dose (dose × N); k, M, G suffixes accepted</source>
+        <translation>Protonenzahl N für die absolute Dosis (Dosis × N); Suffixe k, M, G erlaubt</translation>
     </message>
 </context>
 <context>

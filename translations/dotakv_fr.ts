@@ -294,6 +294,33 @@
     </message>
 </context>
 <context>
+    <name>dotakv::gui::CaseModel</name>
+    <message>
+        <source>% of reference max</source>
+        <translation>% du max. de référence</translation>
+    </message>
+    <message>
+        <source>Gy per primary</source>
+        <translation>Gy par primaire</translation>
+    </message>
+    <message>
+        <source>Gy for %1 protons</source>
+        <translation>Gy pour %1 protons</translation>
+    </message>
+    <message>
+        <source>stale: computed on a different CT</source>
+        <translation>périmée : calculée sur un autre CT</translation>
+    </message>
+    <message>
+        <source>stale: computed on the CT before edit %1</source>
+        <translation>périmée : calculée sur le CT avant la modification %1</translation>
+    </message>
+    <message>
+        <source>%1 (stale)</source>
+        <translation>%1 (périmée)</translation>
+    </message>
+</context>
+<context>
     <name>dotakv::gui::ComparePanel</name>
     <message>
         <source>auto</source>
@@ -302,10 +329,6 @@
     <message>
         <source>γ failed: %1</source>
         <translation>échec de γ : %1</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;γ pass rate %1 %&lt;/b&gt;&lt;br&gt;(%2 of %3 voxels; DoTA definition %4 %)&lt;br&gt;mean γ %5, max γ %6</source>
-        <translation>&lt;b&gt;Taux de réussite γ %1 %&lt;/b&gt;&lt;br&gt;(%2 sur %3 voxels ; définition DoTA %4 %)&lt;br&gt;γ moyen %5, γ max %6</translation>
     </message>
     <message>
         <source>max |Δ| %1 % of ref. max
@@ -394,6 +417,58 @@ haute dose rel. moyen %3 %</translation>
     <message>
         <source>γ index</source>
         <translation>Indice γ</translation>
+    </message>
+    <message>
+        <source>γ cancelled</source>
+        <translation>γ annulé</translation>
+    </message>
+    <message>
+        <source>“%1” is %2</source>
+        <translation>« %1 » est %2</translation>
+    </message>
+    <message>
+        <source>%1 %/%2 mm local, threshold %3 % of reference max</source>
+        <translation>%1 %/%2 mm local, seuil %3 % du max. de référence</translation>
+    </message>
+    <message>
+        <source>%1 % of reference max/%2 mm, threshold %3 % of reference max</source>
+        <translation>%1 % du max. de référence/%2 mm, seuil %3 % du max. de référence</translation>
+    </message>
+    <message>
+        <source>γ capped at %1</source>
+        <translation>γ plafonné à %1</translation>
+    </message>
+    <message>
+        <source>max γ %1</source>
+        <translation>γ max %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;γ pass rate %1 %&lt;/b&gt;&lt;br&gt;(%2 of %3 voxels; DoTA definition %4 %)&lt;br&gt;mean γ %5, %6&lt;br&gt;&lt;small&gt;%7&lt;/small&gt;</source>
+        <translation>&lt;b&gt;Taux de réussite γ %1 %&lt;/b&gt;&lt;br&gt;(%2 sur %3 voxels ; définition DoTA %4 %)&lt;br&gt;γ moyen %5, %6&lt;br&gt;&lt;small&gt;%7&lt;/small&gt;</translation>
+    </message>
+    <message>
+        <source>Dose-difference criterion: % of the reference maximum (global) or of the local reference dose (local γ)</source>
+        <translation>Critère d’écart de dose : % du max. de référence (global) ou de la dose de référence locale (γ local)</translation>
+    </message>
+    <message>
+        <source>Distance-to-agreement criterion in mm</source>
+        <translation>Critère de distance (DTA) en mm</translation>
+    </message>
+    <message>
+        <source>Low-dose threshold: voxels below this % of the reference maximum are not evaluated (same default as dotakv compare and dotakv report)</source>
+        <translation>Seuil de faible dose : les voxels sous ce % du max. de référence ne sont pas évalués (même défaut que dotakv compare et dotakv report)</translation>
+    </message>
+    <message>
+        <source>Local γ: the dose criterion is relative to the local reference dose</source>
+        <translation>γ local : le critère de dose est relatif à la dose de référence locale</translation>
+    </message>
+    <message>
+        <source>γ is searched up to %1 × the distance criterion and capped at %1</source>
+        <translation>γ est cherché jusqu’à %1 × le critère de distance et plafonné à %1</translation>
+    </message>
+    <message>
+        <source> % of max</source>
+        <translation> % du max</translation>
     </message>
 </context>
 <context>
@@ -540,6 +615,18 @@ haute dose rel. moyen %3 %</translation>
     <message>
         <source>cancelled</source>
         <translation>annulé</translation>
+    </message>
+    <message>
+        <source>full recompute</source>
+        <translation>recalcul complet</translation>
+    </message>
+    <message>
+        <source>cache on</source>
+        <translation>cache activé</translation>
+    </message>
+    <message>
+        <source>cache off</source>
+        <translation>cache désactivé</translation>
     </message>
 </context>
 <context>
@@ -757,10 +844,6 @@ haute dose rel. moyen %3 %</translation>
         <translation> Cache KV : </translation>
     </message>
     <message>
-        <source> precision: </source>
-        <translation> précision : </translation>
-    </message>
-    <message>
         <source> Reference: </source>
         <translation> Référence : </translation>
     </message>
@@ -809,10 +892,6 @@ haute dose rel. moyen %3 %</translation>
         <translation>%1 enregistré</translation>
     </message>
     <message>
-        <source>The model cannot run on this case&apos;s grid</source>
-        <translation>Le modèle ne peut pas calculer sur la grille de ce cas</translation>
-    </message>
-    <message>
         <source>Model dose computed in %1</source>
         <translation>Dose du modèle calculée en %1</translation>
     </message>
@@ -837,28 +916,8 @@ haute dose rel. moyen %3 %</translation>
         <translation>%1 jetons réutilisés, %2 calculés</translation>
     </message>
     <message>
-        <source>full recompute %1</source>
-        <translation>recalcul complet %1</translation>
-    </message>
-    <message>
         <source>full recompute …</source>
         <translation>recalcul complet …</translation>
-    </message>
-    <message>
-        <source>×%1 vs cache %2</source>
-        <translation>×%1 vs cache %2</translation>
-    </message>
-    <message>
-        <source>off</source>
-        <translation>désactivé</translation>
-    </message>
-    <message>
-        <source>on</source>
-        <translation>activé</translation>
-    </message>
-    <message>
-        <source>max Δ vs full %1 (%2 %)</source>
-        <translation>Δ max vs full %1 (%2 %)</translation>
     </message>
     <message>
         <source>KV %1</source>
@@ -905,16 +964,68 @@ haute dose rel. moyen %3 %</translation>
         <translation>Rapport écrit dans %1</translation>
     </message>
     <message>
-        <source>Speedup from back-to-back runs on a second session: this setting %1, other cache setting %2 (single runs, not medians).</source>
-        <translation>Accélération mesurée par des exécutions successives dans une seconde session : ce réglage %1, l&apos;autre réglage du cache %2 (exécutions uniques, pas des médianes).</translation>
-    </message>
-    <message>
         <source>&amp;Undo edit: %1</source>
         <translation>&amp;Défaire la modification : %1</translation>
     </message>
     <message>
         <source>&amp;Redo edit: %1</source>
         <translation>&amp;Rétablir la modification : %1</translation>
+    </message>
+    <message>
+        <source> KV-cache storage: </source>
+        <translation> Stockage du cache KV : </translation>
+    </message>
+    <message>
+        <source> compute: </source>
+        <translation> Calcul : </translation>
+    </message>
+    <message>
+        <source>Storage precision of the K/V cache (fp32, fp16, int8); the arithmetic precision is set under “compute”</source>
+        <translation>Précision de stockage du cache K/V (fp32, fp16, int8) ; la précision de calcul se règle sous « Calcul »</translation>
+    </message>
+    <message>
+        <source>Arithmetic precision of the convolutions and matrix products (bf16 falls back to fp32 where the CPU lacks it)</source>
+        <translation>Précision de calcul des convolutions et produits matriciels (bf16 repasse en fp32 si le CPU ne le gère pas)</translation>
+    </message>
+    <message>
+        <source>This case&apos;s grid %1×%2×%3 differs from the model&apos;s %4×%5×%6: the model dose cannot be computed. Viewing, CT edits, Monte Carlo, pencil beam and comparisons work.</source>
+        <translation>La grille de ce cas (%1×%2×%3) diffère de celle du modèle (%4×%5×%6) : la dose du modèle ne peut pas être calculée. Affichage, modifications du CT, Monte Carlo, pinceau et comparaisons fonctionnent.</translation>
+    </message>
+    <message>
+        <source>model: needs a %1×%2×%3 grid, this case is %4×%5×%6 — MC, PBA, viewing and comparison work</source>
+        <translation>modèle : grille %1×%2×%3 requise, ce cas est %4×%5×%6 — MC, PBA, affichage et comparaison marchent</translation>
+    </message>
+    <message>
+        <source>compute %1</source>
+        <translation>calcul %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;median %1&lt;/b&gt; (IQR %2, n = %3)</source>
+        <translation>&lt;b&gt;médiane %1&lt;/b&gt; (EIQ %2, n = %3)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; (one run)</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; (une exécution)</translation>
+    </message>
+    <message>
+        <source>cache off: nothing reused</source>
+        <translation>cache désactivé : rien de réutilisé</translation>
+    </message>
+    <message>
+        <source>%1 vs full %2</source>
+        <translation>%1 vs complet %2</translation>
+    </message>
+    <message>
+        <source>%1 vs %2</source>
+        <translation>%1 vs %2</translation>
+    </message>
+    <message>
+        <source>Δ vs full %1 (%2 %)</source>
+        <translation>Δ vs complet %1 (%2 %)</translation>
+    </message>
+    <message>
+        <source>Timing on a second session, %1 warm-up and %2 interleaved runs per setting: this setting median %3 (min %4, max %5), %6 median %7 (min %8, max %9). Speed-up = ratio of medians with its %10 % bootstrap interval. The first figure before the timing finishes is one run.</source>
+        <translation>Mesure sur une seconde session, %1 exécution de chauffe et %2 exécutions entrelacées par réglage : ce réglage médiane %3 (min %4, max %5), %6 médiane %7 (min %8, max %9). Accélération = rapport des médianes avec son intervalle bootstrap à %10 %. Le premier chiffre avant la fin de la mesure est une seule exécution.</translation>
     </message>
 </context>
 <context>
@@ -930,14 +1041,6 @@ haute dose rel. moyen %3 %</translation>
     <message>
         <source>MIP along y</source>
         <translation>MIP selon y</translation>
-    </message>
-    <message>
-        <source>% of reference max</source>
-        <translation>% du max de référence</translation>
-    </message>
-    <message>
-        <source>Gy per primary</source>
-        <translation>Gy par primaire</translation>
     </message>
     <message>
         <source>Integrated depth dose</source>
@@ -983,6 +1086,10 @@ haute dose rel. moyen %3 %</translation>
         <source>Dose [Gy]</source>
         <translation>Dose [Gy]</translation>
     </message>
+    <message>
+        <source>Gy cm² for %1 protons</source>
+        <translation>Gy cm² pour %1 protons</translation>
+    </message>
 </context>
 <context>
     <name>dotakv::gui::ReadoutWidget</name>
@@ -1022,6 +1129,10 @@ haute dose rel. moyen %3 %</translation>
         <source>n/a</source>
         <translation>n.d.</translation>
     </message>
+    <message>
+        <source> per primary</source>
+        <translation> par primaire</translation>
+    </message>
 </context>
 <context>
     <name>dotakv::gui::ReferencePanel</name>
@@ -1032,14 +1143,6 @@ haute dose rel. moyen %3 %</translation>
     <message>
         <source>Cancelled.</source>
         <translation>Annulé.</translation>
-    </message>
-    <message>
-        <source>Failed.</source>
-        <translation>Échec.</translation>
-    </message>
-    <message>
-        <source>Monte Carlo running…</source>
-        <translation>Monte Carlo en cours…</translation>
     </message>
     <message>
         <source>Pencil beam running…</source>
@@ -1076,6 +1179,38 @@ haute dose rel. moyen %3 %</translation>
     <message>
         <source>Cancel</source>
         <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>“%1” is not a number of primaries: enter e.g. 200000, 200k or 1.5M.</source>
+        <translation>« %1 » n’est pas un nombre de primaires : saisir p. ex. 200000, 200k ou 1.5M.</translation>
+    </message>
+    <message>
+        <source>Primaries must be a whole number from 1 to 10^10, found “%1”.</source>
+        <translation>Primaires : nombre entier de 1 à 10^10, trouvé « %1 ».</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Échec : %1</translation>
+    </message>
+    <message>
+        <source>Added dose “%1” (%2).</source>
+        <translation>Dose « %1 » ajoutée (%2).</translation>
+    </message>
+    <message>
+        <source>Monte Carlo running (%L1 primaries)…</source>
+        <translation>Monte Carlo en cours (%L1 primaires)…</translation>
+    </message>
+    <message>
+        <source>Recompute “%1” on the current CT</source>
+        <translation>Recalculer « %1 » sur le CT actuel</translation>
+    </message>
+    <message>
+        <source>Number of primary protons; k and M suffixes accepted (200k = 200000, 1.5M = 1500000)</source>
+        <translation>Nombre de protons primaires ; suffixes k et M acceptés (200k = 200000, 1.5M = 1500000)</translation>
+    </message>
+    <message>
+        <source>e.g. 200k</source>
+        <translation>p. ex. 200k</translation>
     </message>
 </context>
 <context>
@@ -1151,14 +1286,6 @@ haute dose rel. moyen %3 %</translation>
 <context>
     <name>dotakv::gui::SlicesPanel</name>
     <message>
-        <source>Dose [%]</source>
-        <translation>Dose [%]</translation>
-    </message>
-    <message>
-        <source>Dose [Gy]</source>
-        <translation>Dose [Gy]</translation>
-    </message>
-    <message>
         <source>Display</source>
         <translation>Affichage</translation>
     </message>
@@ -1193,10 +1320,6 @@ haute dose rel. moyen %3 %</translation>
     <message>
         <source>% of reference max</source>
         <translation>% du max de référence</translation>
-    </message>
-    <message>
-        <source>Gy</source>
-        <translation>Gy</translation>
     </message>
     <message>
         <source>CT preset</source>
@@ -1261,6 +1384,38 @@ haute dose rel. moyen %3 %</translation>
     <message>
         <source>CT window centre; right-drag in a slice view: up-down</source>
         <translation>Centre de fenêtre CT ; glisser avec le bouton droit dans une coupe : haut–bas</translation>
+    </message>
+    <message>
+        <source>“%1” is not a number of protons: enter e.g. 1e9, 2.5G or 500M</source>
+        <translation>« %1 » n’est pas un nombre de protons : saisir p. ex. 1e9, 2.5G ou 500M</translation>
+    </message>
+    <message>
+        <source>Dose [% of reference max]</source>
+        <translation>Dose [% du max. de référence]</translation>
+    </message>
+    <message>
+        <source>Dose [%1]</source>
+        <translation>Dose [%1]</translation>
+    </message>
+    <message>
+        <source>Gy per primary</source>
+        <translation>Gy par primaire</translation>
+    </message>
+    <message>
+        <source>Gy for N protons</source>
+        <translation>Gy pour N protons</translation>
+    </message>
+    <message>
+        <source>Protons (N)</source>
+        <translation>Protons (N)</translation>
+    </message>
+    <message>
+        <source>Engines compute Gy per primary proton; “Gy for N protons” shows dose × N (e.g. N = protons per MU × MU)</source>
+        <translation>Les moteurs calculent des Gy par proton primaire ; « Gy pour N protons » affiche dose × N (p. ex. N = protons par UM × UM)</translation>
+    </message>
+    <message>
+        <source>Number of protons N for the absolute dose (dose × N); k, M, G suffixes accepted</source>
+        <translation>Nombre de protons N pour la dose absolue (dose × N) ; suffixes k, M, G acceptés</translation>
     </message>
 </context>
 <context>

@@ -294,6 +294,33 @@
     </message>
 </context>
 <context>
+    <name>dotakv::gui::CaseModel</name>
+    <message>
+        <source>% of reference max</source>
+        <translation>% van referentiemaximum</translation>
+    </message>
+    <message>
+        <source>Gy per primary</source>
+        <translation>Gy per primair deeltje</translation>
+    </message>
+    <message>
+        <source>Gy for %1 protons</source>
+        <translation>Gy voor %1 protonen</translation>
+    </message>
+    <message>
+        <source>stale: computed on a different CT</source>
+        <translation>verouderd: berekend op een andere CT</translation>
+    </message>
+    <message>
+        <source>stale: computed on the CT before edit %1</source>
+        <translation>verouderd: berekend op de CT vóór bewerking %1</translation>
+    </message>
+    <message>
+        <source>%1 (stale)</source>
+        <translation>%1 (verouderd)</translation>
+    </message>
+</context>
+<context>
     <name>dotakv::gui::ComparePanel</name>
     <message>
         <source>auto</source>
@@ -302,10 +329,6 @@
     <message>
         <source>γ failed: %1</source>
         <translation>γ mislukt: %1</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;γ pass rate %1 %&lt;/b&gt;&lt;br&gt;(%2 of %3 voxels; DoTA definition %4 %)&lt;br&gt;mean γ %5, max γ %6</source>
-        <translation>&lt;b&gt;γ-slagingspercentage %1 %&lt;/b&gt;&lt;br&gt;(%2 van %3 voxels; DoTA-definitie %4 %)&lt;br&gt;gemiddelde γ %5, max. γ %6</translation>
     </message>
     <message>
         <source>max |Δ| %1 % of ref. max
@@ -394,6 +417,58 @@ hoge dosis gem. rel. %3 %</translation>
     <message>
         <source>γ index</source>
         <translation>γ-index</translation>
+    </message>
+    <message>
+        <source>γ cancelled</source>
+        <translation>γ geannuleerd</translation>
+    </message>
+    <message>
+        <source>“%1” is %2</source>
+        <translation>“%1” is %2</translation>
+    </message>
+    <message>
+        <source>%1 %/%2 mm local, threshold %3 % of reference max</source>
+        <translation>%1 %/%2 mm lokaal, drempel %3 % van referentiemaximum</translation>
+    </message>
+    <message>
+        <source>%1 % of reference max/%2 mm, threshold %3 % of reference max</source>
+        <translation>%1 % van referentiemaximum/%2 mm, drempel %3 % van referentiemaximum</translation>
+    </message>
+    <message>
+        <source>γ capped at %1</source>
+        <translation>γ begrensd op %1</translation>
+    </message>
+    <message>
+        <source>max γ %1</source>
+        <translation>max. γ %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;γ pass rate %1 %&lt;/b&gt;&lt;br&gt;(%2 of %3 voxels; DoTA definition %4 %)&lt;br&gt;mean γ %5, %6&lt;br&gt;&lt;small&gt;%7&lt;/small&gt;</source>
+        <translation>&lt;b&gt;γ-slagingspercentage %1 %&lt;/b&gt;&lt;br&gt;(%2 van %3 voxels; DoTA-definitie %4 %)&lt;br&gt;gemiddelde γ %5, %6&lt;br&gt;&lt;small&gt;%7&lt;/small&gt;</translation>
+    </message>
+    <message>
+        <source>Dose-difference criterion: % of the reference maximum (global) or of the local reference dose (local γ)</source>
+        <translation>Dosisverschilcriterium: % van het referentiemaximum (globaal) of van de lokale referentiedosis (lokale γ)</translation>
+    </message>
+    <message>
+        <source>Distance-to-agreement criterion in mm</source>
+        <translation>Afstandscriterium (DTA) in mm</translation>
+    </message>
+    <message>
+        <source>Low-dose threshold: voxels below this % of the reference maximum are not evaluated (same default as dotakv compare and dotakv report)</source>
+        <translation>Lagedosisdrempel: voxels onder dit % van het referentiemaximum worden niet beoordeeld (zelfde standaard als dotakv compare en dotakv report)</translation>
+    </message>
+    <message>
+        <source>Local γ: the dose criterion is relative to the local reference dose</source>
+        <translation>Lokale γ: het dosiscriterium is relatief t.o.v. de lokale referentiedosis</translation>
+    </message>
+    <message>
+        <source>γ is searched up to %1 × the distance criterion and capped at %1</source>
+        <translation>γ wordt gezocht tot %1 × het afstandscriterium en begrensd op %1</translation>
+    </message>
+    <message>
+        <source> % of max</source>
+        <translation> % van max.</translation>
     </message>
 </context>
 <context>
@@ -540,6 +615,18 @@ hoge dosis gem. rel. %3 %</translation>
     <message>
         <source>cancelled</source>
         <translation>geannuleerd</translation>
+    </message>
+    <message>
+        <source>full recompute</source>
+        <translation>volledige herberekening</translation>
+    </message>
+    <message>
+        <source>cache on</source>
+        <translation>cache aan</translation>
+    </message>
+    <message>
+        <source>cache off</source>
+        <translation>cache uit</translation>
     </message>
 </context>
 <context>
@@ -757,10 +844,6 @@ hoge dosis gem. rel. %3 %</translation>
         <translation> KV-cache: </translation>
     </message>
     <message>
-        <source> precision: </source>
-        <translation> precisie: </translation>
-    </message>
-    <message>
         <source> Reference: </source>
         <translation> Referentie: </translation>
     </message>
@@ -809,10 +892,6 @@ hoge dosis gem. rel. %3 %</translation>
         <translation>%1 opgeslagen</translation>
     </message>
     <message>
-        <source>The model cannot run on this case&apos;s grid</source>
-        <translation>Het model kan niet rekenen op het rooster van deze casus</translation>
-    </message>
-    <message>
         <source>Model dose computed in %1</source>
         <translation>Modeldosis berekend in %1</translation>
     </message>
@@ -837,28 +916,8 @@ hoge dosis gem. rel. %3 %</translation>
         <translation>%1 tokens hergebruikt, %2 berekend</translation>
     </message>
     <message>
-        <source>full recompute %1</source>
-        <translation>volledige herberekening %1</translation>
-    </message>
-    <message>
         <source>full recompute …</source>
         <translation>volledige herberekening …</translation>
-    </message>
-    <message>
-        <source>×%1 vs cache %2</source>
-        <translation>×%1 t.o.v. cache %2</translation>
-    </message>
-    <message>
-        <source>off</source>
-        <translation>uit</translation>
-    </message>
-    <message>
-        <source>on</source>
-        <translation>aan</translation>
-    </message>
-    <message>
-        <source>max Δ vs full %1 (%2 %)</source>
-        <translation>max. Δ t.o.v. full %1 (%2 %)</translation>
     </message>
     <message>
         <source>KV %1</source>
@@ -905,16 +964,68 @@ hoge dosis gem. rel. %3 %</translation>
         <translation>Rapport geschreven naar %1</translation>
     </message>
     <message>
-        <source>Speedup from back-to-back runs on a second session: this setting %1, other cache setting %2 (single runs, not medians).</source>
-        <translation>Versnelling uit direct opeenvolgende runs in een tweede sessie: deze instelling %1, andere cache-instelling %2 (losse runs, geen medianen).</translation>
-    </message>
-    <message>
         <source>&amp;Undo edit: %1</source>
         <translation>Bewerking &amp;ongedaan maken: %1</translation>
     </message>
     <message>
         <source>&amp;Redo edit: %1</source>
         <translation>Bewerking o&amp;pnieuw: %1</translation>
+    </message>
+    <message>
+        <source> KV-cache storage: </source>
+        <translation> KV-cacheopslag: </translation>
+    </message>
+    <message>
+        <source> compute: </source>
+        <translation> Rekenen: </translation>
+    </message>
+    <message>
+        <source>Storage precision of the K/V cache (fp32, fp16, int8); the arithmetic precision is set under “compute”</source>
+        <translation>Opslagprecisie van de K/V-cache (fp32, fp16, int8); de rekenprecisie staat onder “Rekenen”</translation>
+    </message>
+    <message>
+        <source>Arithmetic precision of the convolutions and matrix products (bf16 falls back to fp32 where the CPU lacks it)</source>
+        <translation>Rekenprecisie van de convoluties en matrixproducten (bf16 valt terug op fp32 als de CPU het niet kan)</translation>
+    </message>
+    <message>
+        <source>This case&apos;s grid %1×%2×%3 differs from the model&apos;s %4×%5×%6: the model dose cannot be computed. Viewing, CT edits, Monte Carlo, pencil beam and comparisons work.</source>
+        <translation>Het rooster van deze casus (%1×%2×%3) wijkt af van dat van het model (%4×%5×%6): de modeldosis kan niet worden berekend. Bekijken, CT-bewerkingen, Monte Carlo, pencil beam en vergelijkingen werken.</translation>
+    </message>
+    <message>
+        <source>model: needs a %1×%2×%3 grid, this case is %4×%5×%6 — MC, PBA, viewing and comparison work</source>
+        <translation>model: vereist een %1×%2×%3-rooster, deze casus is %4×%5×%6 — MC, PBA, bekijken en vergelijken werken</translation>
+    </message>
+    <message>
+        <source>compute %1</source>
+        <translation>rekenen %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;median %1&lt;/b&gt; (IQR %2, n = %3)</source>
+        <translation>&lt;b&gt;mediaan %1&lt;/b&gt; (IQR %2, n = %3)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; (one run)</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; (één run)</translation>
+    </message>
+    <message>
+        <source>cache off: nothing reused</source>
+        <translation>cache uit: niets hergebruikt</translation>
+    </message>
+    <message>
+        <source>%1 vs full %2</source>
+        <translation>%1 t.o.v. volledig %2</translation>
+    </message>
+    <message>
+        <source>%1 vs %2</source>
+        <translation>%1 t.o.v. %2</translation>
+    </message>
+    <message>
+        <source>Δ vs full %1 (%2 %)</source>
+        <translation>Δ t.o.v. volledig %1 (%2 %)</translation>
+    </message>
+    <message>
+        <source>Timing on a second session, %1 warm-up and %2 interleaved runs per setting: this setting median %3 (min %4, max %5), %6 median %7 (min %8, max %9). Speed-up = ratio of medians with its %10 % bootstrap interval. The first figure before the timing finishes is one run.</source>
+        <translation>Timing op een tweede sessie, %1 opwarmrun en %2 afgewisselde runs per instelling: deze instelling mediaan %3 (min %4, max %5), %6 mediaan %7 (min %8, max %9). Versnelling = verhouding van de medianen met het %10-%-bootstrapinterval. Het eerste getal vóór het einde van de meting is één run.</translation>
     </message>
 </context>
 <context>
@@ -930,14 +1041,6 @@ hoge dosis gem. rel. %3 %</translation>
     <message>
         <source>MIP along y</source>
         <translation>MIP langs y</translation>
-    </message>
-    <message>
-        <source>% of reference max</source>
-        <translation>% van referentiemaximum</translation>
-    </message>
-    <message>
-        <source>Gy per primary</source>
-        <translation>Gy per primair deeltje</translation>
     </message>
     <message>
         <source>Integrated depth dose</source>
@@ -983,6 +1086,10 @@ hoge dosis gem. rel. %3 %</translation>
         <source>Dose [Gy]</source>
         <translation>Dosis [Gy]</translation>
     </message>
+    <message>
+        <source>Gy cm² for %1 protons</source>
+        <translation>Gy cm² voor %1 protonen</translation>
+    </message>
 </context>
 <context>
     <name>dotakv::gui::ReadoutWidget</name>
@@ -1022,6 +1129,10 @@ hoge dosis gem. rel. %3 %</translation>
         <source>n/a</source>
         <translation>n.v.t.</translation>
     </message>
+    <message>
+        <source> per primary</source>
+        <translation> per primair deeltje</translation>
+    </message>
 </context>
 <context>
     <name>dotakv::gui::ReferencePanel</name>
@@ -1032,14 +1143,6 @@ hoge dosis gem. rel. %3 %</translation>
     <message>
         <source>Cancelled.</source>
         <translation>Geannuleerd.</translation>
-    </message>
-    <message>
-        <source>Failed.</source>
-        <translation>Mislukt.</translation>
-    </message>
-    <message>
-        <source>Monte Carlo running…</source>
-        <translation>Monte Carlo loopt…</translation>
     </message>
     <message>
         <source>Pencil beam running…</source>
@@ -1076,6 +1179,38 @@ hoge dosis gem. rel. %3 %</translation>
     <message>
         <source>Cancel</source>
         <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>“%1” is not a number of primaries: enter e.g. 200000, 200k or 1.5M.</source>
+        <translation>“%1” is geen aantal primaire deeltjes: voer bv. 200000, 200k of 1.5M in.</translation>
+    </message>
+    <message>
+        <source>Primaries must be a whole number from 1 to 10^10, found “%1”.</source>
+        <translation>Primaire deeltjes: geheel getal van 1 tot 10^10, gevonden “%1”.</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>Mislukt: %1</translation>
+    </message>
+    <message>
+        <source>Added dose “%1” (%2).</source>
+        <translation>Dosis “%1” toegevoegd (%2).</translation>
+    </message>
+    <message>
+        <source>Monte Carlo running (%L1 primaries)…</source>
+        <translation>Monte Carlo loopt (%L1 primaire deeltjes)…</translation>
+    </message>
+    <message>
+        <source>Recompute “%1” on the current CT</source>
+        <translation>“%1” herberekenen op de huidige CT</translation>
+    </message>
+    <message>
+        <source>Number of primary protons; k and M suffixes accepted (200k = 200000, 1.5M = 1500000)</source>
+        <translation>Aantal primaire protonen; achtervoegsels k en M toegestaan (200k = 200000, 1.5M = 1500000)</translation>
+    </message>
+    <message>
+        <source>e.g. 200k</source>
+        <translation>bv. 200k</translation>
     </message>
 </context>
 <context>
@@ -1151,14 +1286,6 @@ hoge dosis gem. rel. %3 %</translation>
 <context>
     <name>dotakv::gui::SlicesPanel</name>
     <message>
-        <source>Dose [%]</source>
-        <translation>Dosis [%]</translation>
-    </message>
-    <message>
-        <source>Dose [Gy]</source>
-        <translation>Dosis [Gy]</translation>
-    </message>
-    <message>
         <source>Display</source>
         <translation>Weergave</translation>
     </message>
@@ -1193,10 +1320,6 @@ hoge dosis gem. rel. %3 %</translation>
     <message>
         <source>% of reference max</source>
         <translation>% van referentiemaximum</translation>
-    </message>
-    <message>
-        <source>Gy</source>
-        <translation>Gy</translation>
     </message>
     <message>
         <source>CT preset</source>
@@ -1261,6 +1384,38 @@ hoge dosis gem. rel. %3 %</translation>
     <message>
         <source>CT window centre; right-drag in a slice view: up-down</source>
         <translation>CT-venstercentrum; rechts slepen in een snede: op–neer</translation>
+    </message>
+    <message>
+        <source>“%1” is not a number of protons: enter e.g. 1e9, 2.5G or 500M</source>
+        <translation>“%1” is geen aantal protonen: voer bv. 1e9, 2.5G of 500M in</translation>
+    </message>
+    <message>
+        <source>Dose [% of reference max]</source>
+        <translation>Dosis [% van referentiemaximum]</translation>
+    </message>
+    <message>
+        <source>Dose [%1]</source>
+        <translation>Dosis [%1]</translation>
+    </message>
+    <message>
+        <source>Gy per primary</source>
+        <translation>Gy per primair deeltje</translation>
+    </message>
+    <message>
+        <source>Gy for N protons</source>
+        <translation>Gy voor N protonen</translation>
+    </message>
+    <message>
+        <source>Protons (N)</source>
+        <translation>Protonen (N)</translation>
+    </message>
+    <message>
+        <source>Engines compute Gy per primary proton; “Gy for N protons” shows dose × N (e.g. N = protons per MU × MU)</source>
+        <translation>De rekenmodellen geven Gy per primair proton; “Gy voor N protonen” toont dosis × N (bv. N = protonen per MU × MU)</translation>
+    </message>
+    <message>
+        <source>Number of protons N for the absolute dose (dose × N); k, M, G suffixes accepted</source>
+        <translation>Aantal protonen N voor de absolute dosis (dosis × N); achtervoegsels k, M, G toegestaan</translation>
     </message>
 </context>
 <context>

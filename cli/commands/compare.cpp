@@ -1,5 +1,7 @@
-// `dotakv compare --ref A[:DOSE] --eval B[:DOSE] [--gamma 1%/3mm] [--local] [--threshold 10%]
+// `dotakv compare --ref A[:DOSE] --eval B[:DOSE] [--gamma 1%/3mm] [--local] [--threshold 10]
 //  [--norm max|VALUE] [--json]`: gamma index, dose-difference statistics and range metrics.
+// Defaults are physics::GammaDefaults (shared with the studio and `dotakv report`); the
+// threshold is a percentage of the normalisation dose (0-100, else a usage error, exit 2).
 #include <cstdio>
 
 #include "command.hpp"
@@ -11,9 +13,10 @@
 namespace {
 
 struct CompareArgs {
-  std::string ref, eval, gamma = "1%/3mm", threshold = "0", norm = "max";
-  bool local = false, json = false;
-  double max_gamma = 2.0;
+  std::string ref, eval, gamma = dotakv::physics::GammaDefaults::criteria, norm = "max";
+  double threshold_percent = dotakv::physics::GammaDefaults::threshold_percent;
+  bool local = dotakv::physics::GammaDefaults::local, json = false;
+  double max_gamma = dotakv::physics::GammaDefaults::max_gamma;
   int step_divisions = 10;
 };
 
@@ -46,25 +49,6 @@ dotakv::Volume load_dose(const std::string& spec, std::string& label) {
   return it->second.volume;
 }
 
-double parse_fraction(const std::string& text, const std::string& option) {
-  try {
-    size_t used = 0;
-    double v = std::stod(text, &used);
-    std::string rest = text.substr(used);
-    if (rest == "%")
-      v /= 100.0;
-    else if (!rest.empty())
-      throw std::invalid_argument(text);
-    else if (v > 1.0)
-      v /= 100.0;  // "10" means 10 %
-    if (!(v >= 0.0 && v < 1.0)) throw std::invalid_argument(text);
-    return v;
-  } catch (const std::exception&) {
-    throw dotakv::ValueError(option + ": expected a percentage like 10% (or 0.1), found '" + text +
-                             "'");
-  }
-}
-
 void setup_compare(CLI::App& app) {
   auto* cmd =
       app.add_subcommand("compare", "Gamma index and dose-difference analysis of two doses");
@@ -73,8 +57,10 @@ void setup_compare(CLI::App& app) {
   cmd->add_option("--eval", a->eval, "Evaluated dose: CASE.h5[:NAME]")->required();
   cmd->add_option("--gamma", a->gamma, "Criteria, e.g. 1%/3mm")->capture_default_str();
   cmd->add_flag("--local", a->local, "Local dose difference (default global)");
-  cmd->add_option("--threshold", a->threshold, "Low-dose threshold, % of the normalisation dose")
-      ->capture_default_str();
+  cmd->add_option("--threshold", a->threshold_percent,
+                  "Low-dose threshold in % (0-100) of the normalisation dose")
+      ->capture_default_str()
+      ->transform(dotakv::cli::percent_validator());
   cmd->add_option("--norm", a->norm,
                   "Global normalisation: max (reference maximum) or a dose value")
       ->capture_default_str();
@@ -88,7 +74,7 @@ void setup_compare(CLI::App& app) {
     ph::GammaOptions g;
     ph::parse_gamma_criteria(a->gamma, g);
     g.local = a->local;
-    g.threshold_fraction = parse_fraction(a->threshold, "--threshold");
+    g.threshold_fraction = a->threshold_percent / 100.0;
     g.max_gamma = a->max_gamma;
     g.step_divisions = a->step_divisions;
     if (a->norm != "max") {
@@ -126,6 +112,7 @@ void setup_compare(CLI::App& app) {
                          {{"dose_percent", g.dose_percent},
                           {"dta_mm", g.dta_mm},
                           {"local", g.local},
+                          {"threshold_percent", 100 * g.threshold_fraction},
                           {"threshold_fraction", g.threshold_fraction},
                           {"norm_dose", gr.norm_dose},
                           {"max_gamma_cap", g.max_gamma},
@@ -152,10 +139,11 @@ void setup_compare(CLI::App& app) {
       return;
     }
     std::printf(
-        "gamma %g%%/%gmm %s, threshold %g%%, norm %.4g: pass %.2f %% (%lld voxels), "
-        "DoTA definition %.2f %%, mean %.3f, max %.3f\n",
+        "gamma %g%%/%gmm %s, threshold %g%% of norm, norm %.4g: pass %.2f %% (%lld voxels), "
+        "DoTA definition %.2f %%, mean %.3f, max %.3f (gamma capped at %.2f)\n",
         g.dose_percent, g.dta_mm, g.local ? "local" : "global", 100 * g.threshold_fraction,
-        gr.norm_dose, gr.pass_rate, gr.evaluated, gr.pass_rate_dota, gr.mean_gamma, gr.max_gamma);
+        gr.norm_dose, gr.pass_rate, gr.evaluated, gr.pass_rate_dota, gr.mean_gamma, gr.max_gamma,
+        g.max_gamma);
     std::printf(
         "dose difference: max %.3f %%, mean %.4f %% of ref max; high-dose mean rel %.2f %%\n",
         dd.max_abs_percent, dd.mean_abs_percent, dd.high_dose_mean_rel_percent);

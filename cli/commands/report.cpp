@@ -2,6 +2,7 @@
 // `dotakv-report` installed next to this executable) for a benchmark results file and/or a
 // case file. Both formats are built from the same Report content (bench_report.hpp).
 //   dotakv report --bench results.json [--case case.h5] --html r.html --pdf r.pdf
+// Gamma defaults (--gamma, --threshold in %) are physics::GammaDefaults, as in `dotakv compare`.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -12,12 +13,14 @@
 #include "dotakv/bench_harness.hpp"
 #include "dotakv/bench_report.hpp"
 #include "dotakv/error.hpp"
+#include "dotakv/gamma.hpp"
 
 namespace {
 
 struct ReportOptions {
-  std::string bench, case_path, html, pdf, title = "dotakv report", gamma = "1%/3mm";
-  double threshold = 0.0;
+  std::string bench, case_path, html, pdf, title = "dotakv report",
+                                           gamma = dotakv::physics::GammaDefaults::criteria;
+  double threshold_percent = dotakv::physics::GammaDefaults::threshold_percent;
 };
 
 std::string report_tool() {
@@ -37,8 +40,10 @@ void setup_report(CLI::App& app) {
   cmd->add_option("--title", o->title, "Report title")->capture_default_str();
   cmd->add_option("--gamma", o->gamma, "Gamma criteria for dose comparisons")
       ->capture_default_str();
-  cmd->add_option("--threshold", o->threshold, "Gamma low-dose threshold (fraction of max)")
-      ->capture_default_str();
+  cmd->add_option("--threshold", o->threshold_percent,
+                  "Gamma low-dose threshold in % (0-100) of the reference max")
+      ->capture_default_str()
+      ->transform(dotakv::cli::percent_validator());
   cmd->callback([o] {
     using namespace dotakv::bench;
     if (o->bench.empty() && o->case_path.empty())
@@ -64,7 +69,7 @@ void setup_report(CLI::App& app) {
     if (!o->case_path.empty()) {
       CaseReportOptions co;
       co.gamma_criteria = o->gamma;
-      co.threshold_fraction = o->threshold;
+      co.threshold_percent = o->threshold_percent;
       for (auto& s : case_sections(o->case_path, co)) r.sections.push_back(std::move(s));
     }
     if (!o->html.empty()) {
@@ -74,7 +79,7 @@ void setup_report(CLI::App& app) {
     if (!o->pdf.empty()) {
       std::vector<std::string> args{tool,      "--pdf",       o->pdf,
                                     "--title", o->title,      "--gamma",
-                                    o->gamma,  "--threshold", std::to_string(o->threshold)};
+                                    o->gamma,  "--threshold", std::to_string(o->threshold_percent)};
       if (!o->bench.empty()) args.insert(args.end(), {"--bench", o->bench});
       if (!o->case_path.empty()) args.insert(args.end(), {"--case", o->case_path});
       std::vector<char*> argv;

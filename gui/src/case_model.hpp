@@ -6,25 +6,40 @@
 // Signals: caseChanged (new case: everything changes), ctChanged (CT edited), doseChanged(name)
 // (a dose was added/replaced/updated slice by slice while streaming), dosesListChanged (names
 // added/removed), selectionChanged (reference/evaluated), crosshairChanged, displayChanged,
-// gammaChanged. Lives in the GUI thread; workers hand results back through queued signals.
+// gammaChanged, stalenessChanged (a dose became stale or fresh). Lives in the GUI thread;
+// workers hand results back through queued signals.
+//
+// Staleness: every dose remembers the fingerprint of the CT it was computed on (doses read from
+// a file: that file's CT, or the "ct_fingerprint" attribute the studio writes). After a CT edit
+// every dose whose CT differs is stale ("stale: computed on the CT before edit N", N counted on
+// the undo stack, see setEditNumber); undoing back to its CT makes it fresh again.
+// Uncertainty partners: "<name>_stderr" belongs to "<name>"; setDose() replaces or drops it, so a
+// dose is never shown with another dose's uncertainty.
 #pragma once
 #include <QObject>
 #include <QString>
 #include <QStringList>
 #include <array>
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <vector>
 
 #include "dotakv/case_file.hpp"
 #include "dotakv/gamma.hpp"
 
+class QComboBox;
+
 namespace dotakv::gui {
 
-enum class DoseUnit { Gy, Percent };
+// Percent: % of the reference maximum. Gy: Gy per primary proton (what every engine computes).
+// GyAbsolute: Gy for DisplaySettings::protons protons (dose x N).
+enum class DoseUnit { Gy, Percent, GyAbsolute };
 
 struct DisplaySettings {
   double window = 400.0, level = 40.0;            // CT, HU
-  DoseUnit unit = DoseUnit::Percent;              // % of the reference dose maximum, or Gy
+  DoseUnit unit = DoseUnit::Percent;              // % of reference max, Gy/primary, Gy for N
+  double protons = 1e9;                           // N for DoseUnit::GyAbsolute
   double wash_lo_pct = 0.0, wash_hi_pct = 100.0;  // colour range, % of reference max
   double cut_pct = 5.0;                           // wash hidden below this, % of reference max
   double opacity = 0.5;
@@ -32,12 +47,23 @@ struct DisplaySettings {
   std::vector<double> isodose_pct{10, 30, 50, 70, 90, 95, 100};
 };
 
+// Defaults: physics::GammaDefaults (shared with `dotakv compare` and `dotakv report`).
 struct GammaSettings {
-  double dose_pct = 1.0, dist_mm = 3.0, threshold_pct = 10.0;
-  bool local = false;
+  double dose_pct = physics::GammaDefaults::dose_percent;
+  double dist_mm = physics::GammaDefaults::dta_mm;
+  double threshold_pct = physics::GammaDefaults::threshold_percent;  // % of reference max
+  bool local = physics::GammaDefaults::local;
 };
 // The core's options for these settings (max γ 2, 20 histogram bins, as the Compare tab shows).
 physics::GammaOptions gamma_options(const GammaSettings& s);
+
+// Factor from Gy per primary to the display unit's Gy (1, or N protons); and the axis label
+// ("Gy per primary", "Gy for 1e+09 protons", "% of reference max").
+double dose_unit_scale(const DisplaySettings& d);
+QString dose_unit_label(const DisplaySettings& d);
+
+// 64-bit FNV-1a over the CT's grid and values: which CT a dose was computed on.
+uint64_t ct_fingerprint(const Volume& ct);
 
 class CaseModel : public QObject {
   Q_OBJECT
@@ -61,7 +87,10 @@ class CaseModel : public QObject {
 
   QStringList doseNames() const;
   const Dose* dose(const QString& name) const;
-  void setDose(const QString& name, Dose d);
+  // Adds or replaces a dose computed on the CT with fingerprint `computed_on` (default: the
+  // current CT). Its partner "<name>_stderr" is replaced by `uncertainty`, or removed if none.
+  void setDose(const QString& name, Dose d, std::optional<Dose> uncertainty = std::nullopt,
+               std::optional<uint64_t> computed_on = std::nullopt);
   // Streaming update: replaces the dose volume (attributes kept), emits doseChanged.
   void updateDoseVolume(const QString& name, const Volume& v);
   void removeDose(const QString& name);
@@ -72,6 +101,19 @@ class CaseModel : public QObject {
   const Dose* evaluated() const { return dose(eval_); }
   void setReference(const QString& n);
   void setEvaluated(const QString& n);
+  // Staleness (see the header comment). staleNote: empty when fresh, else the translated
+  // "stale: computed on the CT before edit N".
+  bool isStale(const QString& name) const;
+  QString staleNote(const QString& name) const;
+  QStringList staleDoses() const;
+  // A dose name with " (stale)" appended when stale: for lists and read-outs.
+  QString doseLabel(const QString& name) const;
+  uint64_t ctFingerprint() const { return ct_fp_; }
+  // The undo stack's index (number of edits applied); MainWindow keeps it current.
+  void setEditNumber(int n);
+  // Uncertainty maps ("*_stderr", "quantity" = "standard_error") are not doses to compare.
+  static bool isUncertainty(const QString& name, const Dose* d = nullptr);
+
   // Maximum of the reference dose (the 100 % value); 1 if none.
   double referenceMax() const;
 
@@ -108,9 +150,11 @@ class CaseModel : public QObject {
   void crosshairChanged();
   void displayChanged();
   void gammaChanged();
+  void stalenessChanged();
 
  private:
   void clearGamma();
+  void eraseDose(const QString& name);
   Case case_;
   QString path_, name_, ref_, eval_;
   bool modified_ = false;
@@ -120,7 +164,15 @@ class CaseModel : public QObject {
   GammaSettings gamma_settings_;
   double pass_rate_ = 0;
   mutable std::optional<double> ref_max_;
+  uint64_t ct_fp_ = 0;
+  int edit_number_ = 0;
+  std::map<QString, uint64_t> dose_ct_;  // dose -> fingerprint of its CT
+  std::map<uint64_t, int> fp_edit_;      // CT fingerprint -> edits applied when it was current
 };
+
+// Fills a dose selector: item text doseLabel(name) (" (stale)" appended), item data the name,
+// tooltip the stale note; selects `current`. Signals blocked while filling.
+void fill_dose_combo(QComboBox* box, const CaseModel* model, const QString& current);
 
 // HU -> relative stopping power (physics helper's calibration if available).
 double hu_to_rsp(double hu);

@@ -31,26 +31,31 @@ ComparePanel::ComparePanel(CaseModel* model, QWidget* parent) : QWidget(parent),
   range_->setSuffix(QStringLiteral(" %"));
   dd_ = new QDoubleSpinBox;
   dd_->setRange(0.1, 20);
-  dd_->setValue(1.0);
+  dd_->setValue(physics::GammaDefaults::dose_percent);
   dd_->setSuffix(QStringLiteral(" %"));
   dta_ = new QDoubleSpinBox;
   dta_->setRange(0.1, 20);
-  dta_->setValue(3.0);
+  dta_->setValue(physics::GammaDefaults::dta_mm);
   dta_->setSuffix(QStringLiteral(" mm"));
   thr_ = new QDoubleSpinBox;
   thr_->setRange(0, 100);
-  thr_->setValue(10.0);
+  thr_->setValue(physics::GammaDefaults::threshold_percent);
   thr_->setSuffix(QStringLiteral(" %"));
   local_ = new QCheckBox;
   dd_->setObjectName(QStringLiteral("gammaDose"));
   dta_->setObjectName(QStringLiteral("gammaDistance"));
   thr_->setObjectName(QStringLiteral("gammaThreshold"));
   local_->setObjectName(QStringLiteral("gammaLocal"));
+  local_->setChecked(physics::GammaDefaults::local);
   compute_ = new QPushButton;
   pass_ = new QLabel;
   pass_->setWordWrap(true);
   stats_ = new QLabel;
   stats_->setWordWrap(true);
+  stale_ = new QLabel;
+  stale_->setWordWrap(true);
+  stale_->setStyleSheet(QStringLiteral("color:#c0392b;"));
+  stale_->setVisible(false);
   for (auto** l : {&ref_label_, &eval_label_, &kind_label_, &range_label_, &dd_label_, &dta_label_,
                    &thr_label_})
     *l = new QLabel;
@@ -92,6 +97,7 @@ ComparePanel::ComparePanel(CaseModel* model, QWidget* parent) : QWidget(parent),
 
   bar_ = new ColorBarWidget;
   auto* right = new QVBoxLayout;
+  right->addWidget(stale_);
   right->addWidget(pass_);
   right->addWidget(bar_, 1);
   right->addWidget(stats_);
@@ -107,9 +113,14 @@ ComparePanel::ComparePanel(CaseModel* model, QWidget* parent) : QWidget(parent),
   lay->addLayout(controls);
   lay->addLayout(mid, 1);
 
-  connect(ref_, &QComboBox::activated, this, [this] { model_->setReference(ref_->currentText()); });
+  connect(ref_, &QComboBox::activated, this,
+          [this] { model_->setReference(ref_->currentData().toString()); });
   connect(eval_, &QComboBox::activated, this,
-          [this] { model_->setEvaluated(eval_->currentText()); });
+          [this] { model_->setEvaluated(eval_->currentData().toString()); });
+  connect(model_, &CaseModel::stalenessChanged, this, [this] {
+    refreshSelectors();
+    updateStale();
+  });
   connect(kind_, &QComboBox::currentIndexChanged, this, [this] { applyMap(); });
   connect(range_, &QDoubleSpinBox::valueChanged, this, [this] { applyMap(); });
   connect(compute_, &QPushButton::clicked, this, &ComparePanel::computeGamma);
@@ -120,6 +131,7 @@ ComparePanel::ComparePanel(CaseModel* model, QWidget* parent) : QWidget(parent),
   connect(model_, &CaseModel::dosesListChanged, this, &ComparePanel::refreshSelectors);
   connect(model_, &CaseModel::selectionChanged, this, [this] {
     refreshSelectors();
+    updateStale();
     rebuildMaps();
   });
   connect(model_, &CaseModel::caseChanged, this, &ComparePanel::rebuildMaps);
@@ -130,20 +142,19 @@ ComparePanel::ComparePanel(CaseModel* model, QWidget* parent) : QWidget(parent),
     if (!model_->gamma()) updateHistogram(nullptr);
     applyMap();
   });
-  connect(&watcher_, &QFutureWatcher<physics::GammaResult>::finished, this, [this] {
+  connect(&watcher_, &QFutureWatcher<WorkerResult<physics::GammaResult>>::finished, this, [this] {
     const int gen = running_generation_;
     running_generation_ = -1;
-    physics::GammaResult r;
-    try {
-      r = watcher_.result();
-    } catch (const std::exception& e) {
-      pass_->setText(tr("γ failed: %1").arg(QString::fromStdString(e.what())));
-      return;
-    }
+    auto res = watcher_.result();
     if (gen != generation_) {  // inputs changed meanwhile: recompute
       if (mapKind() == MapKind::Gamma && isVisible()) computeGamma();
       return;
     }
+    if (!res.ok()) {
+      pass_->setText(res.cancelled ? tr("γ cancelled") : tr("γ failed: %1").arg(res.error));
+      return;
+    }
+    physics::GammaResult& r = *res.value;
     Volume g = std::move(r.gamma);
     for (float& x : g.data)
       if (x < 0) x = std::numeric_limits<float>::quiet_NaN();
@@ -171,13 +182,17 @@ void ComparePanel::setMapKind(MapKind k) {
 }
 
 void ComparePanel::refreshSelectors() {
-  for (auto [box, sel] :
-       {std::pair{ref_, model_->referenceName()}, std::pair{eval_, model_->evaluatedName()}}) {
-    QSignalBlocker b(box);
-    box->clear();
-    box->addItems(model_->doseNames());
-    box->setCurrentText(sel);
-  }
+  fill_dose_combo(ref_, model_, model_->referenceName());
+  fill_dose_combo(eval_, model_, model_->evaluatedName());
+}
+
+void ComparePanel::updateStale() {
+  QStringList notes;
+  for (const QString& n : {model_->referenceName(), model_->evaluatedName()})
+    if (model_->isStale(n) && !notes.contains(n))
+      notes << tr("“%1” is %2").arg(n, model_->staleNote(n));
+  stale_->setVisible(!notes.isEmpty());
+  stale_->setText(notes.join(QLatin1Char('\n')));
 }
 
 void ComparePanel::rebuildMaps() {
@@ -277,22 +292,34 @@ void ComparePanel::computeGamma() {
   running_generation_ = generation_;
   pass_->setText(tr("computing γ…"));
   Volume ref = r->volume, ev = e->volume;
-  watcher_.setFuture(QtConcurrent::run(
-      [ref = std::move(ref), ev = std::move(ev), o] { return physics::gamma_index(ref, ev, o); }));
+  watcher_.setFuture(QtConcurrent::run([ref = std::move(ref), ev = std::move(ev), o] {
+    return run_caught([&] { return physics::gamma_index(ref, ev, o); });
+  }));
 }
 
 void ComparePanel::showGammaResult() {
   const physics::GammaResult* r = model_->gamma() && last_gamma_ ? &*last_gamma_ : nullptr;
   updateHistogram(r);
   if (!r) return;
+  const GammaSettings gs = model_->gammaSettings();  // what this result was computed with
+  const QString crit =
+      (gs.local ? tr("%1 %/%2 mm local, threshold %3 % of reference max")
+                : tr("%1 % of reference max/%2 mm, threshold %3 % of reference max"))
+          .arg(gs.dose_pct)
+          .arg(gs.dist_mm)
+          .arg(gs.threshold_pct);
+  // max_gamma is the search cap: a voxel at the cap may have a larger true gamma.
+  const QString max_text = r->max_gamma >= physics::GammaDefaults::max_gamma - 1e-9
+                               ? tr("γ capped at %1").arg(r->max_gamma, 0, 'f', 2)
+                               : tr("max γ %1").arg(r->max_gamma, 0, 'f', 2);
   pass_->setText(tr("<b>γ pass rate %1 %</b><br>(%2 of %3 voxels; DoTA definition %4 %)<br>mean "
-                    "γ %5, max γ %6")
+                    "γ %5, %6<br><small>%7</small>")
                      .arg(r->pass_rate, 0, 'f', 2)
                      .arg(r->passed)
                      .arg(r->evaluated)
                      .arg(r->pass_rate_dota, 0, 'f', 2)
                      .arg(r->mean_gamma, 0, 'f', 3)
-                     .arg(r->max_gamma, 0, 'f', 2));
+                     .arg(max_text, crit.toHtmlEscaped()));
 }
 
 void ComparePanel::showStatistics() {
@@ -352,6 +379,18 @@ void ComparePanel::retranslate() {
   dta_label_->setText(tr("γ distance"));
   thr_label_->setText(tr("Threshold"));
   local_->setText(tr("Local γ"));
+  dd_->setToolTip(
+      tr("Dose-difference criterion: % of the reference maximum (global) or of the "
+         "local reference dose (local γ)"));
+  dta_->setToolTip(tr("Distance-to-agreement criterion in mm"));
+  thr_->setToolTip(
+      tr("Low-dose threshold: voxels below this % of the reference maximum are not "
+         "evaluated (same default as dotakv compare and dotakv report)"));
+  local_->setToolTip(tr("Local γ: the dose criterion is relative to the local reference dose"));
+  compute_->setToolTip(tr("γ is searched up to %1 × the distance criterion and capped at %1")
+                           .arg(physics::GammaDefaults::max_gamma, 0, 'f', 1));
+  dd_->setSuffix(tr(" % of max"));
+  thr_->setSuffix(tr(" % of max"));
   compute_->setText(tr("Compute γ"));
   kind_->setItemText(0, tr("Difference (% of reference max)"));
   kind_->setItemText(1, tr("Relative difference (% of local dose)"));

@@ -10,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "case_model.hpp"
 #include "dotakv/auto_policy.hpp"
 #include "dotakv/error.hpp"
 #include "dotakv/model.hpp"
@@ -48,9 +49,12 @@ InferenceController::InferenceController(QObject* parent) : QObject(parent) {
   pool_.setMaxThreadCount(1);
   pool_.setExpiryTimeout(-1);
   connect(this, &InferenceController::finished, this,
-          [this](const Volume&, const InferenceReport& r) { last_ = r; });
-  connect(this, &InferenceController::reportUpdated, this,
-          [this](const InferenceReport& r) { last_ = r; });
+          [this](const Volume&, const InferenceReport& r) {
+            if (r.generation == generation_) last_ = r;
+          });
+  connect(this, &InferenceController::reportUpdated, this, [this](const InferenceReport& r) {
+    if (r.generation == generation_) last_ = r;
+  });
 }
 
 InferenceController::~InferenceController() {
@@ -97,6 +101,12 @@ QString InferenceController::loadModel(const QString& path) {
   return desc;
 }
 
+std::array<int, 3> InferenceController::modelGrid() const {
+  if (!model_) return {0, 0, 0};
+  const auto& c = model_->config();
+  return {c.num_slices, c.rows(), c.cols()};
+}
+
 bool InferenceController::acceptsGrid(const Volume& v) const {
   if (!model_) return false;
   const auto& c = model_->config();
@@ -110,11 +120,11 @@ void InferenceController::setSettings(const InferenceSettings& s) {
 }
 
 void InferenceController::recompute(const Volume& ct, double energy_mev) {
-  submit({ct, energy_mev, settings_, -1});
+  submit({ct, energy_mev, settings_, -1, generation_});
 }
 
 void InferenceController::recomputeEdited(const Volume& ct, double energy_mev, int first_changed) {
-  submit({ct, energy_mev, settings_, std::max(first_changed, 0)});
+  submit({ct, energy_mev, settings_, std::max(first_changed, 0), generation_});
 }
 
 void InferenceController::cancel() {
@@ -183,8 +193,11 @@ double max_abs_diff(const Volume& a, const Volume& b) {
 void InferenceController::runJob(const Job& job, const std::shared_ptr<Progress>& prog) {
   InferenceReport rep;
   rep.settings = job.settings;
+  rep.generation = job.generation;
   rep.prefix = job.first_changed >= 0;
   rep.first_changed_slice = job.first_changed;
+  rep.ct_fingerprint = ct_fingerprint(job.ct);
+  const Volume previous_ct = last_ct_;
   try {
     const bool stream = job.settings.streaming;
     bool cache = job.settings.cache == CacheMode::On;
@@ -213,6 +226,7 @@ void InferenceController::runJob(const Job& job, const std::shared_ptr<Progress>
     o.cache = cache;
     o.chunk = std::max(1, job.settings.chunk);
     o.kv_precision = job.settings.kv;
+    o.precision = job.settings.compute;
     main_->set_options(o);
 
     auto last_emit = std::chrono::steady_clock::now() - std::chrono::seconds(1);
@@ -234,8 +248,10 @@ void InferenceController::runJob(const Job& job, const std::shared_ptr<Progress>
       dose = main_->infer_reusing_prefix(job.ct, job.energy, job.first_changed, cb, prog.get());
     else
       dose = main_->infer(job.ct, job.energy, cb, prog.get());
+    last_ct_ = job.ct;
     const RunStats& st = main_->last_stats();
     rep.mode = QString::fromStdString(st.mode);
+    rep.precision = QString::fromStdString(st.precision);
     rep.latency_s = st.latency_s;
     rep.cache_bytes = st.cache_bytes_in_use;
     rep.tokens_reused = st.tokens_reused;
@@ -250,29 +266,75 @@ void InferenceController::runJob(const Job& job, const std::shared_ptr<Progress>
     aux_->set_options(full);
     const Volume ref = aux_->infer(job.ct, job.energy, {}, prog.get());
     rep.max_diff_vs_full = max_abs_diff(ref, dose);
-    if (rep.prefix) rep.full_recompute_s = aux_->last_stats().latency_s;
     emit reportUpdated(rep);
-    SessionOptions other = o;
-    other.cache = !cache;
-    aux_->set_options(other);
-    aux_->reset();
-    if (rep.prefix) {
-      // The other setting of a prefix run: a full pass (no cache = nothing to reuse).
-      rep.other_latency_s = cache ? *rep.full_recompute_s : rep.latency_s;
-    } else {
-      aux_->infer(job.ct, job.energy, {}, prog.get());
-      rep.other_latency_s = aux_->last_stats().latency_s;
-      aux_->set_options(o);
-      aux_->reset();
-      aux_->infer(job.ct, job.energy, {}, prog.get());
-      rep.paired_latency_s = aux_->last_stats().latency_s;
-    }
+    measureTiming(job, o, previous_ct, rep, prog.get());
     emit reportUpdated(rep);
   } catch (const Cancelled&) {
     emit progress(0, tr("cancelled"));
   } catch (const std::exception& e) {
     emit failed(QString::fromStdString(e.what()));
   }
+}
+
+void InferenceController::measureTiming(const Job& job, const SessionOptions& o,
+                                        const Volume& previous_ct, InferenceReport& rep,
+                                        Progress* prog) {
+  // Workload 0 is the baseline ("other"), 1 this setting; speedup = median(0) / median(1).
+  std::vector<bench::Workload> w(2);
+  SessionOptions other = o;
+  if (rep.prefix) {
+    // Prefix reuse needs K/V of the pre-edit CT: without the cache, or without that CT (an edit
+    // queued behind another), there is nothing to compare it with.
+    if (!o.cache || !previous_ct.same_grid(job.ct)) return;
+    other.mode = Mode::full;
+    other.cache = false;
+    rep.other_label = tr("full recompute");
+    w[1].before_run = [&] {  // untimed: the pass whose K/V the prefix run reuses
+      aux_->set_options(o);
+      aux_->reset();
+      aux_->infer(previous_ct, job.energy, {}, prog);
+    };
+    w[1].run = [&] {
+      aux_->infer_reusing_prefix(job.ct, job.energy, job.first_changed, {}, prog);
+      return bench::RunOutput{};
+    };
+  } else {
+    other.cache = !o.cache;
+    rep.other_label = other.cache ? tr("cache on") : tr("cache off");
+    w[1].before_run = [&] {
+      aux_->set_options(o);
+      aux_->reset();
+    };
+    w[1].run = [&] {
+      aux_->infer(job.ct, job.energy, {}, prog);
+      return bench::RunOutput{};
+    };
+  }
+  w[0].label = "other";
+  w[0].before_run = [&] {
+    aux_->set_options(other);
+    aux_->reset();
+  };
+  w[0].run = [&] {
+    aux_->infer(job.ct, job.energy, {}, prog);
+    return bench::RunOutput{};
+  };
+  w[1].label = "this";
+  bench::HarnessOptions h;
+  h.warmup = kTimingWarmup;
+  h.reps = kTimingRuns;
+  h.cold = false;
+  h.interleave = true;
+  h.reference = 0;
+  const auto c = bench::run_comparison(w, h);
+  if (prog && prog->cancelled()) throw Cancelled();
+  if (c.cancelled || c.results[0].stats.n == 0 || c.results[1].stats.n == 0) return;
+  rep.other_stats = c.results[0].stats;
+  rep.this_stats = c.results[1].stats;
+  rep.speedup_estimate = c.results[1].speedup;
+  rep.other_latency_s = rep.other_stats->median;
+  rep.paired_latency_s = rep.this_stats->median;
+  if (rep.prefix) rep.full_recompute_s = rep.other_stats->median;
 }
 
 bool InferenceController::waitIdle(int timeout_ms) {

@@ -1,8 +1,13 @@
 // InferenceController: runs the DoTA engine for the current case in a worker thread and hands
 // results back to the GUI thread (queued signals). Owns two Sessions over one shared Model:
-//   main  the user's settings (cache Off/On/Auto, streaming, KV precision); its K/V survive
-//         between runs, so a CT edit at slice k can reuse tokens 0..k (prefix reuse);
-//   aux   the comparison runs: the other cache setting (speedup) and `full` fp32 (max diff).
+//   main  the user's settings (cache Off/On/Auto, streaming, KV-cache storage precision, compute
+//         precision fp32/bf16); its K/V survive between runs, so a CT edit at slice k can reuse
+//         tokens 0..k (prefix reuse);
+//   aux   the comparison runs: `full` fp32 (max diff), then the timing: this setting against the
+//         other cache setting (after an edit: prefix reuse against a full recompute), through
+//         core's benchmark harness (bench::run_comparison): kTimingWarmup discarded runs, then
+//         kTimingRuns interleaved runs each; the report carries median and quartiles of both and
+//         the speedup's 95 % bootstrap interval (bench::Stats, bench::SpeedupEstimate).
 // Sessions are not thread-safe; every job runs on a private one-thread pool, one at a time.
 // A new request cancels the running one (dotakv::Progress) and runs after it.
 //
@@ -13,10 +18,12 @@
 #include <QObject>
 #include <QString>
 #include <QThreadPool>
+#include <array>
 #include <memory>
 #include <mutex>
 #include <optional>
 
+#include "dotakv/bench_harness.hpp"
 #include "dotakv/model_config.hpp"
 #include "dotakv/progress.hpp"
 #include "dotakv/volume.hpp"
@@ -24,6 +31,7 @@
 namespace dotakv {
 class Model;
 class Session;
+struct SessionOptions;
 }  // namespace dotakv
 
 namespace dotakv::gui {
@@ -33,8 +41,9 @@ enum class CacheMode { Off, On, Auto };
 struct InferenceSettings {
   CacheMode cache = CacheMode::On;
   bool streaming = false;
-  KvPrecision kv = KvPrecision::fp32;
-  int chunk = 10;  // slices per streaming step
+  KvPrecision kv = KvPrecision::fp32;                 // KV-cache storage
+  ComputePrecision compute = ComputePrecision::fp32;  // arithmetic of the heavy kernels
+  int chunk = 10;                                     // slices per streaming step
   bool operator==(const InferenceSettings&) const = default;
 };
 
@@ -43,24 +52,28 @@ struct InferenceReport {
   bool cache_used = false;
   QString auto_reason;  // CacheMode::Auto: why
   QString mode;         // full | stream | prefix
-  double latency_s = 0;
-  std::optional<double> other_latency_s;   // same run with the other cache setting (aux session)
-  std::optional<double> paired_latency_s;  // this setting again on the aux session, right after
-  std::optional<double> max_diff_vs_full;  // Gy per primary, vs mode full fp32
-  double dose_max = 0;                     // of this result (for a relative figure)
+  QString precision;    // compute precision that ran (bf16 falls back to fp32 if unsupported)
+  uint64_t ct_fingerprint = 0;  // of the CT this dose was computed on (CaseModel staleness)
+  int generation = 0;           // InferenceController::clearReport() count when submitted
+  double latency_s = 0;         // the main run (one run, shown while the timing runs)
+  // Timing on the aux session (absent until measured, or when there is nothing to compare):
+  std::optional<bench::Stats> this_stats, other_stats;
+  std::optional<bench::SpeedupEstimate> speedup_estimate;  // median(other)/median(this), CI
+  QString other_label;                                     // "cache off", "full recompute", ...
+  std::optional<double> other_latency_s;                   // median of other_stats
+  std::optional<double> paired_latency_s;                  // median of this_stats
+  std::optional<double> max_diff_vs_full;                  // Gy per primary, vs mode full fp32
+  double dose_max = 0;                                     // of this result (for a relative figure)
   size_t cache_bytes = 0;
   // prefix reuse after an edit
   bool prefix = false;
   int first_changed_slice = -1;
   long long tokens_reused = 0, tokens_computed = 0;
   std::optional<double> full_recompute_s;
-  // "speedup against the other setting": other/this (> 1: this one faster). Uses the paired
-  // aux-session runs when present (both warm, back to back, no GUI work competing), else the
-  // main run's latency.
+  // "speedup against the other setting": median(other)/median(this) (> 1: this one faster).
   std::optional<double> speedup() const {
-    const double self = paired_latency_s ? *paired_latency_s : latency_s;
-    if (!other_latency_s || self <= 0) return std::nullopt;
-    return *other_latency_s / self;
+    if (!speedup_estimate) return std::nullopt;
+    return speedup_estimate->point;
   }
 };
 
@@ -80,6 +93,14 @@ class InferenceController : public QObject {
   bool randomWeights() const { return random_weights_; }
   // True if volumes of this grid can be run by the model.
   bool acceptsGrid(const Volume& v) const;
+  // The model's grid (slices, rows, cols); zeros without a model.
+  std::array<int, 3> modelGrid() const;
+  // Forgets the last report (a new case: its timings are not this case's); reports of jobs
+  // submitted before are no longer stored. Callers refresh their display.
+  void clearReport() {
+    last_.reset();
+    ++generation_;
+  }
 
   const InferenceSettings& settings() const { return settings_; }
   void setSettings(const InferenceSettings& s);  // emits settingsChanged; no recompute by itself
@@ -110,9 +131,12 @@ class InferenceController : public QObject {
     double energy = 0;
     InferenceSettings settings;
     int first_changed = -1;  // >= 0: prefix reuse
+    int generation = 0;
   };
   void submit(Job job);
   void launch(Job job);
+  void measureTiming(const Job& job, const SessionOptions& o, const Volume& previous_ct,
+                     InferenceReport& rep, Progress* prog);                // worker thread
   void runJob(const Job& job, const std::shared_ptr<Progress>& progress);  // worker thread
 
   std::shared_ptr<const Model> model_;
@@ -125,7 +149,12 @@ class InferenceController : public QObject {
   std::optional<Job> pending_;
   bool running_ = false;
   std::optional<InferenceReport> last_;
+  Volume last_ct_;      // CT of the main session's last run (worker thread only)
+  int generation_ = 0;  // bumped by clearReport(); results of older jobs are not stored
 };
+
+inline constexpr int kTimingWarmup = 1;  // discarded runs per setting before the timed ones
+inline constexpr int kTimingRuns = 5;    // timed runs per setting (median, quartiles)
 
 QString cacheModeName(CacheMode m);  // translated "Off"/"On"/"Auto"
 // The shipped model: the first loadable *.h5 in DOTAKV_RESOURCES_DIR/models (its file name in

@@ -21,6 +21,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QMimeData>
+#include <QResizeEvent>
 #include <QScreen>
 #include <QSettings>
 #include <QStatusBar>
@@ -48,9 +49,39 @@ namespace dotakv::gui {
 
 namespace {
 constexpr int kMaxRecent = 8;
+
+// The last error in the status bar: elided to the width it gets, whole in the tooltip.
+class ElidedLabel : public QLabel {
+ public:
+  void setFullText(const QString& t) {
+    full_ = t;
+    setToolTip(t);
+    refit();
+  }
+  QSize sizeHint() const override {
+    return {fontMetrics().horizontalAdvance(full_) + 8, QLabel::sizeHint().height()};
+  }
+  QSize minimumSizeHint() const override { return {60, QLabel::minimumSizeHint().height()}; }
+
+ protected:
+  void resizeEvent(QResizeEvent* e) override {
+    QLabel::resizeEvent(e);
+    refit();
+  }
+
+ private:
+  void refit() {
+    setText(fontMetrics().elidedText(full_, Qt::ElideRight, std::max(0, width() - 4)));
+  }
+  QString full_;
+};
 QString fmt_seconds(double s) {
   return s < 1.0 ? QStringLiteral("%1 ms").arg(s * 1000, 0, 'f', 1)
                  : QStringLiteral("%1 s").arg(s, 0, 'f', 2);
+}
+QString fmt_range(double a, double b) {  // "26.0–27.4 ms": one unit for both ends
+  if (b < 1.0) return QStringLiteral("%1–%2 ms").arg(a * 1000, 0, 'f', 1).arg(b * 1000, 0, 'f', 1);
+  return QStringLiteral("%1–%2 s").arg(a, 0, 'f', 2).arg(b, 0, 'f', 2);
 }
 QString fmt_bytes(double b) {
   if (b >= 1 << 20) return QStringLiteral("%1 MiB").arg(b / (1 << 20), 0, 'f', 2);
@@ -65,9 +96,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   engine_ = new InferenceController(this);
   undo_ = new QUndoStack(this);
   error_sink_ = [this](const QString& title, const QString& msg) {
-    auto* box = new QMessageBox(QMessageBox::Warning, title, msg, QMessageBox::Ok, this);
-    box->setAttribute(Qt::WA_DeleteOnClose);
-    box->open();
+    // Queued: an error raised before the window is shown (a bad --open) appears over it once the
+    // event loop runs. open() is window-modal but does not block the caller.
+    QMetaObject::invokeMethod(
+        this,
+        [this, title, msg] {
+          auto* box = new QMessageBox(QMessageBox::Warning, title, msg, QMessageBox::Ok, this);
+          box->setObjectName(QStringLiteral("errorDialog"));
+          box->setAttribute(Qt::WA_DeleteOnClose);
+          box->open();
+        },
+        Qt::QueuedConnection);
   };
 
   tabs_ = new QTabWidget;
@@ -100,6 +139,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   progress_->setRange(0, 1000);
   progress_->setMaximumWidth(180);
   progress_->setVisible(false);
+  error_label_ = new ElidedLabel;
+  error_label_->setObjectName(QStringLiteral("lastError"));
+  error_label_->setStyleSheet(QStringLiteral("QLabel#lastError{color:#c0392b;}"));
+  error_label_->setVisible(false);
+  // A normal (left) widget: transient messages cover it for their few seconds, then it is back;
+  // the permanent badge on the right keeps the room it needs.
+  statusBar()->addWidget(error_label_, 1);
   statusBar()->addPermanentWidget(progress_);
 
   buildActions();
@@ -116,6 +162,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
     connect(v, &SliceView::paintAt, edit_, &EditPanel::strokePaint);
     connect(v, &SliceView::paintFinished, edit_, &EditPanel::strokeFinished);
   }
+  connect(undo_, &QUndoStack::indexChanged, model_, &CaseModel::setEditNumber);
+  connect(model_, &CaseModel::stalenessChanged, this, [this] {
+    refreshDoseCombos();
+    updateBadge();
+  });
   connect(reference_, &ReferencePanel::failed, this,
           [this](const QString& m) { showError(tr("Reference dose failed"), m); });
   connect(reference_, &ReferencePanel::done, this, [this](const QString& n) {
@@ -323,9 +374,9 @@ void MainWindow::buildToolbars() {
   case_bar_->addWidget(eval_label_);
   case_bar_->addWidget(eval_combo_);
   connect(ref_combo_, &QComboBox::activated, this,
-          [this] { model_->setReference(ref_combo_->currentText()); });
+          [this] { model_->setReference(ref_combo_->currentData().toString()); });
   connect(eval_combo_, &QComboBox::activated, this,
-          [this] { model_->setEvaluated(eval_combo_->currentText()); });
+          [this] { model_->setEvaluated(eval_combo_->currentData().toString()); });
 
   addToolBarBreak();
   engine_bar_ = addToolBar(QString());
@@ -340,21 +391,33 @@ void MainWindow::buildToolbars() {
   prec_label_ = new QLabel;
   engine_bar_->addWidget(prec_label_);
   precision_ = new QComboBox;
+  precision_->setObjectName(QStringLiteral("kvStorage"));
   precision_->addItems({QStringLiteral("fp32"), QStringLiteral("fp16"), QStringLiteral("int8")});
   engine_bar_->addWidget(precision_);
   connect(precision_, &QComboBox::activated, this, [this](int i) {
     setKvPrecision(i == 0 ? KvPrecision::fp32 : i == 1 ? KvPrecision::fp16 : KvPrecision::int8);
   });
+  compute_label_ = new QLabel;
+  engine_bar_->addWidget(compute_label_);
+  compute_ = new QComboBox;
+  compute_->setObjectName(QStringLiteral("computePrecision"));
+  compute_->addItems({QStringLiteral("fp32"), QStringLiteral("bf16")});
+  engine_bar_->addWidget(compute_);
+  connect(compute_, &QComboBox::activated, this, [this](int i) {
+    setComputePrecision(i == 0 ? ComputePrecision::fp32 : ComputePrecision::bf16);
+  });
   engine_bar_->addSeparator();
   engine_bar_->addAction(recompute_);
   engine_bar_->addAction(cancel_);
+  // The badge lives in the status bar (it grows after an edit and would otherwise drop into the
+  // toolbar's overflow menu).
   badge_ = new QLabel;
   badge_->setObjectName(QStringLiteral("timingBadge"));
   badge_->setTextFormat(Qt::RichText);
   badge_->setStyleSheet(
       QStringLiteral("QLabel#timingBadge{border:1px solid #3a7bd5;border-radius:4px;"
-                     "padding:2px 6px;background:rgba(58,123,213,40);}"));
-  engine_bar_->addWidget(badge_);
+                     "padding:1px 6px;background:rgba(58,123,213,40);}"));
+  statusBar()->insertPermanentWidget(0, badge_);
 }
 
 void MainWindow::retranslate() {
@@ -397,7 +460,14 @@ void MainWindow::retranslate() {
   case_bar_->setWindowTitle(tr("Case"));
   engine_bar_->setWindowTitle(tr("Dose engine"));
   cache_label_->setText(tr(" KV cache: "));
-  prec_label_->setText(tr(" precision: "));
+  prec_label_->setText(tr(" KV-cache storage: "));
+  compute_label_->setText(tr(" compute: "));
+  precision_->setToolTip(
+      tr("Storage precision of the K/V cache (fp32, fp16, int8); the "
+         "arithmetic precision is set under “compute”"));
+  compute_->setToolTip(
+      tr("Arithmetic precision of the convolutions and matrix products "
+         "(bf16 falls back to fp32 where the CPU lacks it)"));
   ref_label_->setText(tr(" Reference: "));
   eval_label_->setText(tr(" Evaluated: "));
   updateRecentMenu();
@@ -421,8 +491,17 @@ void MainWindow::updateTitle() {
 }
 
 void MainWindow::showError(const QString& title, const QString& message) {
-  statusBar()->showMessage(message, 8000);
+  // The status bar keeps the last error (a permanent widget) until the next successful open.
+  // Elided so that the timing badge keeps its room; the tooltip and lastError() hold it all.
+  statusBar()->clearMessage();
+  error_text_ = QStringLiteral("⚠ %1: %2").arg(title, message);
+  static_cast<ElidedLabel*>(error_label_)->setFullText(error_text_);
+  error_label_->setVisible(true);
   if (error_sink_) error_sink_(title, message);
+}
+
+QString MainWindow::lastError() const {
+  return error_label_->isVisibleTo(this) ? error_text_ : QString();
 }
 
 bool MainWindow::openFile(const QString& path, int dota_sample) {
@@ -461,15 +540,36 @@ bool MainWindow::openFile(const QString& path, int dota_sample) {
   }
   setCase(std::move(c), path, name);
   addRecent(path);
-  statusBar()->showMessage(tr("Opened %1").arg(name), 5000);
+  error_label_->setVisible(false);
+  if (gridNote().isEmpty()) statusBar()->showMessage(tr("Opened %1").arg(name), 5000);
   return true;
 }
 
 void MainWindow::setCase(Case c, const QString& path, const QString& name) {
   engine_->cancel();
+  engine_->clearReport();  // timings belong to the previous case
   model_->setCase(std::move(c), path, name);
   undo_->clear();
+  model_->setEditNumber(0);
+  recompute_->setEnabled(engine_->acceptsGrid(model_->ct()));
+  const QString note = gridNote();
+  if (!note.isEmpty()) statusBar()->showMessage(note);
+  updateBadge();
   if (engine_->acceptsGrid(model_->ct()) && !model_->dose(QStringLiteral("model"))) recompute();
+}
+
+QString MainWindow::gridNote() const {
+  if (!model_->hasCase() || !engine_->hasModel() || engine_->acceptsGrid(model_->ct())) return {};
+  const Volume& v = model_->ct();
+  const auto g = engine_->modelGrid();
+  return tr("This case's grid %1×%2×%3 differs from the model's %4×%5×%6: the model dose cannot "
+            "be computed. Viewing, CT edits, Monte Carlo, pencil beam and comparisons work.")
+      .arg(v.slices)
+      .arg(v.rows)
+      .arg(v.cols)
+      .arg(g[0])
+      .arg(g[1])
+      .arg(g[2]);
 }
 
 void MainWindow::openDemo() {
@@ -512,7 +612,7 @@ dotakv::bench::CaseReportOptions MainWindow::caseReportOptions() const {
   const GammaSettings g = compare_->currentGammaSettings();
   dotakv::bench::CaseReportOptions o;
   o.gamma_criteria = QStringLiteral("%1%/%2mm").arg(g.dose_pct).arg(g.dist_mm).toStdString();
-  o.threshold_fraction = g.threshold_pct / 100;
+  o.threshold_percent = g.threshold_pct;
   o.local = g.local;
   o.case_name = model_->displayName().toStdString();
   return o;
@@ -535,12 +635,13 @@ bool MainWindow::saveAs(const QString& path) {
 void MainWindow::pushEngineSettings(const InferenceSettings& s) {
   engine_->setSettings(s);
   {
-    QSignalBlocker b1(cache_group_), b2(streaming_), b3(precision_);
+    QSignalBlocker b1(cache_group_), b2(streaming_), b3(precision_), b4(compute_);
     cache_off_->setChecked(s.cache == CacheMode::Off);
     cache_on_->setChecked(s.cache == CacheMode::On);
     cache_auto_->setChecked(s.cache == CacheMode::Auto);
     streaming_->setChecked(s.streaming);
     precision_->setCurrentIndex(int(s.kv));
+    compute_->setCurrentIndex(int(s.compute));
   }
   recompute();
 }
@@ -563,10 +664,16 @@ void MainWindow::setKvPrecision(KvPrecision p) {
   pushEngineSettings(s);
 }
 
+void MainWindow::setComputePrecision(ComputePrecision p) {
+  auto s = engine_->settings();
+  s.compute = p;
+  pushEngineSettings(s);
+}
+
 void MainWindow::recompute() {
   if (!model_->hasCase()) return;
   if (!engine_->acceptsGrid(model_->ct())) {
-    statusBar()->showMessage(tr("The model cannot run on this case's grid"), 5000);
+    statusBar()->showMessage(gridNote());
     return;
   }
   engine_->recompute(model_->ct(), model_->energy());
@@ -578,9 +685,11 @@ void MainWindow::onEngineFinished(const Volume& dose, const InferenceReport& r) 
                           {"mode", r.mode.toStdString()},
                           {"cache", r.cache_used},
                           {"kv_precision", to_string(r.settings.kv)},
+                          {"precision", r.precision.toStdString()},
                           {"latency_s", r.latency_s}};
   const bool had = model_->dose(QStringLiteral("model"));
-  model_->setDose(QStringLiteral("model"), Dose{dose, attrs});
+  if (!dose.same_grid(model_->ct())) return;  // a result for a case replaced meanwhile
+  model_->setDose(QStringLiteral("model"), Dose{dose, attrs}, std::nullopt, r.ct_fingerprint);
   // Show the model dose unless it comes from untrained random weights (then it stays selectable).
   if ((!had && !engine_->randomWeights()) || model_->evaluatedName() == model_->referenceName())
     model_->setEvaluated(QStringLiteral("model"));
@@ -589,46 +698,85 @@ void MainWindow::onEngineFinished(const Volume& dose, const InferenceReport& r) 
 }
 
 void MainWindow::updateBadge() {
+  const QString grid = gridNote();
+  if (!grid.isEmpty()) {
+    const Volume& v = model_->ct();
+    const auto g = engine_->modelGrid();
+    badge_->setText(tr("model: needs a %1×%2×%3 grid, this case is %4×%5×%6 — MC, PBA, viewing "
+                       "and comparison work")
+                        .arg(g[0])
+                        .arg(g[1])
+                        .arg(g[2])
+                        .arg(v.slices)
+                        .arg(v.rows)
+                        .arg(v.cols));
+    badge_->setToolTip(grid);
+    return;
+  }
   const auto& r = engine_->lastReport();
   if (!r) {
     badge_->setText(tr("model: %1").arg(model_note_.toHtmlEscaped()));
+    badge_->setToolTip(tr("Model: %1").arg(model_note_));
     return;
   }
   QStringList parts;
   QString cache = cacheModeName(r->settings.cache);
   if (r->settings.cache == CacheMode::Auto) cache += r->cache_used ? tr("→on") : tr("→off");
-  parts << tr("cache %1").arg(cache) << r->mode
-        << QStringLiteral("<b>%1</b>").arg(fmt_seconds(r->latency_s));
-  if (r->prefix)
-    parts << tr("%1 tokens reused, %2 computed").arg(r->tokens_reused).arg(r->tokens_computed)
-          << (r->full_recompute_s ? tr("full recompute %1").arg(fmt_seconds(*r->full_recompute_s))
-                                  : tr("full recompute …"));
-  if (auto sp = r->speedup())
-    parts << tr("×%1 vs cache %2").arg(*sp, 0, 'f', 2).arg(r->cache_used ? tr("off") : tr("on"));
+  parts << tr("cache %1").arg(cache) << r->mode;
+  if (r->settings.kv != KvPrecision::fp32)
+    parts << tr("KV %1").arg(QString::fromStdString(to_string(r->settings.kv)));
+  if (!r->precision.isEmpty() && r->precision != QLatin1String("fp32"))
+    parts << tr("compute %1").arg(r->precision);
+  if (r->this_stats)
+    parts << tr("<b>median %1</b> (IQR %2, n = %3)")
+                 .arg(fmt_seconds(r->this_stats->median),
+                      fmt_range(r->this_stats->q1, r->this_stats->q3))
+                 .arg(r->this_stats->n);
+  else
+    parts << tr("<b>%1</b> (one run)").arg(fmt_seconds(r->latency_s));
+  if (r->prefix) {
+    parts << tr("%1 tokens reused, %2 computed").arg(r->tokens_reused).arg(r->tokens_computed);
+    if (!r->cache_used)
+      parts << tr("cache off: nothing reused");
+    else if (!r->full_recompute_s)
+      parts << tr("full recompute …");
+  }
+  if (const auto& sp = r->speedup_estimate) {
+    const QString ratio = QStringLiteral("×%1 [%2–%3]")
+                              .arg(sp->point, 0, 'f', 2)
+                              .arg(sp->ci.lo, 0, 'f', 2)
+                              .arg(sp->ci.hi, 0, 'f', 2);
+    parts << (r->prefix && r->full_recompute_s
+                  ? tr("%1 vs full %2").arg(ratio, fmt_seconds(*r->full_recompute_s))
+                  : tr("%1 vs %2").arg(ratio, r->other_label));
+  }
   if (r->max_diff_vs_full)
-    parts << tr("max Δ vs full %1 (%2 %)")
+    parts << tr("Δ vs full %1 (%2 %)")
                  .arg(*r->max_diff_vs_full, 0, 'g', 3)
                  .arg(r->dose_max > 0 ? *r->max_diff_vs_full / r->dose_max * 100 : 0.0, 0, 'g', 3);
   parts << tr("KV %1").arg(fmt_bytes(double(r->cache_bytes)));
   badge_->setText(parts.join(QStringLiteral(" · ")));
   QString tip = r->auto_reason.isEmpty() ? tr("Model: %1").arg(model_note_)
                                          : tr("Auto: %1").arg(r->auto_reason);
-  if (r->other_latency_s && r->paired_latency_s)
+  if (r->this_stats && r->other_stats && r->speedup_estimate)
     tip += QStringLiteral("\n") +
-           tr("Speedup from back-to-back runs on a second session: this setting %1, "
-              "other cache setting %2 (single runs, not medians).")
-               .arg(fmt_seconds(*r->paired_latency_s), fmt_seconds(*r->other_latency_s));
+           tr("Timing on a second session, %1 warm-up and %2 interleaved runs per setting: this "
+              "setting median %3 (min %4, max %5), %6 median %7 (min %8, max %9). Speed-up = "
+              "ratio of medians with its %10 % bootstrap interval. The first figure before the "
+              "timing finishes is one run.")
+               .arg(kTimingWarmup)
+               .arg(kTimingRuns)
+               .arg(fmt_seconds(r->this_stats->median), fmt_seconds(r->this_stats->min),
+                    fmt_seconds(r->this_stats->max), r->other_label,
+                    fmt_seconds(r->other_stats->median), fmt_seconds(r->other_stats->min),
+                    fmt_seconds(r->other_stats->max))
+               .arg(r->speedup_estimate->level * 100, 0, 'f', 0);
   badge_->setToolTip(tip);
 }
 
 void MainWindow::refreshDoseCombos() {
-  for (auto [box, sel] : {std::pair{ref_combo_, model_->referenceName()},
-                          std::pair{eval_combo_, model_->evaluatedName()}}) {
-    QSignalBlocker b(box);
-    box->clear();
-    box->addItems(model_->doseNames());
-    box->setCurrentText(sel);
-  }
+  fill_dose_combo(ref_combo_, model_, model_->referenceName());
+  fill_dose_combo(eval_combo_, model_, model_->evaluatedName());
 }
 
 bool MainWindow::waitIdle(int timeout_ms) {
@@ -750,9 +898,12 @@ void MainWindow::readSettings() {
       std::clamp(s.value(QStringLiteral("engine/cache"), int(CacheMode::On)).toInt(), 0, 2));
   is.streaming = s.value(QStringLiteral("engine/streaming"), false).toBool();
   is.kv = KvPrecision(std::clamp(s.value(QStringLiteral("engine/kvPrecision"), 0).toInt(), 0, 2));
+  is.compute = ComputePrecision(
+      std::clamp(s.value(QStringLiteral("engine/computePrecision"), 0).toInt(), 0, 1));
   engine_->setSettings(is);
   {
-    QSignalBlocker b1(cache_group_), b2(streaming_), b3(precision_);
+    QSignalBlocker b1(cache_group_), b2(streaming_), b3(precision_), b4(compute_);
+    compute_->setCurrentIndex(int(is.compute));
     cache_off_->setChecked(is.cache == CacheMode::Off);
     cache_on_->setChecked(is.cache == CacheMode::On);
     cache_auto_->setChecked(is.cache == CacheMode::Auto);
@@ -763,8 +914,9 @@ void MainWindow::readSettings() {
   d.window = s.value(QStringLiteral("display/window"), d.window).toDouble();
   d.level = s.value(QStringLiteral("display/level"), d.level).toDouble();
   d.opacity = s.value(QStringLiteral("display/opacity"), d.opacity).toDouble();
-  d.unit =
-      s.value(QStringLiteral("display/unitGy"), false).toBool() ? DoseUnit::Gy : DoseUnit::Percent;
+  d.unit = DoseUnit(
+      std::clamp(s.value(QStringLiteral("display/unit"), int(DoseUnit::Percent)).toInt(), 0, 2));
+  d.protons = std::max(1.0, s.value(QStringLiteral("display/protons"), d.protons).toDouble());
   model_->setDisplay(d);
   tabs_->setCurrentIndex(
       std::clamp(s.value(QStringLiteral("tab"), 0).toInt(), 0, tabs_->count() - 1));
@@ -782,11 +934,13 @@ void MainWindow::writeSettings() {
   s.setValue(QStringLiteral("engine/cache"), int(is.cache));
   s.setValue(QStringLiteral("engine/streaming"), is.streaming);
   s.setValue(QStringLiteral("engine/kvPrecision"), int(is.kv));
+  s.setValue(QStringLiteral("engine/computePrecision"), int(is.compute));
+  s.setValue(QStringLiteral("display/protons"), model_->display().protons);
   const auto& d = model_->display();
   s.setValue(QStringLiteral("display/window"), d.window);
   s.setValue(QStringLiteral("display/level"), d.level);
   s.setValue(QStringLiteral("display/opacity"), d.opacity);
-  s.setValue(QStringLiteral("display/unitGy"), d.unit == DoseUnit::Gy);
+  s.setValue(QStringLiteral("display/unit"), int(d.unit));
   s.setValue(QStringLiteral("tab"), tabs_->currentIndex());
 }
 

@@ -1,8 +1,12 @@
 // The studio's main window: tabs (slices, projections, compare, 3-D, benchmark), docks (CT edit,
 // reference dose), the dose-engine toolbar (KV cache Off/On/Auto, streaming, KV precision,
 // recompute/cancel, timing badge), menus (file with recent files, view with light/dark palettes,
-// language), status bar with progress. Errors go through an injectable sink (default: a
-// non-modal message box carrying core's message); a failed open leaves the current case intact.
+// language), status bar with progress, the timing badge and the last error. Errors go through an
+// injectable sink (default: a window-modal, non-blocking QMessageBox "errorDialog" carrying core's
+// message, posted to the event loop so an error before show() appears over the window); the
+// status bar keeps the last error until the next successful open. A failed open leaves the
+// current case intact. A case whose grid the model cannot run says so (gridNote) in the status
+// bar and the badge, and drops the previous case's timings.
 #pragma once
 #include <QActionGroup>
 #include <QComboBox>
@@ -48,12 +52,18 @@ class MainWindow : public QMainWindow {
   View3DPanel* view3dPanel() const { return view3d_; }
   EditPanel* editPanel() const { return edit_; }
   QLabel* timingBadge() const { return badge_; }
+  ReferencePanel* referencePanel() const { return reference_; }
+  // The error the status bar keeps ("⚠ title: message"); empty when none.
+  QString lastError() const;
+  // Why the model cannot run on the current case's grid (empty when it can).
+  QString gridNote() const;
   QTabWidget* tabs() const { return tabs_; }
   bool hasBenchTab() const { return tabs_->count() > BenchTab; }
 
   // Error sink: (title, message). Default shows a non-modal QMessageBox.
   using ErrorSink = std::function<void(const QString&, const QString&)>;
   void setErrorSink(ErrorSink sink) { error_sink_ = std::move(sink); }
+  const ErrorSink& errorSink() const { return error_sink_; }
   void showError(const QString& title, const QString& message);
   // Writes a case report (PDF or HTML by extension) of the current case. Returns success.
   bool exportCaseReport(const QString& path);
@@ -72,6 +82,7 @@ class MainWindow : public QMainWindow {
   void setCacheMode(CacheMode m);
   void setStreaming(bool on);
   void setKvPrecision(KvPrecision p);
+  void setComputePrecision(ComputePrecision p);
   void recompute();
   // Blocks (processing events) until the engine, gamma and reference workers are idle.
   bool waitIdle(int timeout_ms = 60000);
@@ -123,8 +134,9 @@ class MainWindow : public QMainWindow {
       *redo_act_, *dark_act_, *recompute_, *cancel_, *streaming_, *about_, *cache_off_, *cache_on_,
       *cache_auto_;
   QActionGroup *cache_group_, *lang_group_;
-  QLabel *cache_label_, *prec_label_, *ref_label_, *eval_label_, *badge_;
-  QComboBox *precision_, *ref_combo_, *eval_combo_;
+  QLabel *cache_label_, *prec_label_, *compute_label_, *ref_label_, *eval_label_, *badge_,
+      *error_label_;
+  QComboBox *precision_, *compute_, *ref_combo_, *eval_combo_;
   QProgressBar* progress_;
   ErrorSink error_sink_;
   std::unique_ptr<QTranslator> translator_, qt_translator_;
@@ -132,6 +144,7 @@ class MainWindow : public QMainWindow {
   bool dark_ = false;
   bool engine_running_ = false;
   QString model_note_;
+  QString error_text_;  // the whole last error (the label shows it elided)
 };
 
 }  // namespace dotakv::gui

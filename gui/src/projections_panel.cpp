@@ -194,8 +194,8 @@ void ProjectionsPanel::rebuildCharts() {
   const auto c = model_->crosshair();
   const bool pct = model_->display().unit == DoseUnit::Percent;
   const double ref = model_->referenceMax();
-  const double scale = pct ? 100.0 / ref : 1.0;
-  const QString unit = pct ? tr("% of reference max") : tr("Gy per primary");
+  const double scale = pct ? 100.0 / ref : dose_unit_scale(model_->display());
+  const QString unit = dose_unit_label(model_->display());
   std::vector<std::pair<QString, std::vector<QPointF>>> idd, line, lx, ly;
   double idd_ref_max = 0;
   if (n > 0) {
@@ -208,7 +208,7 @@ void ProjectionsPanel::rebuildCharts() {
     const auto curve = physics::integrated_depth_dose(v);
     std::vector<QPointF> a, b, px, py;
     for (size_t i = 0; i < curve.size(); ++i)
-      a.emplace_back(z[i], pct ? curve[i] / std::max(idd_ref_max, 1e-300) * 100 : curve[i]);
+      a.emplace_back(z[i], pct ? curve[i] / std::max(idd_ref_max, 1e-300) * 100 : curve[i] * scale);
     for (int i = 0; i < v.slices; ++i) b.emplace_back(z[i], v.at(i, c[1], c[2]) * scale);
     const auto prx = physics::lateral_profile(v, c[0], 2, c[1]);
     const auto pry = physics::lateral_profile(v, c[0], 1, c[2]);
@@ -224,7 +224,11 @@ void ProjectionsPanel::rebuildCharts() {
   const Volume& ct = model_->ct();
   const double zmm = (c[0] + 0.5) * ct.spacing_mm[0];
   plot(idd_, tr("Integrated depth dose"), tr("depth [mm]"),
-       pct ? tr("% of reference peak") : tr("Gy cm² per primary"), idd, zmm);
+       pct ? tr("% of reference peak")
+       : model_->display().unit == DoseUnit::Gy
+           ? tr("Gy cm² per primary")
+           : tr("Gy cm² for %1 protons").arg(model_->display().protons, 0, 'g', 3),
+       idd, zmm);
   plot(line_, tr("Depth dose through the crosshair"), tr("depth [mm]"), unit, line, zmm);
   plot(latx_, tr("Lateral profile (x) at depth %1 mm").arg(zmm, 0, 'f', 1), tr("x [mm]"), unit, lx,
        (c[2] + 0.5) * ct.spacing_mm[2]);

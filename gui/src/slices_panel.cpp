@@ -8,14 +8,19 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include "count_text.hpp"
 #include "dotakv/viz/contour.hpp"
 
 namespace dotakv::gui {
 
 namespace {
-QString fmt_dose(double gy, double ref, DoseUnit unit) {
-  if (unit == DoseUnit::Percent) return QStringLiteral("%1 %").arg(gy / ref * 100, 0, 'f', 2);
-  return QStringLiteral("%1 Gy").arg(gy, 0, 'g', 4);
+// Percent: "% of reference max"; Gy: per primary; GyAbsolute: for DisplaySettings::protons.
+QString fmt_dose(double gy, double ref, const DisplaySettings& d) {
+  if (d.unit == DoseUnit::Percent) return QStringLiteral("%1 %").arg(gy / ref * 100, 0, 'f', 2);
+  return QStringLiteral("%1 Gy").arg(gy * dose_unit_scale(d), 0, 'g', 4);
+}
+int unit_index(DoseUnit u) {
+  return u == DoseUnit::Percent ? 0 : u == DoseUnit::Gy ? 1 : 2;
 }
 }  // namespace
 
@@ -38,7 +43,7 @@ void ReadoutWidget::refresh() {
   }
   const auto r = values();
   const double ref = model_->referenceMax();
-  const DoseUnit unit = model_->display().unit;
+  const DisplaySettings& unit = model_->display();
   QString s = QStringLiteral("<table cellspacing=2>");
   auto row = [&](const QString& k, const QString& v) {
     s += QStringLiteral("<tr><td><b>%1</b></td><td>%2</td></tr>")
@@ -52,7 +57,13 @@ void ReadoutWidget::refresh() {
                           .arg(r.mm[2], 0, 'f', 1));
   row(tr("HU"), QString::number(r.hu, 'f', 1));
   row(tr("RSP"), QString::number(r.rsp, 'f', 3));
-  for (const auto& [name, v] : r.doses) row(name, fmt_dose(v, ref, unit));
+  for (const auto& [name, v] : r.doses) {
+    if (CaseModel::isUncertainty(name, model_->dose(name)) && unit.unit == DoseUnit::Percent)
+      row(model_->doseLabel(name),
+          fmt_dose(v, ref, DisplaySettings{.unit = DoseUnit::Gy}) + tr(" per primary"));
+    else
+      row(model_->doseLabel(name), fmt_dose(v, ref, unit));
+  }
   if (r.difference) row(tr("Difference"), fmt_dose(*r.difference, ref, unit));
   row(tr("γ"), r.gamma ? QString::number(*r.gamma, 'f', 3) : tr("n/a"));
   s += QStringLiteral("</table>");
@@ -95,6 +106,9 @@ SlicesPanel::SlicesPanel(CaseModel* model, QWidget* parent) : QWidget(parent), m
   level_ = new QDoubleSpinBox;
   level_->setRange(-1500, 3000);
   unit_ = new QComboBox;
+  unit_->setObjectName(QStringLiteral("doseUnit"));
+  protons_ = new QLineEdit;
+  protons_->setObjectName(QStringLiteral("protons"));
   lo_ = new QDoubleSpinBox;
   hi_ = new QDoubleSpinBox;
   cut_ = new QDoubleSpinBox;
@@ -112,6 +126,7 @@ SlicesPanel::SlicesPanel(CaseModel* model, QWidget* parent) : QWidget(parent), m
   form_->addRow(QStringLiteral("-"), window_);
   form_->addRow(QStringLiteral("-"), level_);
   form_->addRow(QStringLiteral("-"), unit_);
+  form_->addRow(QStringLiteral("-"), protons_);
   form_->addRow(QStringLiteral("-"), lo_);
   form_->addRow(QStringLiteral("-"), hi_);
   form_->addRow(QStringLiteral("-"), cut_);
@@ -155,6 +170,7 @@ SlicesPanel::SlicesPanel(CaseModel* model, QWidget* parent) : QWidget(parent), m
   connect(unit_, &QComboBox::currentIndexChanged, this, [this] { pushSettings(); });
   connect(opacity_, &QSlider::valueChanged, this, [this] { pushSettings(); });
   connect(levels_, &QLineEdit::editingFinished, this, [this] { pushSettings(); });
+  connect(protons_, &QLineEdit::editingFinished, this, [this] { pushSettings(); });
   for (auto* c : {wash_, iso_, cross_})
     connect(c, &QCheckBox::toggled, this, [this] { pushSettings(); });
   connect(model_, &CaseModel::displayChanged, this, [this] {
@@ -175,7 +191,9 @@ void SlicesPanel::pullSettings() {
   const auto& d = model_->display();
   window_->setValue(d.window);
   level_->setValue(d.level);
-  unit_->setCurrentIndex(d.unit == DoseUnit::Percent ? 0 : 1);
+  unit_->setCurrentIndex(unit_index(d.unit));
+  protons_->setText(format_count_text(d.protons));
+  protons_->setEnabled(d.unit == DoseUnit::GyAbsolute);
   lo_->setValue(d.wash_lo_pct);
   hi_->setValue(d.wash_hi_pct);
   cut_->setValue(d.cut_pct);
@@ -199,7 +217,18 @@ void SlicesPanel::pushSettings() {
   DisplaySettings d = model_->display();
   d.window = window_->value();
   d.level = level_->value();
-  d.unit = unit_->currentIndex() == 0 ? DoseUnit::Percent : DoseUnit::Gy;
+  const int u = unit_->currentIndex();
+  d.unit = u == 0 ? DoseUnit::Percent : u == 1 ? DoseUnit::Gy : DoseUnit::GyAbsolute;
+  const auto n = parse_count_text(protons_->text());
+  if (n && *n >= 1) {
+    d.protons = *n;
+    protons_->setStyleSheet(QString());
+    protons_->setToolTip(protonsTip());
+  } else {
+    protons_->setStyleSheet(QStringLiteral("color:#c0392b;"));
+    protons_->setToolTip(
+        tr("“%1” is not a number of protons: enter e.g. 1e9, 2.5G or 500M").arg(protons_->text()));
+  }
   d.wash_lo_pct = lo_->value();
   d.wash_hi_pct = std::max(hi_->value(), lo_->value() + 0.1);
   d.cut_pct = cut_->value();
@@ -229,11 +258,13 @@ void SlicesPanel::updateColorBar() {
                 .arg(p, 0, 'g', 3);
   legend_->setText(html);
   if (d.unit == DoseUnit::Percent)
-    bar_->setRange(viz::ColorMap::Jet, d.wash_lo_pct, d.wash_hi_pct, tr("Dose [%]"));
+    bar_->setRange(viz::ColorMap::Jet, d.wash_lo_pct, d.wash_hi_pct,
+                   tr("Dose [% of reference max]"));
   else {
     const double m = model_->referenceMax();
-    bar_->setRange(viz::ColorMap::Jet, d.wash_lo_pct / 100 * m, d.wash_hi_pct / 100 * m,
-                   tr("Dose [Gy]"));
+    const double k = dose_unit_scale(d);
+    bar_->setRange(viz::ColorMap::Jet, d.wash_lo_pct / 100 * m * k, d.wash_hi_pct / 100 * m * k,
+                   tr("Dose [%1]").arg(dose_unit_label(d)));
   }
 }
 
@@ -253,11 +284,12 @@ void SlicesPanel::retranslate() {
     QSignalBlocker b(unit_);
     const int cur = unit_->currentIndex();
     unit_->clear();
-    unit_->addItems({tr("% of reference max"), tr("Gy")});
+    unit_->addItems({tr("% of reference max"), tr("Gy per primary"), tr("Gy for N protons")});
     unit_->setCurrentIndex(std::max(cur, 0));
   }
-  const QStringList labels{tr("CT preset"), tr("Window [HU]"), tr("Level [HU]"),   tr("Dose unit"),
-                           tr("Wash from"), tr("Wash to"),     tr("Low-dose cut"), tr("Opacity")};
+  const QStringList labels{tr("CT preset"), tr("Window [HU]"),  tr("Level [HU]"),
+                           tr("Dose unit"), tr("Protons (N)"),  tr("Wash from"),
+                           tr("Wash to"),   tr("Low-dose cut"), tr("Opacity")};
   levels_label_->setText(tr("Isodose levels [%]"));
   window_->setToolTip(tr("CT window width; right-drag in a slice view: left-right"));
   level_->setToolTip(tr("CT window centre; right-drag in a slice view: up-down"));
@@ -268,7 +300,15 @@ void SlicesPanel::retranslate() {
   iso_->setText(tr("Isodose lines (reference dashed)"));
   cross_->setText(tr("Crosshair"));
   levels_->setToolTip(tr("Comma-separated levels in % of the reference maximum"));
+  unit_->setToolTip(
+      tr("Engines compute Gy per primary proton; “Gy for N protons” shows dose × N "
+         "(e.g. N = protons per MU × MU)"));
+  protons_->setToolTip(protonsTip());
   updateColorBar();
+}
+
+QString SlicesPanel::protonsTip() const {
+  return tr("Number of protons N for the absolute dose (dose × N); k, M, G suffixes accepted");
 }
 
 void SlicesPanel::changeEvent(QEvent* e) {

@@ -1,6 +1,7 @@
 // SlicesPanel: the three planes (two depth planes stacked, beam's-eye view below) with the dose
 // colour bar, the isodose legend (level colours; small lines are not labelled in the views) and
-// the display controls (window/level presets, unit Gy/%, range, opacity, low-dose
+// the display controls (window/level presets, dose unit: % of reference max, Gy per primary or
+// Gy for N protons (dose × N, N typed with k/M/G suffixes), range, opacity, low-dose
 // cut, isodose levels). ReadoutWidget: HU, RSP, every dose, difference and gamma at the crosshair.
 #pragma once
 #include <QCheckBox>
@@ -47,6 +48,7 @@ class SlicesPanel : public QWidget {
 
  private:
   void pushSettings();
+  QString protonsTip() const;
   void pullSettings();
   void updateColorBar();
   CaseModel* model_;
@@ -58,7 +60,7 @@ class SlicesPanel : public QWidget {
   QComboBox *preset_, *unit_;
   QDoubleSpinBox *window_, *level_, *lo_, *hi_, *cut_;
   QSlider* opacity_;
-  QLineEdit* levels_;
+  QLineEdit *levels_, *protons_;
   QLabel *levels_label_, *legend_;
   QCheckBox *wash_, *iso_, *cross_;
   bool updating_ = false;

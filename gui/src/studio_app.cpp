@@ -167,9 +167,14 @@ int run_studio(int argc, char** argv) {
   }
   MainWindow w;
   bool failed = false;
-  w.setErrorSink([&](const QString& title, const QString& msg) {
+  // Every error is also printed on stderr; interactively it still opens the window's dialog
+  // (the default sink), in screenshot mode it only fails the run.
+  w.setErrorSink([&, dialog = w.errorSink()](const QString& title, const QString& msg) {
     std::cerr << "dotakv-studio: " << title.toStdString() << ": " << msg.toStdString() << "\n";
-    if (!shot.isEmpty()) failed = true;
+    if (!shot.isEmpty())
+      failed = true;
+    else if (dialog)
+      dialog(title, msg);
   });
   if (!shot.isEmpty()) {
     w.setDarkPalette(p.isSet(QStringLiteral("dark")));

@@ -50,6 +50,7 @@ const std::map<QString, QSet<QString>> kSameIn{{"fr",
                                                     "Projections",
                                                     "Air (-1000 HU)",
                                                     "point",
+                                                    "Protons (N)",
                                                 }},
                                                {"nl", {"&Help"}},
                                                {"de", {}}};

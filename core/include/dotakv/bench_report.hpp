@@ -20,6 +20,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dotakv/gamma.hpp"
+
 namespace dotakv::bench {
 
 struct ReportTable {
@@ -65,10 +67,11 @@ std::vector<ReportChart> bench_charts(const nlohmann::json& results_doc);
 // Sections: settings & method, machine, results table, charts, cost model vs measured.
 std::vector<ReportSection> bench_sections(const nlohmann::json& results_doc);
 
+// Defaults: physics::GammaDefaults (shared with `dotakv compare` and the studio).
 struct CaseReportOptions {
-  std::string gamma_criteria = "1%/3mm";  // DoTA's criteria
-  double threshold_fraction = 0.0;
-  bool local = false;
+  std::string gamma_criteria = physics::GammaDefaults::criteria;
+  double threshold_percent = physics::GammaDefaults::threshold_percent;  // % of reference max
+  bool local = physics::GammaDefaults::local;
   std::string case_name;  // shown as the case; empty: the file name of case_path
 };
 // Sections for a case file (throws the case reader's errors). Doses are the case's volumes

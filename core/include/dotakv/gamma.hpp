@@ -14,13 +14,51 @@
 //   pass_rate           = count(gamma <= 1) / count(evaluated voxels)       (clinical, TG-218)
 //   pass_rate_dota      = count(gamma <= 1) / count(gamma > 0)              (DoTA's code)
 // Threads: OpenMP over slices; deterministic. Thread safety: pure function.
+//
+// User-facing defaults (GammaDefaults) are defined once here and used by the studio's Compare
+// tab, `dotakv compare`, `dotakv report` and `dotakv-report`: 1 %/3 mm (DoTA's criteria), global
+// (dD in % of the reference maximum), low-dose threshold 10 % of the reference maximum (TG-218),
+// gamma capped at 2. Thresholds are entered in percent everywhere (parse_threshold_percent);
+// GammaOptions keeps a fraction, so convert with threshold_percent / 100.
 #pragma once
+#include <cmath>
 #include <string>
 #include <vector>
 
+#include "dotakv/error.hpp"
 #include "dotakv/volume.hpp"
 
 namespace dotakv::physics {
+
+struct GammaDefaults {
+  static constexpr const char* criteria = "1%/3mm";
+  static constexpr double dose_percent = 1.0;
+  static constexpr double dta_mm = 3.0;
+  static constexpr double threshold_percent = 10.0;  // % of the reference (normalisation) max
+  static constexpr double max_gamma = 2.0;           // search cap: gamma is at most this
+  static constexpr bool local = false;
+};
+
+// Parses a low-dose threshold in percent: "10", "10%", "2.5 %". Throws ValueError naming `what`
+// for text that is not a number or a value outside [0, 100] ("--threshold: 150 is outside
+// 0-100 %; give a percentage such as 10").
+inline double parse_threshold_percent(const std::string& text,
+                                      const std::string& what = "threshold") {
+  std::string t = text;
+  while (!t.empty() && (t.back() == ' ' || t.back() == '%')) t.pop_back();
+  double v = NAN;
+  size_t used = 0;
+  try {
+    v = std::stod(t, &used);
+  } catch (const std::exception&) {
+    used = 0;
+  }
+  if (t.empty() || used != t.size() || !std::isfinite(v))
+    throw ValueError(what + ": expected a percentage such as 10 or 10%, found '" + text + "'");
+  if (v < 0.0 || v > 100.0)
+    throw ValueError(what + ": " + text + " is outside 0-100 %; give a percentage such as 10");
+  return v;
+}
 
 struct GammaOptions {
   double dose_percent = 1.0;  // dD in % (of norm for global, of local dose for local)

@@ -496,11 +496,12 @@ std::vector<ReportSection> case_sections(const std::string& path, const CaseRepo
   if (first && n_doses > 1) {
     physics::GammaOptions go;
     physics::parse_gamma_criteria(o.gamma_criteria, go);
-    go.threshold_fraction = o.threshold_fraction;
+    go.threshold_fraction = o.threshold_percent / 100.0;
     go.local = o.local;
-    ReportTable cmp{"Comparison with '" + first_name + "' (gamma " + o.gamma_criteria + ", " +
-                        (o.local ? "local" : "global, max of reference") + "; low-dose threshold " +
-                        fmt("%.3g %%", o.threshold_fraction * 100) + " of the reference max)",
+    ReportTable cmp{"Comparison with '" + first_name + "' (gamma " + o.gamma_criteria +
+                        (o.local ? ", local" : ", global, % of reference max") +
+                        "; low-dose threshold " + fmt("%g %%", o.threshold_percent) +
+                        " of reference max; gamma capped at " + fmt("%.2f", go.max_gamma) + ")",
                     {"dose", "max |diff| (% of max)", "mean |diff| (%)", "gamma pass (%)",
                      "pass DoTA def. (%)", "mean gamma"},
                     {}};
