@@ -13,7 +13,9 @@
 #include "dotakv/analysis.hpp"
 #include "dotakv/case_file.hpp"
 #include "dotakv/gamma.hpp"
+#include "dotakv/materials.hpp"
 #include "dotakv/model.hpp"
+#include "dotakv/phantom.hpp"
 #include "dotakv/session.hpp"
 #include "test_support.hpp"
 
@@ -64,6 +66,35 @@ class TestShippedModel : public QObject {
     QVERIFY(dd.reference.distal_found && dd.evaluated.distal_found);
     if (check_range)
       QVERIFY2(std::abs(dd.r80_error_mm) <= 1.0, qPrintable(QString::number(dd.r80_error_mm)));
+  }
+
+  // No false peaks at air cavities (issue #15: the model trained on the biased Monte Carlo gave
+  // an air slab far more dose than the water before it). A 40 mm air slab across a 150 MeV beam
+  // at 80-120 mm: the laterally integrated dose in the slab over that in the water upstream
+  // (60-80 mm) against the stopping-power ratio of air to water times the water stopping-power
+  // change between the two depths (0.93, the corrected MC: 0.89 with its nuclear secondaries
+  // leaving the 48 mm block through the air), within 10 %.
+  void noFalsePeakInAirCavities() {
+    const Volume ct = physics::make_slab_phantom(150, 24, 24, 2.0, 80.0, 40.0, -1000.f);
+    Session session(model_, {.mode = Mode::full});
+    const Volume dose = session.infer(ct, 150.0);
+    const auto idd = physics::integrated_depth_dose(dose);
+    const auto z = physics::depth_positions_mm(dose);
+    double slab = 0.0, up = 0.0;
+    int ns = 0, nu = 0;
+    for (std::size_t i = 0; i < idd.size(); ++i) {
+      if (z[i] >= 82.0 && z[i] < 118.0) slab += idd[i], ++ns;
+      if (z[i] >= 60.0 && z[i] < 80.0) up += idd[i], ++nu;
+    }
+    const physics::Material air = physics::material_from_hu(-1000.0);
+    const auto& tab = physics::WaterTables::instance();
+    const double r0 = tab.range(150.0);
+    const double expected = air.rsp / air.density * tab.stopping_power(tab.energy(r0 - 8.0)) /
+                            tab.stopping_power(tab.energy(r0 - 7.0));
+    const double ratio = (slab / ns) / (up / nu);
+    qInfo("air slab / upstream water: model %.3f, stopping-power expectation %.3f", ratio,
+          expected);
+    QVERIFY(std::abs(ratio / expected - 1.0) < 0.10);
   }
 };
 
