@@ -417,7 +417,7 @@ void MainWindow::buildToolbars() {
   badge_->setStyleSheet(
       QStringLiteral("QLabel#timingBadge{border:1px solid #3a7bd5;border-radius:4px;"
                      "padding:1px 6px;background:rgba(58,123,213,40);}"));
-  statusBar()->insertPermanentWidget(0, badge_);
+  statusBar()->addPermanentWidget(badge_);
 }
 
 void MainWindow::retranslate() {
