@@ -282,6 +282,17 @@ void InferenceController::measureTiming(const Job& job, const SessionOptions& o,
   // Workload 0 is the baseline ("other"), 1 this setting; speedup = median(0) / median(1).
   std::vector<bench::Workload> w(2);
   SessionOptions other = o;
+  // a fresh inference of the current CT with the given options (cache reset before each run)
+  auto time_fresh_pass = [&](bench::Workload& wl, const SessionOptions& so) {
+    wl.before_run = [this, &so] {
+      aux_->set_options(so);
+      aux_->reset();
+    };
+    wl.run = [this, &job, prog] {
+      aux_->infer(job.ct, job.energy, {}, prog);
+      return bench::RunOutput{};
+    };
+  };
   if (rep.prefix) {
     // Prefix reuse needs K/V of the pre-edit CT: without the cache, or without that CT (an edit
     // queued behind another), there is nothing to compare it with.
@@ -301,24 +312,10 @@ void InferenceController::measureTiming(const Job& job, const SessionOptions& o,
   } else {
     other.cache = !o.cache;
     rep.other_label = other.cache ? tr("cache on") : tr("cache off");
-    w[1].before_run = [&] {
-      aux_->set_options(o);
-      aux_->reset();
-    };
-    w[1].run = [&] {
-      aux_->infer(job.ct, job.energy, {}, prog);
-      return bench::RunOutput{};
-    };
+    time_fresh_pass(w[1], o);
   }
   w[0].label = "other";
-  w[0].before_run = [&] {
-    aux_->set_options(other);
-    aux_->reset();
-  };
-  w[0].run = [&] {
-    aux_->infer(job.ct, job.energy, {}, prog);
-    return bench::RunOutput{};
-  };
+  time_fresh_pass(w[0], other);
   w[1].label = "this";
   bench::HarnessOptions h;
   h.warmup = kTimingWarmup;

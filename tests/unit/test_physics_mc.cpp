@@ -294,16 +294,22 @@ class TestPhysicsMc : public QObject {
     const double r0 = tab.range(150.0);
     // expected IDD per primary (shape only) averaged over the slices of a region, 8 points per
     // 2 mm slice; wet(z) = z in the water upstream, 80 + (z - 80) RSP inside the slab
-    auto expected_mean = [&](double z0, double z1, bool slab) {
+    auto expected_mean = [&](double z0, double z1, const Material& slab) {
       double sum = 0.0;
       int n = 0;
       for (double z = z0 + 0.125; z < z1; z += 0.25, ++n) {
-        const double wet = slab ? 80.0 + (z - 80.0) * m.rsp : z;
-        sum += (slab ? m.rsp / m.density : 1.0) * tab.stopping_power(tab.energy(r0 - 0.1 * wet));
+        const bool in_slab = z >= 80.0;
+        const double wet = in_slab ? 80.0 + (z - 80.0) * slab.rsp : z;
+        sum += (in_slab ? slab.rsp / slab.density : 1.0) *
+               tab.stopping_power(tab.energy(r0 - 0.1 * wet));
       }
       return sum / n;
     };
-    const double expected = expected_mean(82.0, z_end, true) / expected_mean(60.0, 80.0, false);
+    // slab / upstream expectation for a slab of the given material
+    auto expected_ratio = [&](const Material& slab) {
+      return expected_mean(82.0, z_end, slab) / expected_mean(60.0, 80.0, slab);
+    };
+    const double expected = expected_ratio(m);
     // slab/upstream IDD ratio: mean and standard error over 4 seeds
     auto measure = [&](const Volume& phantom, bool nuclear, double& sem, double& upstream) {
       std::vector<double> ratios;
@@ -335,15 +341,7 @@ class TestPhysicsMc : public QObject {
     double sem_n, up_n, sem_w, up_w;
     const double with_nuclear = measure(ct, true, sem_n, up_n);
     const double water = measure(Volume(ct.slices, ct.rows, ct.cols, 0.f), true, sem_w, up_w);
-    const double expected_water = [&] {
-      double num = 0.0, den = 0.0;
-      int n1 = 0, n2 = 0;
-      for (double z = 82.125; z < z_end; z += 0.25, ++n1)
-        num += tab.stopping_power(tab.energy(r0 - 0.1 * z));
-      for (double z = 60.125; z < 80.0; z += 0.25, ++n2)
-        den += tab.stopping_power(tab.energy(r0 - 0.1 * z));
-      return (num / n1) / (den / n2);
-    }();
+    const double expected_water = expected_ratio(material_from_hu(0.0));
     const double rel = (with_nuclear / water) / (expected / expected_water);
     const double share = 1.0 - up_primary * std::exp(-0.0100 * 7.0) / up_n;
     qInfo(

@@ -198,11 +198,8 @@ struct EnergyCoefficients {
     }
   }
   void lookup(double e, double& bohr_out, double& scat_out) const {
-    const double x = e * (1.0 / kStep);
-    const size_t i = std::min(size_t(x), bohr.size() - 2);
-    const double f = x - double(i);
-    bohr_out = bohr[i] + f * (bohr[i + 1] - bohr[i]);
-    scat_out = scat[i] + f * (scat[i + 1] - scat[i]);
+    bohr_out = interpolate(bohr, e);
+    scat_out = interpolate(scat, e);
   }
   // Nuclear interaction rates per cm per g/cm^3 of water-like matter at energy e.
   double pp_rate(double e) const { return interpolate(pp, e); }
