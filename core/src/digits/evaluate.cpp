@@ -21,6 +21,7 @@ nlohmann::json LengthStats::to_json() const {
           {"wrong_length_rate", wrong_length_rate()},
           {"digits", digits},
           {"edits", edits},
+          {"digit_error_rate", digit_error_rate()},
           {"digit_accuracy", digit_accuracy()}};
 }
 

@@ -331,7 +331,8 @@ DigitsTrainResult train_digits(const DigitsTrainOptions& o, Progress* progress,
       rec.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       rec.strings_per_s = double(steps_per_epoch * o.batch) / rec.seconds;
       result.history.push_back(rec);
-      const bool better = rec.val_digit_accuracy > result.best_digit_accuracy;
+      const bool better =
+          result.best_epoch == 0 || rec.val_digit_accuracy > result.best_digit_accuracy;
       if (better) {
         result.best_epoch = rec.epoch;
         result.best_digit_accuracy = rec.val_digit_accuracy;

@@ -5,9 +5,11 @@
 //   exact        the digit strings are equal
 //   wrong length the read string has another number of digits
 //   digit errors the Levenshtein distance (substitutions + insertions + deletions)
-// per-digit accuracy = 1 - sum(distance) / sum(reference digits)   (OCR character accuracy;
-// with equal lengths it is the position-wise accuracy). Reported overall and per length.
+// digit error rate = sum(distance) / sum(reference digits) (OCR character error rate, can exceed
+// 1 for long garbage); per-digit accuracy = max(0, 1 - error rate) (with equal lengths: the
+// position-wise accuracy). Reported overall and per length.
 #pragma once
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -26,7 +28,8 @@ struct LabelledImage {
 struct LengthStats {
   int strings = 0, exact = 0, wrong_length = 0;
   long long digits = 0, edits = 0;
-  double digit_accuracy() const { return digits ? 1.0 - double(edits) / double(digits) : 0.0; }
+  double digit_error_rate() const { return digits ? double(edits) / double(digits) : 0.0; }
+  double digit_accuracy() const { return digits ? std::max(0.0, 1.0 - digit_error_rate()) : 0.0; }
   double exact_rate() const { return strings ? double(exact) / strings : 0.0; }
   double wrong_length_rate() const { return strings ? double(wrong_length) / strings : 0.0; }
   void add(const LengthStats& o);
