@@ -33,7 +33,7 @@ std::pair<int, int> parse_range(const std::string& s, const std::string& what) {
     }
     return {std::stoi(s.substr(0, c)), std::stoi(s.substr(c + 1))};
   } catch (const std::exception&) {
-    throw ValueError(what + " '" + s + "': expected a:b");
+    throw CLI::ValidationError(what, "'" + s + "': expected a:b");
   }
 }
 
@@ -97,6 +97,9 @@ void setup_digits_model(CLI::App& app) {
     cmd->callback([=] {
       o->config = DigitsConfig::from_name_or_file(*cfg);
       std::tie(o->len_min, o->len_max) = parse_range(*len, "--len");
+      if (o->len_min < 1 || o->len_max < o->len_min || o->len_max > o->config.max_digits)
+        throw CLI::ValidationError("--len", "'" + *len + "': expected 1 <= a <= b <= " +
+                                                std::to_string(o->config.max_digits));
       o->schedule.base_lr = *lr;
       o->schedule.warmup_steps = *warm;
       o->schedule.min_lr = std::min(o->schedule.min_lr, *lr);
@@ -119,9 +122,15 @@ void setup_digits_model(CLI::App& app) {
     auto* dat = cmd->add_option("--data", a->data, "Strings file (from `digits strings`)");
     img->excludes(dat);
     cmd->add_option("--index", a->index, "String index in --data")->capture_default_str();
-    cmd->add_option("--cache", a->cache, "off | self | full | auto")->capture_default_str();
-    cmd->add_option("--kv", a->kv, "KV cache storage: fp32 | fp16 | int8")->capture_default_str();
-    cmd->add_option("--beam", a->beam, "Beam width (1: greedy)")->capture_default_str();
+    cmd->add_option("--cache", a->cache, "off | self | full | auto")
+        ->check(CLI::IsMember({"off", "self", "full", "auto"}))
+        ->capture_default_str();
+    cmd->add_option("--kv", a->kv, "KV cache storage: fp32 | fp16 | int8")
+        ->check(CLI::IsMember({"fp32", "fp16", "int8"}))
+        ->capture_default_str();
+    cmd->add_option("--beam", a->beam, "Beam width (1: greedy)")
+        ->check(CLI::Range(1, 16))
+        ->capture_default_str();
     cmd->add_option("--threads", a->threads, "OpenMP threads (0: all)");
     cmd->add_flag("--json", a->json, "JSON output");
     cmd->callback([a] {
@@ -185,9 +194,15 @@ void setup_digits_model(CLI::App& app) {
     cmd->add_option("--model", a->model, "Digits weights (.h5)")->capture_default_str();
     cmd->add_option("--data", a->data, "Strings file (from `digits strings`)")->required();
     cmd->add_option("--count", a->count, "Only the first N strings (0: all)");
-    cmd->add_option("--cache", a->cache, "off | self | full | auto")->capture_default_str();
-    cmd->add_option("--kv", a->kv, "KV cache storage: fp32 | fp16 | int8")->capture_default_str();
-    cmd->add_option("--beam", a->beam, "Beam width (1: greedy)")->capture_default_str();
+    cmd->add_option("--cache", a->cache, "off | self | full | auto")
+        ->check(CLI::IsMember({"off", "self", "full", "auto"}))
+        ->capture_default_str();
+    cmd->add_option("--kv", a->kv, "KV cache storage: fp32 | fp16 | int8")
+        ->check(CLI::IsMember({"fp32", "fp16", "int8"}))
+        ->capture_default_str();
+    cmd->add_option("--beam", a->beam, "Beam width (1: greedy)")
+        ->check(CLI::Range(1, 16))
+        ->capture_default_str();
     cmd->add_option("--batch", a->batch, "Images per request")->capture_default_str();
     cmd->add_option("--threads", a->threads, "OpenMP threads (0: all)");
     cmd->add_flag("--json", a->json, "JSON output");

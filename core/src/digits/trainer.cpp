@@ -128,6 +128,8 @@ DigitsTrainResult train_digits(const DigitsTrainOptions& o, Progress* progress,
                      std::to_string(o.config.max_digits) + ")");
   if (o.val_strings < 1) throw ValueError("val strings: expected >= 1");
   o.config.validate();
+  const MnistSet mnist = load_mnist(o.mnist_dir.empty() ? default_mnist_dir() : o.mnist_dir);
+  if (!o.init_weights.empty() && !o.resume) DigitsModel::load(o.init_weights);  // fail early
   if (o.threads > 0) set_num_threads(o.threads);
   std::filesystem::create_directories(o.out_dir);
   const std::string last_path = o.out_dir + "/last.h5", best_path = o.out_dir + "/best.h5",
@@ -135,7 +137,6 @@ DigitsTrainResult train_digits(const DigitsTrainOptions& o, Progress* progress,
   DigitsConfig cfg = o.config;
   cfg.trained_max_digits = o.len_max;
 
-  const MnistSet mnist = load_mnist(o.mnist_dir.empty() ? default_mnist_dir() : o.mnist_dir);
   // parameters
   const auto specs = tensor_layout(cfg);
   std::vector<std::string> names;
