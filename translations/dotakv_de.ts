@@ -769,10 +769,6 @@ Hochdosis mittl. rel. %3 %</translation>
         <translation>Strahlhypothesen</translation>
     </message>
     <message>
-        <source>Text</source>
-        <translation>Text</translation>
-    </message>
-    <message>
         <source>log-probability</source>
         <translation>Log-Wahrscheinlichkeit</translation>
     </message>
@@ -799,6 +795,10 @@ Hochdosis mittl. rel. %3 %</translation>
     <message>
         <source>Time reads of 5, 10, 20 and 30 digits in modes off, self and full, here (a few seconds)</source>
         <translation>Lesungen von 5, 10, 20 und 30 Ziffern in den Modi off, self und full hier messen (einige Sekunden)</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>Lesung</translation>
     </message>
 </context>
 <context>

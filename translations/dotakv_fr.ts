@@ -769,10 +769,6 @@ haute dose rel. moyen %3 %</translation>
         <translation>Hypothèses du faisceau</translation>
     </message>
     <message>
-        <source>Text</source>
-        <translation>Texte</translation>
-    </message>
-    <message>
         <source>log-probability</source>
         <translation>log-probabilité</translation>
     </message>
@@ -799,6 +795,10 @@ haute dose rel. moyen %3 %</translation>
     <message>
         <source>Time reads of 5, 10, 20 and 30 digits in modes off, self and full, here (a few seconds)</source>
         <translation>Chronométrer ici des lectures de 5, 10, 20 et 30 chiffres en modes off, self et full (quelques secondes)</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>Lecture</translation>
     </message>
 </context>
 <context>

@@ -769,10 +769,6 @@ hoge dosis gem. rel. %3 %</translation>
         <translation>Bundelhypothesen</translation>
     </message>
     <message>
-        <source>Text</source>
-        <translation>Tekst</translation>
-    </message>
-    <message>
         <source>log-probability</source>
         <translation>log-kans</translation>
     </message>
@@ -799,6 +795,10 @@ hoge dosis gem. rel. %3 %</translation>
     <message>
         <source>Time reads of 5, 10, 20 and 30 digits in modes off, self and full, here (a few seconds)</source>
         <translation>Lezingen van 5, 10, 20 en 30 cijfers in de modi off, self en full hier timen (enkele seconden)</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>Lezing</translation>
     </message>
 </context>
 <context>

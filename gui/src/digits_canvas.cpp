@@ -42,11 +42,9 @@ void DigitsCanvas::setImage(const dotakv::digits::GrayImage& image) {
 
 void DigitsCanvas::clear(int width) {
   width = std::max(8, (width + 7) / 8 * 8);
-  if (!isBlank() || image_.width != width) {
-    if (image_.width > 0) {
-      undo_.push_back(image_.pixels);
-      undo_width_.push_back(image_.width);
-    }
+  if (image_.width > 0 && !isBlank()) {  // clearing a drawing is undoable, a blank one is not
+    undo_.push_back(image_.pixels);
+    undo_width_.push_back(image_.width);
   }
   image_.height = kHeight;
   image_.width = width;

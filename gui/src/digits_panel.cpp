@@ -175,7 +175,7 @@ DigitsPanel::DigitsPanel(QWidget* parent) : QWidget(parent) {
     l->addWidget(decode_box_);
     l->addStretch(1);
   }
-  left->setMaximumWidth(340);
+  left->setMaximumWidth(360);
 
   // ---- right: canvas, tokens, text, stats, beams | chart ----
   canvas_ = new DigitsCanvas;
@@ -293,6 +293,7 @@ DigitsPanel::DigitsPanel(QWidget* parent) : QWidget(parent) {
   connect(beam_, &QSpinBox::valueChanged, this, [this] { settingsChanged(true); });
   connect(canvas_, &DigitsCanvas::edited, this, [this] {
     truth_text_.clear();
+    truth_request_ = 0;
     undo_btn_->setEnabled(canvas_->canUndo());
     {
       QSignalBlocker b(width_);
@@ -324,8 +325,8 @@ DigitsPanel::DigitsPanel(QWidget* parent) : QWidget(parent) {
           [this](const DigitsTestString& s) {
             canvas_->setImage(s.image);
             truth_text_ = s.truth;
+            if (read()) truth_request_ = last_request_;
             updateTruth();
-            read();
           });
   connect(controller_, &DigitsController::failed, this, &DigitsPanel::onFailed);
   connect(controller_, &DigitsController::cancelled, this, [this] {
@@ -334,6 +335,7 @@ DigitsPanel::DigitsPanel(QWidget* parent) : QWidget(parent) {
 
   next_seed_ = QRandomGenerator::global()->generate64();
   readSettings();
+  undo_btn_->setEnabled(canvas_->canUndo());
   retranslate();
 }
 
@@ -660,9 +662,10 @@ void DigitsPanel::updateTruth() {
     return;
   }
   truth_->setVisible(true);
-  if (shown_ && !live_ && QString::fromStdString(shown_->result.text) == truth_text_)
+  const bool read_it = shown_ && !live_ && truth_request_ > 0 && shown_->request >= truth_request_;
+  if (read_it && QString::fromStdString(shown_->result.text) == truth_text_)
     truth_->setText(tr("Test string %1 — read correctly ✓").arg(truth_text_));
-  else if (shown_ && !live_ && shown_->image.pixels.size() >= canvas_->image().pixels.size())
+  else if (read_it)
     truth_->setText(tr("Test string %1 — read differs ✗").arg(truth_text_));
   else
     truth_->setText(tr("Test string %1").arg(truth_text_));
@@ -787,7 +790,7 @@ void DigitsPanel::retranslate() {
   strip_->setToolTip(tr("Latency under each token: the first includes the encoder; hover a "
                         "token to see its cross-attention over the image"));
   beams_box_->setTitle(tr("Beam hypotheses"));
-  beams_->setHorizontalHeaderLabels({tr("Text"), tr("log-probability"), tr("Finished")});
+  beams_->setHorizontalHeaderLabels({tr("Reading"), tr("log-probability"), tr("Finished")});
   chart_box_->setTitle(tr("Latency vs length"));
   bench_btn_->setText(tr("Load benchmark…"));
   bench_btn_->setToolTip(tr("A JSON file written by dotakv bench --family digits --json"));

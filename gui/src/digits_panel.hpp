@@ -140,6 +140,7 @@ class DigitsPanel : public QWidget {
   QVector<int> live_tokens_;
   QVector<double> live_latency_;
   int last_request_ = 0;
+  int truth_request_ = 0;  // the read of the test string on the canvas (0: none)
   int reads_finished_ = 0;
   bool live_ = false;  // a read is running and its tokens are on display
   quint64 next_seed_ = 0;

@@ -61,7 +61,7 @@ class MainWindow : public QMainWindow {
   // Why the model cannot run on the current case's grid (empty when it can).
   QString gridNote() const;
   QTabWidget* tabs() const { return tabs_; }
-  bool hasBenchTab() const { return tabs_->count() > BenchTab; }
+  bool hasBenchTab() const { return bench_ != nullptr; }
 
   // Error sink: (title, message). Default shows a non-modal QMessageBox.
   using ErrorSink = std::function<void(const QString&, const QString&)>;

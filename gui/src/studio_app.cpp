@@ -228,7 +228,8 @@ int run_studio(int argc, char** argv) {
                 << "'\n";
       return 2;
     }
-    w.tabs()->setCurrentIndex(it->second);
+    w.tabs()->setCurrentIndex(view == QLatin1String("digits") ? w.tabs()->indexOf(w.digitsPanel())
+                                                               : it->second);
   }
   if (p.isSet(QStringLiteral("digits"))) {
     const QString src = p.value(QStringLiteral("digits"));

@@ -52,7 +52,7 @@ const std::map<QString, QSet<QString>> kSameIn{{"fr",
                                                     "point",
                                                     "Protons (N)",
                                                 }},
-                                               {"nl", {"&Help"}},
+                                               {"nl", {"&Help", "Model", "Model…"}},
                                                {"de", {}}};
 
 QString plain(const QString& s) {
