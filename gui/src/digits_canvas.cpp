@@ -76,14 +76,16 @@ void DigitsCanvas::resizeImage(int width) {
 }
 
 bool DigitsCanvas::isBlank() const {
-  return std::none_of(image_.pixels.begin(), image_.pixels.end(), [](float v) { return v > 0.05f; });
+  return std::none_of(image_.pixels.begin(), image_.pixels.end(),
+                      [](float v) { return v > 0.05f; });
 }
 
 void DigitsCanvas::undo() {
   if (undo_.empty()) return;
   image_.pixels = std::move(undo_.back());
   image_.width = undo_width_.back();
-  image_.height = image_.width > 0 ? int(image_.pixels.size() / std::size_t(image_.width)) : kHeight;
+  image_.height =
+      image_.width > 0 ? int(image_.pixels.size() / std::size_t(image_.width)) : kHeight;
   undo_.pop_back();
   undo_width_.pop_back();
   updateGeometry();
@@ -93,7 +95,9 @@ void DigitsCanvas::undo() {
 
 namespace {
 // Whole screen pixels per image pixel when it is at least 1 (crisp pixels), else the fraction.
-double fit_scale(double s) { return s >= 1 ? std::floor(s) : std::max(0.25, s); }
+double fit_scale(double s) {
+  return s >= 1 ? std::floor(s) : std::max(0.25, s);
+}
 }  // namespace
 
 double DigitsCanvas::scale() const {
@@ -310,6 +314,8 @@ void DigitsTokenStrip::mouseMoveEvent(QMouseEvent* e) {
   setHovered(hit);
 }
 
-void DigitsTokenStrip::leaveEvent(QEvent*) { setHovered(-1); }
+void DigitsTokenStrip::leaveEvent(QEvent*) {
+  setHovered(-1);
+}
 
 }  // namespace dotakv::gui

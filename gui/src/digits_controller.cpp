@@ -65,14 +65,16 @@ DigitsLatencyCurve parse_digits_bench(const std::string& text, const std::string
   for (const char* k : {"points", "results", "digits"})
     if (!list && doc.is_object() && doc.contains(k) && doc[k].is_array()) list = &doc[k];
   if (!list)
-    throw FormatError(what + ": expected a list of points {mode, length, median_ms, lo_ms, "
-                             "hi_ms} (at the top or under \"points\"/\"results\")");
+    throw FormatError(what +
+                      ": expected a list of points {mode, length, median_ms, lo_ms, "
+                      "hi_ms} (at the top or under \"points\"/\"results\")");
   DigitsLatencyCurve out;
   for (const auto& p : *list) {
     if (!p.is_object()) continue;
     DigitsLatencyPoint q;
-    const nlohmann::json* m = p.contains("mode") ? &p["mode"] : p.contains("cache") ? &p["cache"]
-                                                                                    : nullptr;
+    const nlohmann::json* m = p.contains("mode")    ? &p["mode"]
+                              : p.contains("cache") ? &p["cache"]
+                                                    : nullptr;
     if (!m || !m->is_string()) continue;
     q.mode = QString::fromStdString(m->get<std::string>());
     const double len = num(p, {"length", "digits", "len"}, {});
@@ -87,8 +89,7 @@ DigitsLatencyCurve parse_digits_bench(const std::string& text, const std::string
     if (p.contains("reps") && p["reps"].is_number()) q.n = p["reps"].get<int>();
     out.push_back(q);
   }
-  if (out.isEmpty())
-    throw FormatError(what + ": no point with mode, length and median_ms");
+  if (out.isEmpty()) throw FormatError(what + ": no point with mode, length and median_ms");
   return out;
 }
 
@@ -97,8 +98,7 @@ DigitsLatencyCurve measure_digits_latency(dd::DigitsSession& s, const std::vecto
   const auto& cfg = s.model().config();
   std::vector<int> lens;
   for (int L : lengths)
-    if (L >= 1 && L <= cfg.max_digits &&
-        (L * kMeasurePxPerDigit + 8 + 7) / 8 * 8 <= cfg.max_width)
+    if (L >= 1 && L <= cfg.max_digits && (L * kMeasurePxPerDigit + 8 + 7) / 8 * 8 <= cfg.max_width)
       lens.push_back(L);
   if (lens.empty())
     throw ValueError("measure: no length fits the model (max " + std::to_string(cfg.max_digits) +
@@ -122,8 +122,8 @@ DigitsLatencyCurve measure_digits_latency(dd::DigitsSession& s, const std::vecto
       }
     for (int m = 0; m < 3; ++m) {
       const bench::Stats st = bench::compute_stats(t[m]);
-      out.push_back({QString::fromStdString(dd::to_string(modes[m])), L, st.median, st.q1, st.q3,
-                     st.n});
+      out.push_back(
+          {QString::fromStdString(dd::to_string(modes[m])), L, st.median, st.q1, st.q3, st.n});
     }
   }
   return out;
@@ -265,19 +265,19 @@ void DigitsController::launch(Job job) {
       emit idle();
     }
   });
-  watcher->setFuture(QtConcurrent::run(&pool_, [this, task = std::move(job.task), prog,
-                                                kind = job.kind, engine = engine_] {
-    try {
-      task(engine.get(), prog.get());
-    } catch (const Cancelled&) {
-      emit cancelled();
-    } catch (const std::exception& e) {
-      QString m = QString::fromStdString(e.what());
-      emit failed(kind, m.isEmpty() ? QStringLiteral("unknown error") : m);
-    } catch (...) {
-      emit failed(kind, QStringLiteral("unknown error"));
-    }
-  }));
+  watcher->setFuture(QtConcurrent::run(
+      &pool_, [this, task = std::move(job.task), prog, kind = job.kind, engine = engine_] {
+        try {
+          task(engine.get(), prog.get());
+        } catch (const Cancelled&) {
+          emit cancelled();
+        } catch (const std::exception& e) {
+          QString m = QString::fromStdString(e.what());
+          emit failed(kind, m.isEmpty() ? QStringLiteral("unknown error") : m);
+        } catch (...) {
+          emit failed(kind, QStringLiteral("unknown error"));
+        }
+      }));
 }
 
 bool DigitsController::waitIdle(int timeout_ms) {

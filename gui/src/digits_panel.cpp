@@ -50,9 +50,15 @@ QString fmt_kib(double b) {
   return b >= 1 << 20 ? QStringLiteral("%1 MiB").arg(b / (1 << 20), 0, 'f', 2)
                       : QStringLiteral("%1 KiB").arg(b / 1024, 0, 'f', 1);
 }
-int mode_index(dd::CacheMode m) { return int(m); }  // combo order = enum order
-dd::CacheMode mode_at(int i) { return dd::CacheMode(std::clamp(i, 0, 3)); }
-QString mode_key(dd::CacheMode m) { return QString::fromStdString(dd::to_string(m)); }
+int mode_index(dd::CacheMode m) {
+  return int(m);
+}  // combo order = enum order
+dd::CacheMode mode_at(int i) {
+  return dd::CacheMode(std::clamp(i, 0, 3));
+}
+QString mode_key(dd::CacheMode m) {
+  return QString::fromStdString(dd::to_string(m));
+}
 
 // Benchmark files looked for when none was chosen: what `dotakv bench --family digits --json`
 // writes by default, then the resources.
@@ -321,13 +327,12 @@ DigitsPanel::DigitsPanel(QWidget* parent) : QWidget(parent) {
     setLatencyCurve(c, QStringLiteral("measure"));
     emit statusMessage(tr("Latency sweep finished"));
   });
-  connect(controller_, &DigitsController::testStringReady, this,
-          [this](const DigitsTestString& s) {
-            canvas_->setImage(s.image);
-            truth_text_ = s.truth;
-            if (read()) truth_request_ = last_request_;
-            updateTruth();
-          });
+  connect(controller_, &DigitsController::testStringReady, this, [this](const DigitsTestString& s) {
+    canvas_->setImage(s.image);
+    truth_text_ = s.truth;
+    if (read()) truth_request_ = last_request_;
+    updateTruth();
+  });
   connect(controller_, &DigitsController::failed, this, &DigitsPanel::onFailed);
   connect(controller_, &DigitsController::cancelled, this, [this] {
     if (live_) restoreShown();
@@ -339,7 +344,9 @@ DigitsPanel::DigitsPanel(QWidget* parent) : QWidget(parent) {
   retranslate();
 }
 
-DigitsPanel::~DigitsPanel() { controller_->cancel(); }
+DigitsPanel::~DigitsPanel() {
+  controller_->cancel();
+}
 
 // ---- settings ----
 
@@ -349,14 +356,15 @@ void DigitsPanel::readSettings() {
     QSignalBlocker b1(cache_), b2(beam_), b3(kv_), b4(brush_), b5(width_);
     dd::CacheMode m = dd::CacheMode::full;
     try {
-      m = dd::parse_cache_mode(
-          s.value(kGroup + QStringLiteral("cacheMode"), QStringLiteral("full")).toString().toStdString());
+      m = dd::parse_cache_mode(s.value(kGroup + QStringLiteral("cacheMode"), QStringLiteral("full"))
+                                   .toString()
+                                   .toStdString());
     } catch (const std::exception&) {
     }
     cache_->setCurrentIndex(mode_index(m));
     beam_->setValue(std::clamp(s.value(kGroup + QStringLiteral("beam"), 1).toInt(), 1, 8));
-    const int kv = kv_->findText(s.value(kGroup + QStringLiteral("kvPrecision"),
-                                         QStringLiteral("fp32")).toString());
+    const int kv = kv_->findText(
+        s.value(kGroup + QStringLiteral("kvPrecision"), QStringLiteral("fp32")).toString());
     kv_->setCurrentIndex(std::max(kv, 0));
     brush_->setValue(s.value(kGroup + QStringLiteral("brushRadius"), 1.6).toDouble());
     width_->setValue(s.value(kGroup + QStringLiteral("canvasWidth"), kDefaultWidth).toInt());
@@ -415,9 +423,15 @@ void DigitsPanel::setCacheMode(dd::CacheMode m) {
   cache_->setCurrentIndex(mode_index(m));
   settingsChanged(true);
 }
-dd::CacheMode DigitsPanel::cacheMode() const { return mode_at(cache_->currentIndex()); }
-void DigitsPanel::setBeamWidth(int w) { beam_->setValue(w); }  // valueChanged re-reads
-int DigitsPanel::beamWidth() const { return beam_->value(); }
+dd::CacheMode DigitsPanel::cacheMode() const {
+  return mode_at(cache_->currentIndex());
+}
+void DigitsPanel::setBeamWidth(int w) {
+  beam_->setValue(w);
+}  // valueChanged re-reads
+int DigitsPanel::beamWidth() const {
+  return beam_->value();
+}
 void DigitsPanel::setKvPrecision(KvPrecision p) {
   kv_->setCurrentIndex(int(p));
   settingsChanged(true);
@@ -425,8 +439,12 @@ void DigitsPanel::setKvPrecision(KvPrecision p) {
 KvPrecision DigitsPanel::kvPrecision() const {
   return parse_kv_precision(kv_->currentText().toStdString());
 }
-void DigitsPanel::setBrushRadius(double px) { brush_->setValue(px); }
-double DigitsPanel::brushRadius() const { return brush_->value(); }
+void DigitsPanel::setBrushRadius(double px) {
+  brush_->setValue(px);
+}
+double DigitsPanel::brushRadius() const {
+  return brush_->value();
+}
 
 dd::ReadOptions DigitsPanel::options() const {
   dd::ReadOptions o;
@@ -478,7 +496,8 @@ bool DigitsPanel::openPng(const QString& path) {
     return false;
   }
   canvas_->setImage(im);
-  emit statusMessage(tr("Opened %1 (%2×%3 px)").arg(QFileInfo(path).fileName()).arg(im.width).arg(im.height));
+  emit statusMessage(
+      tr("Opened %1 (%2×%3 px)").arg(QFileInfo(path).fileName()).arg(im.width).arg(im.height));
   if (controller_->hasModel()) read();
   return true;
 }
@@ -489,16 +508,18 @@ void DigitsPanel::randomTestString(quint64 seed) {
 
 bool DigitsPanel::read() {
   if (!controller_->hasModel()) {
-    emit errorOccurred(tr("No digits model"),
-                       model_status_.isEmpty() ? tr("Choose a model file with “Model…”.")
-                                               : model_status_);
+    emit errorOccurred(tr("No digits model"), model_status_.isEmpty()
+                                                  ? tr("Choose a model file with “Model…”.")
+                                                  : model_status_);
     return false;
   }
   last_request_ = controller_->read(canvas_->image(), options());
   return true;
 }
 
-void DigitsPanel::cancel() { controller_->cancel(); }
+void DigitsPanel::cancel() {
+  controller_->cancel();
+}
 
 void DigitsPanel::measure() {
   controller_->measure({5, 10, 20, 30}, 5, kvPrecision());
@@ -506,8 +527,8 @@ void DigitsPanel::measure() {
 
 bool DigitsPanel::loadBenchmark(const QString& path) {
   try {
-    const DigitsLatencyCurve c = parse_digits_bench(read_text(path).toStdString(),
-                                                    QFileInfo(path).fileName().toStdString());
+    const DigitsLatencyCurve c =
+        parse_digits_bench(read_text(path).toStdString(), QFileInfo(path).fileName().toStdString());
     setLatencyCurve(c, path);
   } catch (const std::exception& e) {
     emit errorOccurred(tr("Could not load the benchmark %1").arg(QFileInfo(path).fileName()),
@@ -540,18 +561,16 @@ void DigitsPanel::onChooseModel() {
 }
 
 void DigitsPanel::onLoadBenchmark() {
-  const QString p = QFileDialog::getOpenFileName(
-      this, tr("Load a digits benchmark"), QString(),
-      tr("Benchmark JSON (*.json);;All files (*)"));
+  const QString p = QFileDialog::getOpenFileName(this, tr("Load a digits benchmark"), QString(),
+                                                 tr("Benchmark JSON (*.json);;All files (*)"));
   if (!p.isEmpty()) loadBenchmark(p);
 }
 
 void DigitsPanel::onFailed(int kind, const QString& message) {
   if (kind == DigitsController::ReadJob && live_) restoreShown();
-  const QString title = kind == DigitsController::MeasureJob ? tr("Latency sweep failed")
-                        : kind == DigitsController::TestStringJob
-                            ? tr("No test string")
-                            : tr("Reading the digits failed");
+  const QString title = kind == DigitsController::MeasureJob      ? tr("Latency sweep failed")
+                        : kind == DigitsController::TestStringJob ? tr("No test string")
+                                                                  : tr("Reading the digits failed");
   emit errorOccurred(title, message);
 }
 
@@ -622,8 +641,9 @@ void DigitsPanel::showReading(const DigitsReading& r) {
 
 void DigitsPanel::updateStats() {
   if (!shown_) {
-    stats_->setText(tr("Draw digits on the canvas (or open a PNG, or pick a random test string), "
-                       "then Read."));
+    stats_->setText(
+        tr("Draw digits on the canvas (or open a PNG, or pick a random test string), "
+           "then Read."));
     stats_->setToolTip(QString());
     return;
   }
@@ -635,9 +655,8 @@ void DigitsPanel::updateStats() {
   QString per = fmt_ms(s.per_token_median_s);
   if (later.size() >= 2) {
     const bench::Stats st = bench::compute_stats(later);
-    per = tr("%1 (IQR %2–%3, n = %4)")
-              .arg(fmt_ms(st.median), fmt_ms(st.q1), fmt_ms(st.q3))
-              .arg(st.n);
+    per =
+        tr("%1 (IQR %2–%3, n = %4)").arg(fmt_ms(st.median), fmt_ms(st.q1), fmt_ms(st.q3)).arg(st.n);
   }
   const double cache = double(s.self_cache_bytes + s.cross_cache_bytes);
   stats_->setText(tr("<b>%1</b> · encoder %2 · first token %3 · per token: median %4 · KV cache "
@@ -646,9 +665,10 @@ void DigitsPanel::updateStats() {
                            fmt_kib(cache), QString::fromStdString(s.kv_precision))
                       .arg(s.beam)
                       .arg(fmt_ms(s.total_s)));
-  QString tip = tr("Mode that ran (requested → resolved). First token: encoder and first "
-                   "decoding step. Per token: the later steps, one run each. KV cache: self + "
-                   "cross rows in use.");
+  QString tip =
+      tr("Mode that ran (requested → resolved). First token: encoder and first "
+         "decoding step. Per token: the later steps, one run each. KV cache: self + "
+         "cross rows in use.");
   if (s.requested_mode == "auto" && !controller_->calibrated())
     tip += QLatin1Char('\n') + tr("No calibration (dotakv calibrate --family digits): auto uses "
                                   "full.");
@@ -672,8 +692,7 @@ void DigitsPanel::updateTruth() {
 }
 
 void DigitsPanel::hoverToken(int i) {
-  const bool ok = shown_ && !live_ && i >= 0 &&
-                  size_t(i) < shown_->result.cross_attention.size();
+  const bool ok = shown_ && !live_ && i >= 0 && size_t(i) < shown_->result.cross_attention.size();
   if (!ok) {
     canvas_->setAttention({});
     att_label_->setText(shown_ && !shown_->result.digits.empty()
@@ -742,8 +761,9 @@ void DigitsPanel::rebuildChart() {
   chart_view_->setChart(c);
   delete old;
   if (curve_source_.isEmpty())
-    chart_note_->setText(tr("No benchmark yet: load one (dotakv bench --family digits --json "
-                            "FILE) or measure here."));
+    chart_note_->setText(
+        tr("No benchmark yet: load one (dotakv bench --family digits --json "
+           "FILE) or measure here."));
   else if (curve_source_ == QLatin1String("measure"))
     chart_note_->setText(tr("Measured here on synthetic strings (%1 px per digit), 5 reads per "
                             "point after a warm-up: medians, bars = interquartile range.")
@@ -776,9 +796,10 @@ void DigitsPanel::retranslate() {
   cache_->setItemText(1, tr("Self"));
   cache_->setItemText(2, tr("Full"));
   cache_->setItemText(3, tr("Auto"));
-  cache_->setToolTip(tr("Off: recompute every step. Self: cache the decoder's self-attention "
-                        "K/V. Full: also the cross-attention K/V, once per image. Auto: the "
-                        "calibrated policy chooses. The tokens are the same in every mode."));
+  cache_->setToolTip(
+      tr("Off: recompute every step. Self: cache the decoder's self-attention "
+         "K/V. Full: also the cross-attention K/V, once per image. Auto: the "
+         "calibrated policy chooses. The tokens are the same in every mode."));
   beam_label_->setText(tr("Beam width:"));
   beam_->setToolTip(tr("1: greedy; more: beam search keeping this many hypotheses"));
   kv_label_->setText(tr("KV storage:"));
@@ -787,16 +808,18 @@ void DigitsPanel::retranslate() {
   read_btn_->setToolTip(tr("Read the canvas (Ctrl+Return)"));
   cancel_btn_->setText(tr("Cancel"));
   strip_->setPlaceholder(tr("The tokens appear here one by one, with each one's latency."));
-  strip_->setToolTip(tr("Latency under each token: the first includes the encoder; hover a "
-                        "token to see its cross-attention over the image"));
+  strip_->setToolTip(
+      tr("Latency under each token: the first includes the encoder; hover a "
+         "token to see its cross-attention over the image"));
   beams_box_->setTitle(tr("Beam hypotheses"));
   beams_->setHorizontalHeaderLabels({tr("Reading"), tr("log-probability"), tr("Finished")});
   chart_box_->setTitle(tr("Latency vs length"));
   bench_btn_->setText(tr("Load benchmark…"));
   bench_btn_->setToolTip(tr("A JSON file written by dotakv bench --family digits --json"));
   measure_btn_->setText(tr("Measure"));
-  measure_btn_->setToolTip(tr("Time reads of 5, 10, 20 and 30 digits in modes off, self and "
-                              "full, here (a few seconds)"));
+  measure_btn_->setToolTip(
+      tr("Time reads of 5, 10, 20 and 30 digits in modes off, self and "
+         "full, here (a few seconds)"));
   updateModelLabel();
   updateStats();
   updateTruth();

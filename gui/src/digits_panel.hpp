@@ -136,7 +136,7 @@ class DigitsPanel : public QWidget {
   QString model_status_;                // why there is no model (empty when loaded)
   QString truth_text_;                  // digits of the test string on the canvas
   DigitsLatencyCurve curve_;
-  QString curve_source_;                // "" none, "measure", or the file
+  QString curve_source_;  // "" none, "measure", or the file
   QVector<int> live_tokens_;
   QVector<double> live_latency_;
   int last_request_ = 0;

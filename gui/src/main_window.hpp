@@ -1,6 +1,6 @@
 // The studio's main window: tabs (slices, projections, compare, 3-D, benchmark, digits — the
-// Digits workspace hides the dose docks and the dose-engine toolbar while it is shown), docks (CT edit,
-// reference dose), the dose-engine toolbar (KV cache Off/On/Auto, streaming, KV precision,
+// Digits workspace hides the dose docks and the dose-engine toolbar while it is shown), docks (CT
+// edit, reference dose), the dose-engine toolbar (KV cache Off/On/Auto, streaming, KV precision,
 // recompute/cancel, timing badge), menus (file with recent files, view with light/dark palettes,
 // language), status bar with progress, the timing badge and the last error. Errors go through an
 // injectable sink (default: a window-modal, non-blocking QMessageBox "errorDialog" carrying core's

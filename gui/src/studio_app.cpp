@@ -139,8 +139,7 @@ int run_studio(int argc, char** argv) {
       {QStringLiteral("open"), QStringLiteral("Open this case file."), QStringLiteral("file")});
   p.addOption({QStringLiteral("sample"), QStringLiteral("Sample index for DoTA-layout files."),
                QStringLiteral("n"), QStringLiteral("0")});
-  p.addOption({QStringLiteral("view"),
-               QStringLiteral("slices|projections|compare|3d|bench|digits"),
+  p.addOption({QStringLiteral("view"), QStringLiteral("slices|projections|compare|3d|bench|digits"),
                QStringLiteral("view")});
   p.addOption({QStringLiteral("digits"),
                QStringLiteral("Digits tab: read this PNG, or 'random[:SEED]' for an MNIST test "
@@ -229,7 +228,7 @@ int run_studio(int argc, char** argv) {
       return 2;
     }
     w.tabs()->setCurrentIndex(view == QLatin1String("digits") ? w.tabs()->indexOf(w.digitsPanel())
-                                                               : it->second);
+                                                              : it->second);
   }
   if (p.isSet(QStringLiteral("digits"))) {
     const QString src = p.value(QStringLiteral("digits"));

@@ -49,8 +49,8 @@ void stroke(DigitsCanvas* c, std::initializer_list<QPointF> pts) {
 }
 
 void draw_three_digits(DigitsCanvas* c) {
-  stroke(c, {{14, 6}, {14, 26}});                                       // a "1"
-  stroke(c, {{30, 8}, {40, 7}, {42, 14}, {30, 26}, {44, 26}});          // a "2"
+  stroke(c, {{14, 6}, {14, 26}});                                         // a "1"
+  stroke(c, {{30, 8}, {40, 7}, {42, 14}, {30, 26}, {44, 26}});            // a "2"
   stroke(c, {{54, 6}, {64, 6}, {56, 16}, {64, 20}, {62, 26}, {52, 25}});  // a "3"
 }
 
