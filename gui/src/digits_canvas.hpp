@@ -91,6 +91,11 @@ class DigitsTokenStrip : public QWidget {
   const QVector<int>& tokens() const { return tokens_; }
   const QVector<double>& latencies() const { return latency_; }
   int hoveredIndex() const { return hovered_; }
+  // Marks token i as hovered (-1: none) without emitting hovered().
+  void highlight(int i) {
+    hovered_ = i;
+    update();
+  }
   // Rectangle of token i (for tests and tooltips).
   QRect tokenRect(int i) const;
   void setPlaceholder(const QString& text);

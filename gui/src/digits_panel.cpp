@@ -692,6 +692,7 @@ void DigitsPanel::updateTruth() {
 }
 
 void DigitsPanel::hoverToken(int i) {
+  if (strip_->hoveredIndex() != i) strip_->highlight(i < strip_->tokens().size() ? i : -1);
   const bool ok = shown_ && !live_ && i >= 0 && size_t(i) < shown_->result.cross_attention.size();
   if (!ok) {
     canvas_->setAttention({});

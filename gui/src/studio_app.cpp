@@ -141,6 +141,13 @@ int run_studio(int argc, char** argv) {
                QStringLiteral("n"), QStringLiteral("0")});
   p.addOption({QStringLiteral("view"), QStringLiteral("slices|projections|compare|3d|bench|digits"),
                QStringLiteral("view")});
+  p.addOption({QStringLiteral("digits-model"), QStringLiteral("Digits tab: this model file."),
+               QStringLiteral("file")});
+  p.addOption({QStringLiteral("digits-measure"),
+               QStringLiteral("Digits tab: run the latency sweep (Measure).")});
+  p.addOption({QStringLiteral("digits-token"),
+               QStringLiteral("Digits tab: show token N's attention once read."),
+               QStringLiteral("n")});
   p.addOption({QStringLiteral("digits"),
                QStringLiteral("Digits tab: read this PNG, or 'random[:SEED]' for an MNIST test "
                               "string."),
@@ -230,6 +237,10 @@ int run_studio(int argc, char** argv) {
     w.tabs()->setCurrentIndex(view == QLatin1String("digits") ? w.tabs()->indexOf(w.digitsPanel())
                                                               : it->second);
   }
+  if (p.isSet(QStringLiteral("digits-model")) &&
+      !w.digitsPanel()->loadModel(p.value(QStringLiteral("digits-model"))) && !shot.isEmpty())
+    return 1;
+  if (p.isSet(QStringLiteral("digits-measure"))) w.digitsPanel()->measure();
   if (p.isSet(QStringLiteral("digits"))) {
     const QString src = p.value(QStringLiteral("digits"));
     if (src.startsWith(QLatin1String("random"))) {
@@ -253,6 +264,8 @@ int run_studio(int argc, char** argv) {
   if (wh.size() == 2) w.resize(wh[0].toInt(), wh[1].toInt());
   w.show();
   w.waitIdle(120000);
+  if (p.isSet(QStringLiteral("digits-token")))
+    w.digitsPanel()->hoverToken(p.value(QStringLiteral("digits-token")).toInt());
   // A result arriving at the end may trigger follow-up work (gamma of the new dose).
   for (int i = 0; i < 3; ++i) {
     QElapsedTimer t;
