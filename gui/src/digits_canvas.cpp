@@ -167,9 +167,12 @@ void DigitsCanvas::paintEvent(QPaintEvent*) {
   for (int c = 8; c < w; c += 8)
     p.drawLine(QPointF(r.left() + c * s, r.bottom() - 4), QPointF(r.left() + c * s, r.bottom()));
   if (!attention_.empty()) {
+    // Opacity = weight / max, damped when the map is nearly uniform (max close to 1/Te: the
+    // model looked everywhere), so that "everywhere" does not read as "here".
     const float mx = *std::max_element(attention_.begin(), attention_.end());
+    const double peak = std::clamp((mx * double(attention_.size()) - 1.0) / 3.0, 0.15, 1.0);
     for (std::size_t c = 0; c < attention_.size(); ++c) {
-      const double a = mx > 0 ? attention_[c] / mx : 0.0;
+      const double a = mx > 0 ? peak * attention_[c] / mx : 0.0;
       const QRectF col(r.left() + double(c) * 8 * s, r.top(), 8 * s, r.height());
       p.fillRect(col.intersected(r), QColor(255, 120, 0, int(std::clamp(a, 0.0, 1.0) * 150)));
     }

@@ -140,7 +140,7 @@ DigitsController::DigitsController(QObject* parent) : QObject(parent) {
 }
 
 DigitsController::~DigitsController() {
-  pending_.reset();
+  pending_.clear();
   if (current_) current_->cancel();
   pool_.waitForDone();
 }
@@ -228,7 +228,7 @@ void DigitsController::loadTestString(quint64 seed) {
 }
 
 void DigitsController::cancel() {
-  pending_.reset();
+  pending_.clear();
   if (current_) current_->cancel();
 }
 
@@ -238,8 +238,13 @@ void DigitsController::submit(Job job) {
     return;
   }
   if (running_) {
-    pending_ = std::move(job);
-    if (current_) current_->cancel();
+    if (job.kind == ReadJob && running_kind_ == ReadJob && current_) current_->cancel();
+    for (auto it = pending_.begin(); it != pending_.end(); ++it)
+      if (it->kind == job.kind) {
+        pending_.erase(it);
+        break;
+      }
+    pending_.push_back(std::move(job));
     return;
   }
   launch(std::move(job));
@@ -247,6 +252,7 @@ void DigitsController::submit(Job job) {
 
 void DigitsController::launch(Job job) {
   running_ = true;
+  running_kind_ = job.kind;
   auto prog = std::make_shared<Progress>([this](double done, double total, const std::string& m) {
     emit progress(total > 0 ? done / total : 0.0, QString::fromStdString(m));
   });
@@ -257,9 +263,9 @@ void DigitsController::launch(Job job) {
     watcher->deleteLater();
     running_ = false;
     current_.reset();
-    if (pending_) {
-      Job next = std::move(*pending_);
-      pending_.reset();
+    if (!pending_.empty()) {
+      Job next = std::move(pending_.front());
+      pending_.pop_front();
       launch(std::move(next));
     } else {
       emit idle();

@@ -7,8 +7,9 @@
 //   c->loadModel(path);                       // throws dotakv::Error; the previous model stays
 //   c->read(image, options);                  // started -> stepReady* -> finished | failed
 //
-// One job at a time: a new read cancels the running job (dotakv::Progress) and runs after it
-// (only the newest waiting job is kept), so toggling the cache mode re-reads live. Every job
+// One job at a time, in order: a new read cancels a running read (dotakv::Progress) and runs
+// after it, and replaces a waiting job of its kind (only the newest read, sweep or test string
+// waits), so toggling the cache mode re-reads live while a sweep is never lost to a read. Every job
 // holds the model + session it was submitted with (an Engine), so loading another model never
 // races a running job. Errors arrive as failed(core's message); a cancel as cancelled().
 // Flow of a read: started() -> stepReady(step, best row's digits so far, seconds since the
@@ -20,6 +21,7 @@
 #include <QString>
 #include <QThreadPool>
 #include <QVector>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -99,7 +101,7 @@ class DigitsController : public QObject {
   // -> testStringReady(string).
   void loadTestString(quint64 seed);
   void cancel();
-  bool busy() const { return running_ || bool(pending_); }
+  bool busy() const { return running_ || !pending_.empty(); }
   bool waitIdle(int timeout_ms);
 
  signals:
@@ -133,7 +135,8 @@ class DigitsController : public QObject {
   std::shared_ptr<const dotakv::digits::MnistSet> mnist_;  // worker thread only
   QThreadPool pool_;
   std::shared_ptr<Progress> current_;
-  std::optional<Job> pending_;
+  std::deque<Job> pending_;
+  int running_kind_ = ReadJob;
   bool running_ = false;
   int requests_ = 0;
 };

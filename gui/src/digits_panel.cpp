@@ -12,6 +12,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QRandomGenerator>
@@ -139,6 +140,7 @@ DigitsPanel::DigitsPanel(QWidget* parent) : QWidget(parent) {
   cache_ = new QComboBox;
   cache_->setObjectName(QStringLiteral("digitsCache"));
   for (int i = 0; i < 4; ++i) cache_->addItem(QString());
+  cache_->setSizeAdjustPolicy(QComboBox::AdjustToContents);  // the items change with the language
   beam_ = new QSpinBox;
   beam_->setObjectName(QStringLiteral("digitsBeam"));
   beam_->setRange(1, 8);
@@ -190,6 +192,7 @@ DigitsPanel::DigitsPanel(QWidget* parent) : QWidget(parent) {
   att_label_ = new QLabel;
   att_label_->setObjectName(QStringLiteral("digitsAttention"));
   att_label_->setWordWrap(true);
+  att_label_->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
   strip_ = new DigitsTokenStrip;
   strip_area_ = new QScrollArea;
   strip_area_->setWidget(strip_);
@@ -198,8 +201,12 @@ DigitsPanel::DigitsPanel(QWidget* parent) : QWidget(parent) {
   strip_area_->setHorizontalScrollBarPolicy(Qt::ScrollBarAsNeeded);
   strip_area_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
   strip_area_->setFixedHeight(strip_->sizeHint().height() + 16);
-  text_ = new QLabel;
+  text_ = new QLineEdit;
   text_->setObjectName(QStringLiteral("digitsText"));
+  text_->setReadOnly(true);
+  text_->setFrame(false);
+  text_->setFocusPolicy(Qt::ClickFocus);
+  text_->setStyleSheet(QStringLiteral("QLineEdit#digitsText{background:transparent;}"));
   {
     QFont f = text_->font();
     f.setPointSizeF(f.pointSizeF() * 2.4);
@@ -207,7 +214,6 @@ DigitsPanel::DigitsPanel(QWidget* parent) : QWidget(parent) {
     f.setLetterSpacing(QFont::AbsoluteSpacing, 2);
     text_->setFont(f);
   }
-  text_->setTextInteractionFlags(Qt::TextSelectableByMouse);
   stats_ = new QLabel;
   stats_->setObjectName(QStringLiteral("digitsStats"));
   stats_->setWordWrap(true);
@@ -259,13 +265,10 @@ DigitsPanel::DigitsPanel(QWidget* parent) : QWidget(parent) {
     l->addWidget(canvas_);
     auto* row = new QHBoxLayout;
     row->addWidget(truth_);
-    row->addStretch(1);
+    row->addWidget(att_label_, 1);
     l->addLayout(row);
     l->addWidget(strip_area_);
-    auto* trow = new QHBoxLayout;
-    trow->addWidget(text_);
-    trow->addWidget(att_label_, 1);
-    l->addLayout(trow);
+    l->addWidget(text_);
     l->addWidget(stats_);
     l->addWidget(bottom, 1);
   }
@@ -757,8 +760,14 @@ void DigitsPanel::rebuildChart() {
     if (!s.x.empty()) spec.series.push_back(std::move(s));
   }
   QChart* old = chart_view_->chart();
-  QChart* c = make_bench_chart(spec);
-  c->legend()->setAlignment(Qt::AlignTop);
+  QChart* c;
+  if (spec.series.empty()) {  // no empty axes: the note below says what to do
+    c = new QChart;
+    c->setTitle(QString::fromStdString(spec.title));
+  } else {
+    c = make_bench_chart(spec);
+    c->legend()->setAlignment(Qt::AlignTop);
+  }
   chart_view_->setChart(c);
   delete old;
   if (curve_source_.isEmpty())

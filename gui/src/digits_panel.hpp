@@ -25,6 +25,7 @@ class QComboBox;
 class QDoubleSpinBox;
 class QGroupBox;
 class QLabel;
+class QLineEdit;
 class QProgressBar;
 class QPushButton;
 class QScrollArea;
@@ -80,7 +81,8 @@ class DigitsPanel : public QWidget {
   DigitsController* controller() const { return controller_; }
   DigitsCanvas* canvas() const { return canvas_; }
   DigitsTokenStrip* tokenStrip() const { return strip_; }
-  QLabel* textLabel() const { return text_; }
+  // The text read, in large type (read-only; scrolls and copies when long).
+  QLineEdit* textLabel() const { return text_; }
   QLabel* statsLabel() const { return stats_; }
   QLabel* modelLabel() const { return model_label_; }
   QLabel* attentionLabel() const { return att_label_; }
@@ -121,8 +123,9 @@ class DigitsPanel : public QWidget {
   DigitsCanvas* canvas_;
   DigitsTokenStrip* strip_;
   QScrollArea* strip_area_;
-  QLabel *model_label_, *text_, *stats_, *truth_, *att_label_, *chart_note_, *brush_label_,
-      *width_label_, *cache_label_, *beam_label_, *kv_label_;
+  QLineEdit* text_;
+  QLabel *model_label_, *stats_, *truth_, *att_label_, *chart_note_, *brush_label_, *width_label_,
+      *cache_label_, *beam_label_, *kv_label_;
   QGroupBox *model_box_, *input_box_, *decode_box_, *beams_box_, *chart_box_;
   QPushButton *model_btn_, *undo_btn_, *clear_btn_, *png_btn_, *random_btn_, *read_btn_,
       *cancel_btn_, *bench_btn_, *measure_btn_;

@@ -809,16 +809,25 @@ void MainWindow::onTabChanged(int index) {
     edit_was_visible_ = !edit_dock_->isHidden();
     ref_was_visible_ = !ref_dock_->isHidden();
     engine_bar_was_visible_ = !engine_bar_->isHidden();
+    case_bar_was_visible_ = !case_bar_->isHidden();
     edit_dock_->hide();
     ref_dock_->hide();
     engine_bar_->hide();
+    case_bar_->hide();
+    badge_->hide();
     dose_ui_hidden_ = true;
   } else if (!digits && dose_ui_hidden_) {
-    edit_dock_->setVisible(edit_was_visible_);
-    ref_dock_->setVisible(ref_was_visible_);
-    engine_bar_->setVisible(engine_bar_was_visible_);
-    dose_ui_hidden_ = false;
+    restoreDoseUi();
   }
+}
+
+void MainWindow::restoreDoseUi() {
+  edit_dock_->setVisible(edit_was_visible_);
+  ref_dock_->setVisible(ref_was_visible_);
+  engine_bar_->setVisible(engine_bar_was_visible_);
+  case_bar_->setVisible(case_bar_was_visible_);
+  badge_->show();
+  dose_ui_hidden_ = false;
 }
 
 void MainWindow::setDarkPalette(bool dark) {
@@ -956,12 +965,7 @@ void MainWindow::readSettings() {
 
 void MainWindow::writeSettings() {
   QSettings s;
-  if (dose_ui_hidden_) {  // save the dose layout as the user left it, not the Digits one
-    edit_dock_->setVisible(edit_was_visible_);
-    ref_dock_->setVisible(ref_was_visible_);
-    engine_bar_->setVisible(engine_bar_was_visible_);
-    dose_ui_hidden_ = false;
-  }
+  if (dose_ui_hidden_) restoreDoseUi();  // save the dose layout, not the Digits one
   s.setValue(QStringLiteral("geometry"), saveGeometry());
   s.setValue(QStringLiteral("windowState"), saveState());
   s.setValue(QStringLiteral("darkPalette"), dark_);

@@ -1,5 +1,5 @@
 // The studio's main window: tabs (slices, projections, compare, 3-D, benchmark, digits — the
-// Digits workspace hides the dose docks and the dose-engine toolbar while it is shown), docks (CT
+// Digits workspace hides the dose docks, toolbars and timing badge while it is shown), docks (CT
 // edit, reference dose), the dose-engine toolbar (KV cache Off/On/Auto, streaming, KV precision,
 // recompute/cancel, timing badge), menus (file with recent files, view with light/dark palettes,
 // language), status bar with progress, the timing badge and the last error. Errors go through an
@@ -119,6 +119,7 @@ class MainWindow : public QMainWindow {
   void writeSettings();
   void pushEngineSettings(const InferenceSettings& s);
   void onTabChanged(int index);
+  void restoreDoseUi();
 
   CaseModel* model_;
   InferenceController* engine_;
@@ -132,7 +133,7 @@ class MainWindow : public QMainWindow {
   DigitsPanel* digits_ = nullptr;
   // Dose docks/toolbar hidden while the Digits tab shows (their visibility before).
   bool dose_ui_hidden_ = false, edit_was_visible_ = true, ref_was_visible_ = true,
-       engine_bar_was_visible_ = true;
+       engine_bar_was_visible_ = true, case_bar_was_visible_ = true;
   EditPanel* edit_;
   ReferencePanel* reference_;
   QDockWidget *edit_dock_, *ref_dock_;
