@@ -298,7 +298,9 @@ void DigitsTokenStrip::paintEvent(QPaintEvent*) {
     p.setFont(big);
     p.drawText(r.adjusted(0, 2, 0, -18), Qt::AlignCenter, QString::number(tokens_[i]));
     p.setFont(small);
-    p.setPen(palette().placeholderText().color());
+    QColor sub = palette().text().color();
+    sub.setAlpha(165);
+    p.setPen(sub);
     p.drawText(r.adjusted(1, r.height() - 18, -1, -2), Qt::AlignCenter, fmt_ms(latency_[i]));
   }
 }

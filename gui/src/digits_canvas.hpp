@@ -4,7 +4,8 @@
 //                     stroke, clear, or set an image (a PNG, a test string). White ink on black,
 //                     exactly what the model reads (GrayImage, ink 1 on 0). Over the image it can
 //                     show one token's cross-attention: one column per encoder token (8 image px),
-//                     orange with opacity = weight / max weight, the highlighted range outlined.
+//                     orange with opacity = weight / max weight (damped when the map is nearly
+//                     uniform), the highlighted range (>= half the maximum) outlined.
 //   DigitsTokenStrip  the tokens read so far, one box each (digit, latency in ms underneath);
 //                     hovering a box emits hovered(index), leaving emits hovered(-1).
 // Threading: GUI thread only.

@@ -69,6 +69,47 @@ DigitsLatencyCurve parse_digits_bench(const std::string& text, const std::string
                       ": expected a list of points {mode, length, median_ms, lo_ms, "
                       "hi_ms} (at the top or under \"points\"/\"results\")");
   DigitsLatencyCurve out;
+  // `dotakv bench --family digits --json` (docs/format_bench.md): results[] with a "digits"
+  // object (length, batch, beam, mode, kv_precision) and the harness "stats" of the request
+  // (seconds): one curve per mode at beam 1, the smallest batch, fp32 K/V; IQR as the spread.
+  struct Cand {
+    DigitsLatencyPoint p;
+    int batch, beam;
+    std::string kv;
+  };
+  std::vector<Cand> bench;
+  for (const auto& r : *list) {
+    if (!r.is_object() || !r.contains("digits") || !r["digits"].is_object() ||
+        !r.contains("stats") || !r["stats"].is_object())
+      continue;
+    const auto& d = r["digits"];
+    const auto& st = r["stats"];
+    if (!d.contains("mode") || !d["mode"].is_string()) continue;
+    const double len = num(d, {"length"}, {}), med = num(st, {}, {"median"});
+    if (!std::isfinite(len) || !std::isfinite(med)) continue;
+    Cand c;
+    c.batch = d.value("batch", 1);
+    c.beam = d.value("beam", 1);
+    c.kv = d.value("kv_precision", std::string("fp32"));
+    const double per = 1.0 / std::max(1, c.batch);
+    c.p.mode = QString::fromStdString(d["mode"].get<std::string>());
+    c.p.length = int(len);
+    c.p.median_ms = med * per;
+    c.p.lo_ms = std::isfinite(num(st, {}, {"q1"})) ? num(st, {}, {"q1"}) * per : c.p.median_ms;
+    c.p.hi_ms = std::isfinite(num(st, {}, {"q3"})) ? num(st, {}, {"q3"}) * per : c.p.median_ms;
+    c.p.n = st.value("n", 0);
+    bench.push_back(c);
+  }
+  if (!bench.empty()) {
+    int min_batch = 1 << 30;
+    for (const auto& c : bench)
+      if (c.beam == 1) min_batch = std::min(min_batch, c.batch);
+    for (const auto& c : bench)
+      if (c.beam == 1 && c.batch == min_batch && c.kv == "fp32") out.push_back(c.p);
+    if (out.isEmpty())
+      for (const auto& c : bench) out.push_back(c.p);
+    return out;
+  }
   for (const auto& p : *list) {
     if (!p.is_object()) continue;
     DigitsLatencyPoint q;

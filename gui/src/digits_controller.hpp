@@ -59,7 +59,9 @@ struct DigitsTestString {
   QString truth;
 };
 
-// Parses a digits benchmark document: a list of points {mode, length, median_ms, lo_ms, hi_ms}
+// Parses a digits benchmark document: `dotakv bench --family digits --json` (results[] with a
+// "digits" object; the curve per mode at beam 1, the smallest batch, fp32 K/V: median and IQR
+// of the read per string), or a plain list of points {mode, length, median_ms, lo_ms, hi_ms}
 // at the top level or under "points" / "results" / "digits" (also accepted per point: "cache"
 // for mode, "digits" for length, "q1_ms"/"q3_ms" or "min_ms"/"max_ms" for the spread, "*_s" in
 // seconds). Throws dotakv::FormatError naming `what` when nothing usable is found.

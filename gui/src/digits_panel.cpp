@@ -25,6 +25,7 @@
 #include <QTableWidget>
 #include <QVBoxLayout>
 #include <QtCharts/QChartView>
+#include <QtCharts/QValueAxis>
 #include <cmath>
 
 #include "charts_bench.hpp"
@@ -229,6 +230,7 @@ DigitsPanel::DigitsPanel(QWidget* parent) : QWidget(parent) {
   beams_->setEditTriggers(QAbstractItemView::NoEditTriggers);
   beams_->setSelectionMode(QAbstractItemView::NoSelection);
   (new QVBoxLayout(beams_box_))->addWidget(beams_);
+  beams_box_->setMinimumWidth(300);
 
   chart_box_ = new QGroupBox;
   chart_view_ = new QChartView(new QChart);
@@ -254,7 +256,7 @@ DigitsPanel::DigitsPanel(QWidget* parent) : QWidget(parent) {
   auto* bottom = new QSplitter(Qt::Horizontal);
   bottom->addWidget(beams_box_);
   bottom->addWidget(chart_box_);
-  bottom->setStretchFactor(0, 2);
+  bottom->setStretchFactor(0, 1);
   bottom->setStretchFactor(1, 3);
   bottom->setChildrenCollapsible(false);
 
@@ -620,6 +622,7 @@ void DigitsPanel::showReading(const DigitsReading& r) {
   }
   strip_->setTokens(toks, lat);
   text_->setText(r.result.text.empty() ? tr("(no digits)") : QString::fromStdString(r.result.text));
+  text_->setCursorPosition(0);  // a long string shows its beginning
   // beams (greedy: the one reading)
   std::vector<dd::BeamHypothesis> hyps = r.result.beams;
   if (hyps.empty()) hyps.push_back({r.result.digits, r.result.log_prob, r.result.finished});
@@ -767,7 +770,41 @@ void DigitsPanel::rebuildChart() {
   } else {
     c = make_bench_chart(spec);
     c->legend()->setAlignment(Qt::AlignTop);
+    // whole digit counts on x, plain milliseconds on y
+    double xmax = 0, ymax = 0;
+    for (const auto& p : curve_) {
+      xmax = std::max(xmax, double(p.length));
+      ymax = std::max(ymax, p.hi_ms);
+    }
+    for (auto* a : c->axes())
+      if (auto* v = qobject_cast<QValueAxis*>(a)) {
+        if (a->orientation() == Qt::Horizontal) {
+          const double step = xmax > 40 ? 10 : 5;
+          v->setRange(0, std::ceil((xmax + 1) / step) * step);
+          v->setTickType(QValueAxis::TicksDynamic);
+          v->setTickAnchor(0);
+          v->setTickInterval(step);
+          v->setLabelFormat(QStringLiteral("%d"));
+        } else {
+          v->setMin(0);
+          v->applyNiceNumbers();
+          v->setLabelFormat(ymax >= 100 ? QStringLiteral("%.0f")
+                            : ymax >= 1 ? QStringLiteral("%.1f")
+                                        : QStringLiteral("%.3f"));
+        }
+      }
   }
+  // follow the palette (dark or light) without touching the series colours
+  const QPalette pal = palette();
+  c->setBackgroundBrush(pal.base());
+  c->setTitleBrush(pal.text());
+  c->legend()->setLabelColor(pal.text().color());
+  for (auto* a : c->axes()) {
+    a->setLabelsBrush(pal.text());
+    a->setTitleBrush(pal.text());
+    a->setGridLineColor(pal.mid().color());
+  }
+  chart_view_->setBackgroundBrush(pal.window());
   chart_view_->setChart(c);
   delete old;
   if (curve_source_.isEmpty())
@@ -840,6 +877,7 @@ void DigitsPanel::retranslate() {
 
 void DigitsPanel::changeEvent(QEvent* e) {
   if (e->type() == QEvent::LanguageChange) retranslate();
+  if (e->type() == QEvent::PaletteChange) rebuildChart();
   QWidget::changeEvent(e);
 }
 

@@ -5,6 +5,7 @@
 // empty canvas, a PNG of the wrong height, a truncated or non-PNG file) shows core's message
 // through the error sink and keeps the state; the settings persist under "digits/".
 #include <QComboBox>
+#include <QDockWidget>
 #include <QFile>
 #include <QImage>
 #include <QMouseEvent>
@@ -211,6 +212,34 @@ class TestDigitsPanel : public QObject {
     QVERIFY(!p_->canvas()->isBlank());
   }
 
+  void nanPixelsShowAnError() {
+    errors_.clear();
+    const int n = p_->readsFinished();
+    dd::GrayImage im = p_->canvas()->image();
+    im.pixels[std::size_t(5) * im.width + 20] = std::nanf("");
+    p_->canvas()->setImage(im);
+    QVERIFY(p_->read());
+    QVERIFY(p_->waitIdle());
+    QCOMPARE(errors_.size(), 1);
+    QVERIFY2(errors_[0].contains(QStringLiteral("NaN")) || errors_[0].contains("finite"),
+             qPrintable(errors_[0]));
+    QCOMPARE(p_->readsFinished(), n);
+    p_->canvas()->clear();
+    draw_three_digits(p_->canvas());
+  }
+
+  void doseDocksHiddenOnlyOnTheDigitsTab() {
+    auto* ref = w_->findChild<QDockWidget*>(QStringLiteral("ReferenceDock"));
+    QVERIFY(ref);
+    QVERIFY(!ref->isVisible());
+    w_->tabs()->setCurrentIndex(MainWindow::SlicesTab);
+    QVERIFY(ref->isVisible());
+    QVERIFY(w_->timingBadge()->isVisible());
+    w_->tabs()->setCurrentIndex(MainWindow::DigitsTab);
+    QVERIFY(!ref->isVisible());
+    QVERIFY(!w_->timingBadge()->isVisible());
+  }
+
   void badPngsShowAnErrorAndKeepTheCanvas() {
     const auto before = p_->canvas()->image().pixels;
     // wrong height
@@ -280,6 +309,28 @@ class TestDigitsPanel : public QObject {
     }
     QVERIFY(p_->loadBenchmark(f));
     QCOMPARE(p_->latencyCurve().size(), 2);
+    // the document `dotakv bench --family digits --json` writes (docs/format_bench.md): the
+    // curve at beam 1, the smallest batch, fp32 K/V, per string
+    const QString doc = tmp_.filePath(QStringLiteral("bench_digits.json"));
+    {
+      QFile o(doc);
+      QVERIFY(o.open(QIODevice::WriteOnly));
+      o.write(R"({"schema":"dotakv.bench/1","results":[
+        {"digits":{"length":10,"batch":1,"beam":1,"mode":"off","kv_precision":"fp32"},
+         "stats":{"n":7,"median":0.004,"q1":0.0035,"q3":0.0045}},
+        {"digits":{"length":10,"batch":1,"beam":1,"mode":"full","kv_precision":"fp32"},
+         "stats":{"n":7,"median":0.002,"q1":0.0018,"q3":0.0021}},
+        {"digits":{"length":10,"batch":1,"beam":1,"mode":"full","kv_precision":"int8"},
+         "stats":{"n":7,"median":0.003,"q1":0.0028,"q3":0.0031}},
+        {"digits":{"length":10,"batch":4,"beam":1,"mode":"full","kv_precision":"fp32"},
+         "stats":{"n":7,"median":0.006,"q1":0.005,"q3":0.007}}]})");
+    }
+    QVERIFY(p_->loadBenchmark(doc));
+    QCOMPARE(p_->latencyCurve().size(), 2);
+    QCOMPARE(p_->latencyCurve()[1].mode, QStringLiteral("full"));
+    QCOMPARE(p_->latencyCurve()[1].median_ms, 2.0);
+    QCOMPARE(p_->latencyCurve()[1].lo_ms, 1.8);
+    QCOMPARE(p_->latencyCurve()[1].n, 7);
     QVERIFY(!p_->loadBenchmark(tmp_.filePath(QStringLiteral("none.json"))));
     QCOMPARE(p_->latencyCurve().size(), 2);
   }
