@@ -15,3 +15,8 @@ shot --open $D/lateral_180MeV.h5 --view compare --screenshot $O/compare.png
 shot --open $D/lateral_180MeV.h5 --view 3d --screenshot $O/3d.png
 shot --open $D/lateral_180MeV.h5 --view compare --compare-map difference --dark --lang de \
   --screenshot $O/compare_difference_dark_de.png
+# Digits workspace: a random MNIST test string read by the shipped digits model (needs MNIST,
+# scripts/setup.sh), token 2's attention shown, the latency chart measured here.
+if [ -f resources/models/dotakv-digits.h5 ]; then
+  shot --view digits --digits random:7 --digits-token 1 --digits-measure --screenshot $O/digits.png
+fi

@@ -472,6 +472,336 @@ Hochdosis mittl. rel. %3 %</translation>
     </message>
 </context>
 <context>
+    <name>dotakv::gui::DigitsController</name>
+    <message>
+        <source>No digits model loaded: choose a model file (Model…)</source>
+        <translation>Kein Ziffernmodell geladen: Modelldatei wählen (Modell…)</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::DigitsPanel</name>
+    <message>
+        <source>Latency sweep finished</source>
+        <translation>Latenzmessung abgeschlossen</translation>
+    </message>
+    <message>
+        <source>No digits model: %1 not found. Choose a model file with “Model…” (one written by `dotakv digits train`).</source>
+        <translation>Kein Ziffernmodell: %1 nicht gefunden. Eine Modelldatei mit „Modell…“ wählen (geschrieben von `dotakv digits train`).</translation>
+    </message>
+    <message>
+        <source>No digits model: %1</source>
+        <translation>Kein Ziffernmodell: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the digits model %1</source>
+        <translation>Ziffernmodell %1 konnte nicht geladen werden</translation>
+    </message>
+    <message>
+        <source>Digits model %1 loaded</source>
+        <translation>Ziffernmodell %1 geladen</translation>
+    </message>
+    <message>
+        <source>Could not open %1</source>
+        <translation>%1 konnte nicht geöffnet werden</translation>
+    </message>
+    <message>
+        <source>Opened %1 (%2×%3 px)</source>
+        <translation>%1 geöffnet (%2×%3 px)</translation>
+    </message>
+    <message>
+        <source>No digits model</source>
+        <translation>Kein Ziffernmodell</translation>
+    </message>
+    <message>
+        <source>Choose a model file with “Model…”.</source>
+        <translation>Eine Modelldatei mit „Modell…“ wählen.</translation>
+    </message>
+    <message>
+        <source>Could not load the benchmark %1</source>
+        <translation>Benchmark %1 konnte nicht geladen werden</translation>
+    </message>
+    <message>
+        <source>Open a digit-string image</source>
+        <translation>Bild einer Ziffernfolge öffnen</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png);;All files (*)</source>
+        <translation>PNG-Bilder (*.png);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Choose a digits model</source>
+        <translation>Ziffernmodell wählen</translation>
+    </message>
+    <message>
+        <source>Digits models (*.h5);;All files (*)</source>
+        <translation>Ziffernmodelle (*.h5);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Load a digits benchmark</source>
+        <translation>Ziffern-Benchmark laden</translation>
+    </message>
+    <message>
+        <source>Benchmark JSON (*.json);;All files (*)</source>
+        <translation>Benchmark-JSON (*.json);;Alle Dateien (*)</translation>
+    </message>
+    <message>
+        <source>Latency sweep failed</source>
+        <translation>Latenzmessung fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>No test string</source>
+        <translation>Keine Testziffernfolge</translation>
+    </message>
+    <message>
+        <source>Reading the digits failed</source>
+        <translation>Lesen der Ziffern fehlgeschlagen</translation>
+    </message>
+    <message>
+        <source>(no digits)</source>
+        <translation>(keine Ziffern)</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no: length limit</source>
+        <translation>nein: Längengrenze</translation>
+    </message>
+    <message>
+        <source>Draw digits on the canvas (or open a PNG, or pick a random test string), then Read.</source>
+        <translation>Ziffern auf die Zeichenfläche malen (oder ein PNG öffnen oder eine zufällige Testfolge wählen), dann Lesen.</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>%1 (IQR %2–%3, n = %4)</source>
+        <translation>%1 (IQR %2–%3, n = %4)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; · encoder %2 · first token %3 · per token: median %4 · KV cache %5 (%6) · beam %7 · total %8</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; · Encoder %2 · erstes Token %3 · pro Token: Median %4 · KV-Cache %5 (%6) · Strahl %7 · gesamt %8</translation>
+    </message>
+    <message>
+        <source>Mode that ran (requested → resolved). First token: encoder and first decoding step. Per token: the later steps, one run each. KV cache: self + cross rows in use.</source>
+        <translation>Ausgeführter Modus (angefordert → aufgelöst). Erstes Token: Encoder und erster Decodierschritt. Pro Token: die späteren Schritte, je ein Lauf. KV-Cache: belegte Self- und Cross-Zeilen.</translation>
+    </message>
+    <message>
+        <source>No calibration (dotakv calibrate --family digits): auto uses full.</source>
+        <translation>Keine Kalibrierung (dotakv calibrate --family digits): Auto nimmt full.</translation>
+    </message>
+    <message>
+        <source>Test string %1 — read correctly ✓</source>
+        <translation>Testfolge %1 — richtig gelesen ✓</translation>
+    </message>
+    <message>
+        <source>Test string %1 — read differs ✗</source>
+        <translation>Testfolge %1 — Lesung weicht ab ✗</translation>
+    </message>
+    <message>
+        <source>Test string %1</source>
+        <translation>Testfolge %1</translation>
+    </message>
+    <message>
+        <source>Hover a token to see where the model looked in the image.</source>
+        <translation>Maus über ein Token bewegen, um zu sehen, wohin das Modell im Bild geschaut hat.</translation>
+    </message>
+    <message>
+        <source>Token %1 “%2”: attention peaks on encoder columns %3–%4 (x %5–%6 px)</source>
+        <translation>Token %1 „%2“: Aufmerksamkeit am größten auf Encoder-Spalten %3–%4 (x %5–%6 px)</translation>
+    </message>
+    <message>
+        <source>%1: %2 k parameters, up to %3 digits</source>
+        <translation>%1: %2 k Parameter, bis zu %3 Ziffern</translation>
+    </message>
+    <message>
+        <source>(trained up to %1)</source>
+        <translation>(trainiert bis %1)</translation>
+    </message>
+    <message>
+        <source>Read time vs string length</source>
+        <translation>Lesezeit über Folgenlänge</translation>
+    </message>
+    <message>
+        <source>digits read</source>
+        <translation>gelesene Ziffern</translation>
+    </message>
+    <message>
+        <source>read time [ms]</source>
+        <translation>Lesezeit [ms]</translation>
+    </message>
+    <message>
+        <source>No benchmark yet: load one (dotakv bench --family digits --json FILE) or measure here.</source>
+        <translation>Noch kein Benchmark: einen laden (dotakv bench --family digits --json DATEI) oder hier messen.</translation>
+    </message>
+    <message>
+        <source>Measured here on synthetic strings (%1 px per digit), 5 reads per point after a warm-up: medians, bars = interquartile range.</source>
+        <translation>Hier gemessen an synthetischen Folgen (%1 px pro Ziffer), 5 Lesungen pro Punkt nach einer Aufwärmrunde: Mediane, Balken = Interquartilsabstand.</translation>
+    </message>
+    <message>
+        <source>From %1: medians, bars = the spread the file gives.</source>
+        <translation>Aus %1: Mediane, Balken = die Streuung aus der Datei.</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modell</translation>
+    </message>
+    <message>
+        <source>Model…</source>
+        <translation>Modell…</translation>
+    </message>
+    <message>
+        <source>Choose a digits model file (HDF5, family “digits”)</source>
+        <translation>Ziffernmodelldatei wählen (HDF5, Familie „digits“)</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>Eingabe</translation>
+    </message>
+    <message>
+        <source>Brush:</source>
+        <translation>Pinsel:</translation>
+    </message>
+    <message>
+        <source>Brush radius in image pixels (the image is 32 px high)</source>
+        <translation>Pinselradius in Bildpixeln (das Bild ist 32 px hoch)</translation>
+    </message>
+    <message>
+        <source>Width:</source>
+        <translation>Breite:</translation>
+    </message>
+    <message>
+        <source>Canvas width in image pixels; one encoder token per 8 px</source>
+        <translation>Breite der Zeichenfläche in Bildpixeln; ein Encoder-Token je 8 px</translation>
+    </message>
+    <message>
+        <source>Undo stroke</source>
+        <translation>Strich zurück</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Leeren</translation>
+    </message>
+    <message>
+        <source>Open PNG…</source>
+        <translation>PNG öffnen…</translation>
+    </message>
+    <message>
+        <source>A 32 px high image of a digit string (white or black ink)</source>
+        <translation>Ein 32 px hohes Bild einer Ziffernfolge (weiße oder schwarze Tinte)</translation>
+    </message>
+    <message>
+        <source>Random test string</source>
+        <translation>Zufällige Testfolge</translation>
+    </message>
+    <message>
+        <source>Compose a string from the MNIST test split (needs MNIST in ~/.cache/dotakv/mnist, installed by scripts/setup.sh)</source>
+        <translation>Eine Folge aus dem MNIST-Testteil zusammensetzen (braucht MNIST in ~/.cache/dotakv/mnist, installiert von scripts/setup.sh)</translation>
+    </message>
+    <message>
+        <source>Decoding</source>
+        <translation>Decodierung</translation>
+    </message>
+    <message>
+        <source>KV cache:</source>
+        <translation>KV-Cache:</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Aus</translation>
+    </message>
+    <message>
+        <source>Self</source>
+        <translation>Self</translation>
+    </message>
+    <message>
+        <source>Full</source>
+        <translation>Voll</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>Off: recompute every step. Self: cache the decoder&apos;s self-attention K/V. Full: also the cross-attention K/V, once per image. Auto: the calibrated policy chooses. The tokens are the same in every mode.</source>
+        <translation>Aus: jeder Schritt rechnet alles neu. Self: K/V der Self-Attention des Decoders cachen. Voll: zusätzlich die K/V der Cross-Attention, einmal pro Bild. Auto: die kalibrierte Strategie wählt. Die Tokens sind in jedem Modus gleich.</translation>
+    </message>
+    <message>
+        <source>Beam width:</source>
+        <translation>Strahlbreite:</translation>
+    </message>
+    <message>
+        <source>1: greedy; more: beam search keeping this many hypotheses</source>
+        <translation>1: gierig; mehr: Strahlsuche mit so vielen Hypothesen</translation>
+    </message>
+    <message>
+        <source>KV storage:</source>
+        <translation>KV-Speicher:</translation>
+    </message>
+    <message>
+        <source>Storage precision of the K/V cache</source>
+        <translation>Speichergenauigkeit des K/V-Caches</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>Lesen</translation>
+    </message>
+    <message>
+        <source>Read the canvas (Ctrl+Return)</source>
+        <translation>Zeichenfläche lesen (Strg+Eingabe)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Abbrechen</translation>
+    </message>
+    <message>
+        <source>The tokens appear here one by one, with each one&apos;s latency.</source>
+        <translation>Die Tokens erscheinen hier nacheinander, jedes mit seiner Latenz.</translation>
+    </message>
+    <message>
+        <source>Latency under each token: the first includes the encoder; hover a token to see its cross-attention over the image</source>
+        <translation>Latenz unter jedem Token: das erste enthält den Encoder; Maus über ein Token zeigt seine Cross-Attention über dem Bild</translation>
+    </message>
+    <message>
+        <source>Beam hypotheses</source>
+        <translation>Strahlhypothesen</translation>
+    </message>
+    <message>
+        <source>log-probability</source>
+        <translation>Log-Wahrscheinlichkeit</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>Beendet</translation>
+    </message>
+    <message>
+        <source>Latency vs length</source>
+        <translation>Latenz über Länge</translation>
+    </message>
+    <message>
+        <source>Load benchmark…</source>
+        <translation>Benchmark laden…</translation>
+    </message>
+    <message>
+        <source>A JSON file written by dotakv bench --family digits --json</source>
+        <translation>Eine JSON-Datei von dotakv bench --family digits --json</translation>
+    </message>
+    <message>
+        <source>Measure</source>
+        <translation>Messen</translation>
+    </message>
+    <message>
+        <source>Time reads of 5, 10, 20 and 30 digits in modes off, self and full, here (a few seconds)</source>
+        <translation>Lesungen von 5, 10, 20 und 30 Ziffern in den Modi off, self und full hier messen (einige Sekunden)</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>Lesung</translation>
+    </message>
+</context>
+<context>
     <name>dotakv::gui::EditPanel</name>
     <message>
         <source>Insert %1 at %2 mm</source>
@@ -1026,6 +1356,10 @@ Hochdosis mittl. rel. %3 %</translation>
     <message>
         <source>Timing on a second session, %1 warm-up and %2 interleaved runs per setting: this setting median %3 (min %4, max %5), %6 median %7 (min %8, max %9). Speed-up = ratio of medians with its %10 % bootstrap interval. The first figure before the timing finishes is one run.</source>
         <translation>Zeitmessung auf einer zweiten Sitzung, %1 Aufwärmlauf und %2 verschränkte Läufe je Einstellung: diese Einstellung Median %3 (min %4, max %5), %6 Median %7 (min %8, max %9). Beschleunigung = Verhältnis der Mediane mit %10-%-Bootstrap-Intervall. Die erste Zahl vor Ende der Messung ist ein einzelner Lauf.</translation>
+    </message>
+    <message>
+        <source>Digits</source>
+        <translation>Ziffern</translation>
     </message>
 </context>
 <context>

@@ -472,6 +472,336 @@ haute dose rel. moyen %3 %</translation>
     </message>
 </context>
 <context>
+    <name>dotakv::gui::DigitsController</name>
+    <message>
+        <source>No digits model loaded: choose a model file (Model…)</source>
+        <translation>Aucun modèle de chiffres chargé : choisissez un fichier de modèle (Modèle…)</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::DigitsPanel</name>
+    <message>
+        <source>Latency sweep finished</source>
+        <translation>Mesure de latence terminée</translation>
+    </message>
+    <message>
+        <source>No digits model: %1 not found. Choose a model file with “Model…” (one written by `dotakv digits train`).</source>
+        <translation>Aucun modèle de chiffres : %1 introuvable. Choisissez un fichier de modèle avec « Modèle… » (écrit par `dotakv digits train`).</translation>
+    </message>
+    <message>
+        <source>No digits model: %1</source>
+        <translation>Aucun modèle de chiffres : %1</translation>
+    </message>
+    <message>
+        <source>Could not load the digits model %1</source>
+        <translation>Impossible de charger le modèle de chiffres %1</translation>
+    </message>
+    <message>
+        <source>Digits model %1 loaded</source>
+        <translation>Modèle de chiffres %1 chargé</translation>
+    </message>
+    <message>
+        <source>Could not open %1</source>
+        <translation>Impossible d’ouvrir %1</translation>
+    </message>
+    <message>
+        <source>Opened %1 (%2×%3 px)</source>
+        <translation>%1 ouvert (%2×%3 px)</translation>
+    </message>
+    <message>
+        <source>No digits model</source>
+        <translation>Aucun modèle de chiffres</translation>
+    </message>
+    <message>
+        <source>Choose a model file with “Model…”.</source>
+        <translation>Choisissez un fichier de modèle avec « Modèle… ».</translation>
+    </message>
+    <message>
+        <source>Could not load the benchmark %1</source>
+        <translation>Impossible de charger le benchmark %1</translation>
+    </message>
+    <message>
+        <source>Open a digit-string image</source>
+        <translation>Ouvrir l’image d’une suite de chiffres</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png);;All files (*)</source>
+        <translation>Images PNG (*.png);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Choose a digits model</source>
+        <translation>Choisir un modèle de chiffres</translation>
+    </message>
+    <message>
+        <source>Digits models (*.h5);;All files (*)</source>
+        <translation>Modèles de chiffres (*.h5);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Load a digits benchmark</source>
+        <translation>Charger un benchmark de chiffres</translation>
+    </message>
+    <message>
+        <source>Benchmark JSON (*.json);;All files (*)</source>
+        <translation>JSON de benchmark (*.json);;Tous les fichiers (*)</translation>
+    </message>
+    <message>
+        <source>Latency sweep failed</source>
+        <translation>Échec de la mesure de latence</translation>
+    </message>
+    <message>
+        <source>No test string</source>
+        <translation>Pas de suite de test</translation>
+    </message>
+    <message>
+        <source>Reading the digits failed</source>
+        <translation>Échec de la lecture des chiffres</translation>
+    </message>
+    <message>
+        <source>(no digits)</source>
+        <translation>(aucun chiffre)</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>oui</translation>
+    </message>
+    <message>
+        <source>no: length limit</source>
+        <translation>non : limite de longueur</translation>
+    </message>
+    <message>
+        <source>Draw digits on the canvas (or open a PNG, or pick a random test string), then Read.</source>
+        <translation>Dessinez des chiffres sur la zone de dessin (ou ouvrez un PNG, ou prenez une suite de test aléatoire), puis Lire.</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>%1 (IQR %2–%3, n = %4)</source>
+        <translation>%1 (IQR %2–%3, n = %4)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; · encoder %2 · first token %3 · per token: median %4 · KV cache %5 (%6) · beam %7 · total %8</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; · encodeur %2 · premier jeton %3 · par jeton : médiane %4 · cache KV %5 (%6) · faisceau %7 · total %8</translation>
+    </message>
+    <message>
+        <source>Mode that ran (requested → resolved). First token: encoder and first decoding step. Per token: the later steps, one run each. KV cache: self + cross rows in use.</source>
+        <translation>Mode exécuté (demandé → résolu). Premier jeton : encodeur et première étape de décodage. Par jeton : les étapes suivantes, une exécution chacune. Cache KV : lignes self et cross utilisées.</translation>
+    </message>
+    <message>
+        <source>No calibration (dotakv calibrate --family digits): auto uses full.</source>
+        <translation>Pas d’étalonnage (dotakv calibrate --family digits) : auto utilise full.</translation>
+    </message>
+    <message>
+        <source>Test string %1 — read correctly ✓</source>
+        <translation>Suite de test %1 — lue correctement ✓</translation>
+    </message>
+    <message>
+        <source>Test string %1 — read differs ✗</source>
+        <translation>Suite de test %1 — la lecture diffère ✗</translation>
+    </message>
+    <message>
+        <source>Test string %1</source>
+        <translation>Suite de test %1</translation>
+    </message>
+    <message>
+        <source>Hover a token to see where the model looked in the image.</source>
+        <translation>Survolez un jeton pour voir où le modèle a regardé dans l’image.</translation>
+    </message>
+    <message>
+        <source>Token %1 “%2”: attention peaks on encoder columns %3–%4 (x %5–%6 px)</source>
+        <translation>Jeton %1 « %2 » : attention maximale sur les colonnes d’encodeur %3–%4 (x %5–%6 px)</translation>
+    </message>
+    <message>
+        <source>%1: %2 k parameters, up to %3 digits</source>
+        <translation>%1 : %2 k paramètres, jusqu’à %3 chiffres</translation>
+    </message>
+    <message>
+        <source>(trained up to %1)</source>
+        <translation>(entraîné jusqu’à %1)</translation>
+    </message>
+    <message>
+        <source>Read time vs string length</source>
+        <translation>Temps de lecture selon la longueur</translation>
+    </message>
+    <message>
+        <source>digits read</source>
+        <translation>chiffres lus</translation>
+    </message>
+    <message>
+        <source>read time [ms]</source>
+        <translation>temps de lecture [ms]</translation>
+    </message>
+    <message>
+        <source>No benchmark yet: load one (dotakv bench --family digits --json FILE) or measure here.</source>
+        <translation>Pas encore de benchmark : chargez-en un (dotakv bench --family digits --json FICHIER) ou mesurez ici.</translation>
+    </message>
+    <message>
+        <source>Measured here on synthetic strings (%1 px per digit), 5 reads per point after a warm-up: medians, bars = interquartile range.</source>
+        <translation>Mesuré ici sur des suites synthétiques (%1 px par chiffre), 5 lectures par point après un échauffement : médianes, barres = écart interquartile.</translation>
+    </message>
+    <message>
+        <source>From %1: medians, bars = the spread the file gives.</source>
+        <translation>De %1 : médianes, barres = la dispersion donnée par le fichier.</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Modèle</translation>
+    </message>
+    <message>
+        <source>Model…</source>
+        <translation>Modèle…</translation>
+    </message>
+    <message>
+        <source>Choose a digits model file (HDF5, family “digits”)</source>
+        <translation>Choisir un fichier de modèle de chiffres (HDF5, famille « digits »)</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>Entrée</translation>
+    </message>
+    <message>
+        <source>Brush:</source>
+        <translation>Pinceau :</translation>
+    </message>
+    <message>
+        <source>Brush radius in image pixels (the image is 32 px high)</source>
+        <translation>Rayon du pinceau en pixels d’image (l’image fait 32 px de haut)</translation>
+    </message>
+    <message>
+        <source>Width:</source>
+        <translation>Largeur :</translation>
+    </message>
+    <message>
+        <source>Canvas width in image pixels; one encoder token per 8 px</source>
+        <translation>Largeur de la zone de dessin en pixels d’image ; un jeton d’encodeur par 8 px</translation>
+    </message>
+    <message>
+        <source>Undo stroke</source>
+        <translation>Annuler le trait</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Effacer</translation>
+    </message>
+    <message>
+        <source>Open PNG…</source>
+        <translation>Ouvrir un PNG…</translation>
+    </message>
+    <message>
+        <source>A 32 px high image of a digit string (white or black ink)</source>
+        <translation>Une image de 32 px de haut d’une suite de chiffres (encre blanche ou noire)</translation>
+    </message>
+    <message>
+        <source>Random test string</source>
+        <translation>Suite de test aléatoire</translation>
+    </message>
+    <message>
+        <source>Compose a string from the MNIST test split (needs MNIST in ~/.cache/dotakv/mnist, installed by scripts/setup.sh)</source>
+        <translation>Composer une suite à partir de la partie test de MNIST (nécessite MNIST dans ~/.cache/dotakv/mnist, installé par scripts/setup.sh)</translation>
+    </message>
+    <message>
+        <source>Decoding</source>
+        <translation>Décodage</translation>
+    </message>
+    <message>
+        <source>KV cache:</source>
+        <translation>Cache KV :</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Désactivé</translation>
+    </message>
+    <message>
+        <source>Self</source>
+        <translation>Self</translation>
+    </message>
+    <message>
+        <source>Full</source>
+        <translation>Complet</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>Off: recompute every step. Self: cache the decoder&apos;s self-attention K/V. Full: also the cross-attention K/V, once per image. Auto: the calibrated policy chooses. The tokens are the same in every mode.</source>
+        <translation>Désactivé : chaque étape recalcule tout. Self : met en cache les K/V de l’auto-attention du décodeur. Complet : aussi les K/V de l’attention croisée, une fois par image. Auto : la politique étalonnée choisit. Les jetons sont les mêmes dans tous les modes.</translation>
+    </message>
+    <message>
+        <source>Beam width:</source>
+        <translation>Largeur du faisceau :</translation>
+    </message>
+    <message>
+        <source>1: greedy; more: beam search keeping this many hypotheses</source>
+        <translation>1 : glouton ; plus : recherche en faisceau gardant autant d’hypothèses</translation>
+    </message>
+    <message>
+        <source>KV storage:</source>
+        <translation>Stockage KV :</translation>
+    </message>
+    <message>
+        <source>Storage precision of the K/V cache</source>
+        <translation>Précision de stockage du cache K/V</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>Lire</translation>
+    </message>
+    <message>
+        <source>Read the canvas (Ctrl+Return)</source>
+        <translation>Lire la zone de dessin (Ctrl+Entrée)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuler</translation>
+    </message>
+    <message>
+        <source>The tokens appear here one by one, with each one&apos;s latency.</source>
+        <translation>Les jetons apparaissent ici un par un, chacun avec sa latence.</translation>
+    </message>
+    <message>
+        <source>Latency under each token: the first includes the encoder; hover a token to see its cross-attention over the image</source>
+        <translation>Latence sous chaque jeton : le premier inclut l’encodeur ; survolez un jeton pour voir son attention croisée sur l’image</translation>
+    </message>
+    <message>
+        <source>Beam hypotheses</source>
+        <translation>Hypothèses du faisceau</translation>
+    </message>
+    <message>
+        <source>log-probability</source>
+        <translation>log-probabilité</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>Terminée</translation>
+    </message>
+    <message>
+        <source>Latency vs length</source>
+        <translation>Latence selon la longueur</translation>
+    </message>
+    <message>
+        <source>Load benchmark…</source>
+        <translation>Charger un benchmark…</translation>
+    </message>
+    <message>
+        <source>A JSON file written by dotakv bench --family digits --json</source>
+        <translation>Un fichier JSON écrit par dotakv bench --family digits --json</translation>
+    </message>
+    <message>
+        <source>Measure</source>
+        <translation>Mesurer</translation>
+    </message>
+    <message>
+        <source>Time reads of 5, 10, 20 and 30 digits in modes off, self and full, here (a few seconds)</source>
+        <translation>Chronométrer ici des lectures de 5, 10, 20 et 30 chiffres en modes off, self et full (quelques secondes)</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>Lecture</translation>
+    </message>
+</context>
+<context>
     <name>dotakv::gui::EditPanel</name>
     <message>
         <source>Insert %1 at %2 mm</source>
@@ -1026,6 +1356,10 @@ haute dose rel. moyen %3 %</translation>
     <message>
         <source>Timing on a second session, %1 warm-up and %2 interleaved runs per setting: this setting median %3 (min %4, max %5), %6 median %7 (min %8, max %9). Speed-up = ratio of medians with its %10 % bootstrap interval. The first figure before the timing finishes is one run.</source>
         <translation>Mesure sur une seconde session, %1 exécution de chauffe et %2 exécutions entrelacées par réglage : ce réglage médiane %3 (min %4, max %5), %6 médiane %7 (min %8, max %9). Accélération = rapport des médianes avec son intervalle bootstrap à %10 %. Le premier chiffre avant la fin de la mesure est une seule exécution.</translation>
+    </message>
+    <message>
+        <source>Digits</source>
+        <translation>Chiffres</translation>
     </message>
 </context>
 <context>

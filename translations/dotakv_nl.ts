@@ -472,6 +472,336 @@ hoge dosis gem. rel. %3 %</translation>
     </message>
 </context>
 <context>
+    <name>dotakv::gui::DigitsController</name>
+    <message>
+        <source>No digits model loaded: choose a model file (Model…)</source>
+        <translation>Geen cijfermodel geladen: kies een modelbestand (Model…)</translation>
+    </message>
+</context>
+<context>
+    <name>dotakv::gui::DigitsPanel</name>
+    <message>
+        <source>Latency sweep finished</source>
+        <translation>Latentiemeting voltooid</translation>
+    </message>
+    <message>
+        <source>No digits model: %1 not found. Choose a model file with “Model…” (one written by `dotakv digits train`).</source>
+        <translation>Geen cijfermodel: %1 niet gevonden. Kies een modelbestand met “Model…” (geschreven door `dotakv digits train`).</translation>
+    </message>
+    <message>
+        <source>No digits model: %1</source>
+        <translation>Geen cijfermodel: %1</translation>
+    </message>
+    <message>
+        <source>Could not load the digits model %1</source>
+        <translation>Cijfermodel %1 kon niet worden geladen</translation>
+    </message>
+    <message>
+        <source>Digits model %1 loaded</source>
+        <translation>Cijfermodel %1 geladen</translation>
+    </message>
+    <message>
+        <source>Could not open %1</source>
+        <translation>Kon %1 niet openen</translation>
+    </message>
+    <message>
+        <source>Opened %1 (%2×%3 px)</source>
+        <translation>%1 geopend (%2×%3 px)</translation>
+    </message>
+    <message>
+        <source>No digits model</source>
+        <translation>Geen cijfermodel</translation>
+    </message>
+    <message>
+        <source>Choose a model file with “Model…”.</source>
+        <translation>Kies een modelbestand met “Model…”.</translation>
+    </message>
+    <message>
+        <source>Could not load the benchmark %1</source>
+        <translation>Benchmark %1 kon niet worden geladen</translation>
+    </message>
+    <message>
+        <source>Open a digit-string image</source>
+        <translation>Afbeelding van een cijferreeks openen</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png);;All files (*)</source>
+        <translation>PNG-afbeeldingen (*.png);;Alle bestanden (*)</translation>
+    </message>
+    <message>
+        <source>Choose a digits model</source>
+        <translation>Cijfermodel kiezen</translation>
+    </message>
+    <message>
+        <source>Digits models (*.h5);;All files (*)</source>
+        <translation>Cijfermodellen (*.h5);;Alle bestanden (*)</translation>
+    </message>
+    <message>
+        <source>Load a digits benchmark</source>
+        <translation>Cijferbenchmark laden</translation>
+    </message>
+    <message>
+        <source>Benchmark JSON (*.json);;All files (*)</source>
+        <translation>Benchmark-JSON (*.json);;Alle bestanden (*)</translation>
+    </message>
+    <message>
+        <source>Latency sweep failed</source>
+        <translation>Latentiemeting mislukt</translation>
+    </message>
+    <message>
+        <source>No test string</source>
+        <translation>Geen testreeks</translation>
+    </message>
+    <message>
+        <source>Reading the digits failed</source>
+        <translation>Lezen van de cijfers mislukt</translation>
+    </message>
+    <message>
+        <source>(no digits)</source>
+        <translation>(geen cijfers)</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>ja</translation>
+    </message>
+    <message>
+        <source>no: length limit</source>
+        <translation>nee: lengtegrens</translation>
+    </message>
+    <message>
+        <source>Draw digits on the canvas (or open a PNG, or pick a random test string), then Read.</source>
+        <translation>Teken cijfers op het canvas (of open een PNG, of kies een willekeurige testreeks) en klik op Lezen.</translation>
+    </message>
+    <message>
+        <source>%1 → %2</source>
+        <translation>%1 → %2</translation>
+    </message>
+    <message>
+        <source>%1 (IQR %2–%3, n = %4)</source>
+        <translation>%1 (IQR %2–%3, n = %4)</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;%1&lt;/b&gt; · encoder %2 · first token %3 · per token: median %4 · KV cache %5 (%6) · beam %7 · total %8</source>
+        <translation>&lt;b&gt;%1&lt;/b&gt; · encoder %2 · eerste token %3 · per token: mediaan %4 · KV-cache %5 (%6) · bundel %7 · totaal %8</translation>
+    </message>
+    <message>
+        <source>Mode that ran (requested → resolved). First token: encoder and first decoding step. Per token: the later steps, one run each. KV cache: self + cross rows in use.</source>
+        <translation>Uitgevoerde modus (gevraagd → gekozen). Eerste token: encoder en eerste decodeerstap. Per token: de latere stappen, elk één run. KV-cache: gebruikte self- en cross-rijen.</translation>
+    </message>
+    <message>
+        <source>No calibration (dotakv calibrate --family digits): auto uses full.</source>
+        <translation>Geen kalibratie (dotakv calibrate --family digits): auto gebruikt full.</translation>
+    </message>
+    <message>
+        <source>Test string %1 — read correctly ✓</source>
+        <translation>Testreeks %1 — correct gelezen ✓</translation>
+    </message>
+    <message>
+        <source>Test string %1 — read differs ✗</source>
+        <translation>Testreeks %1 — lezing wijkt af ✗</translation>
+    </message>
+    <message>
+        <source>Test string %1</source>
+        <translation>Testreeks %1</translation>
+    </message>
+    <message>
+        <source>Hover a token to see where the model looked in the image.</source>
+        <translation>Beweeg over een token om te zien waar het model in de afbeelding keek.</translation>
+    </message>
+    <message>
+        <source>Token %1 “%2”: attention peaks on encoder columns %3–%4 (x %5–%6 px)</source>
+        <translation>Token %1 “%2”: aandacht het grootst op encoderkolommen %3–%4 (x %5–%6 px)</translation>
+    </message>
+    <message>
+        <source>%1: %2 k parameters, up to %3 digits</source>
+        <translation>%1: %2 k parameters, tot %3 cijfers</translation>
+    </message>
+    <message>
+        <source>(trained up to %1)</source>
+        <translation>(getraind tot %1)</translation>
+    </message>
+    <message>
+        <source>Read time vs string length</source>
+        <translation>Leestijd tegen reekslengte</translation>
+    </message>
+    <message>
+        <source>digits read</source>
+        <translation>gelezen cijfers</translation>
+    </message>
+    <message>
+        <source>read time [ms]</source>
+        <translation>leestijd [ms]</translation>
+    </message>
+    <message>
+        <source>No benchmark yet: load one (dotakv bench --family digits --json FILE) or measure here.</source>
+        <translation>Nog geen benchmark: laad er een (dotakv bench --family digits --json BESTAND) of meet hier.</translation>
+    </message>
+    <message>
+        <source>Measured here on synthetic strings (%1 px per digit), 5 reads per point after a warm-up: medians, bars = interquartile range.</source>
+        <translation>Hier gemeten op synthetische reeksen (%1 px per cijfer), 5 lezingen per punt na een opwarmronde: medianen, balken = interkwartielafstand.</translation>
+    </message>
+    <message>
+        <source>From %1: medians, bars = the spread the file gives.</source>
+        <translation>Uit %1: medianen, balken = de spreiding uit het bestand.</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Model</translation>
+    </message>
+    <message>
+        <source>Model…</source>
+        <translation>Model…</translation>
+    </message>
+    <message>
+        <source>Choose a digits model file (HDF5, family “digits”)</source>
+        <translation>Kies een cijfermodelbestand (HDF5, familie “digits”)</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>Invoer</translation>
+    </message>
+    <message>
+        <source>Brush:</source>
+        <translation>Penseel:</translation>
+    </message>
+    <message>
+        <source>Brush radius in image pixels (the image is 32 px high)</source>
+        <translation>Penseelstraal in beeldpixels (de afbeelding is 32 px hoog)</translation>
+    </message>
+    <message>
+        <source>Width:</source>
+        <translation>Breedte:</translation>
+    </message>
+    <message>
+        <source>Canvas width in image pixels; one encoder token per 8 px</source>
+        <translation>Canvasbreedte in beeldpixels; één encodertoken per 8 px</translation>
+    </message>
+    <message>
+        <source>Undo stroke</source>
+        <translation>Streek terug</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>Wissen</translation>
+    </message>
+    <message>
+        <source>Open PNG…</source>
+        <translation>PNG openen…</translation>
+    </message>
+    <message>
+        <source>A 32 px high image of a digit string (white or black ink)</source>
+        <translation>Een 32 px hoge afbeelding van een cijferreeks (witte of zwarte inkt)</translation>
+    </message>
+    <message>
+        <source>Random test string</source>
+        <translation>Willekeurige testreeks</translation>
+    </message>
+    <message>
+        <source>Compose a string from the MNIST test split (needs MNIST in ~/.cache/dotakv/mnist, installed by scripts/setup.sh)</source>
+        <translation>Een reeks samenstellen uit het MNIST-testdeel (vereist MNIST in ~/.cache/dotakv/mnist, geïnstalleerd door scripts/setup.sh)</translation>
+    </message>
+    <message>
+        <source>Decoding</source>
+        <translation>Decodering</translation>
+    </message>
+    <message>
+        <source>KV cache:</source>
+        <translation>KV-cache:</translation>
+    </message>
+    <message>
+        <source>Off</source>
+        <translation>Uit</translation>
+    </message>
+    <message>
+        <source>Self</source>
+        <translation>Self</translation>
+    </message>
+    <message>
+        <source>Full</source>
+        <translation>Volledig</translation>
+    </message>
+    <message>
+        <source>Auto</source>
+        <translation>Auto</translation>
+    </message>
+    <message>
+        <source>Off: recompute every step. Self: cache the decoder&apos;s self-attention K/V. Full: also the cross-attention K/V, once per image. Auto: the calibrated policy chooses. The tokens are the same in every mode.</source>
+        <translation>Uit: elke stap rekent alles opnieuw. Self: K/V van de self-attention van de decoder cachen. Volledig: ook de K/V van de cross-attention, één keer per afbeelding. Auto: het gekalibreerde beleid kiest. De tokens zijn in elke modus gelijk.</translation>
+    </message>
+    <message>
+        <source>Beam width:</source>
+        <translation>Bundelbreedte:</translation>
+    </message>
+    <message>
+        <source>1: greedy; more: beam search keeping this many hypotheses</source>
+        <translation>1: gretig; meer: bundelzoeken met zoveel hypothesen</translation>
+    </message>
+    <message>
+        <source>KV storage:</source>
+        <translation>KV-opslag:</translation>
+    </message>
+    <message>
+        <source>Storage precision of the K/V cache</source>
+        <translation>Opslagprecisie van de K/V-cache</translation>
+    </message>
+    <message>
+        <source>Read</source>
+        <translation>Lezen</translation>
+    </message>
+    <message>
+        <source>Read the canvas (Ctrl+Return)</source>
+        <translation>Canvas lezen (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Annuleren</translation>
+    </message>
+    <message>
+        <source>The tokens appear here one by one, with each one&apos;s latency.</source>
+        <translation>De tokens verschijnen hier een voor een, elk met zijn latentie.</translation>
+    </message>
+    <message>
+        <source>Latency under each token: the first includes the encoder; hover a token to see its cross-attention over the image</source>
+        <translation>Latentie onder elk token: het eerste omvat de encoder; beweeg over een token om zijn cross-attention over de afbeelding te zien</translation>
+    </message>
+    <message>
+        <source>Beam hypotheses</source>
+        <translation>Bundelhypothesen</translation>
+    </message>
+    <message>
+        <source>log-probability</source>
+        <translation>log-kans</translation>
+    </message>
+    <message>
+        <source>Finished</source>
+        <translation>Voltooid</translation>
+    </message>
+    <message>
+        <source>Latency vs length</source>
+        <translation>Latentie tegen lengte</translation>
+    </message>
+    <message>
+        <source>Load benchmark…</source>
+        <translation>Benchmark laden…</translation>
+    </message>
+    <message>
+        <source>A JSON file written by dotakv bench --family digits --json</source>
+        <translation>Een JSON-bestand geschreven door dotakv bench --family digits --json</translation>
+    </message>
+    <message>
+        <source>Measure</source>
+        <translation>Meten</translation>
+    </message>
+    <message>
+        <source>Time reads of 5, 10, 20 and 30 digits in modes off, self and full, here (a few seconds)</source>
+        <translation>Lezingen van 5, 10, 20 en 30 cijfers in de modi off, self en full hier timen (enkele seconden)</translation>
+    </message>
+    <message>
+        <source>Reading</source>
+        <translation>Lezing</translation>
+    </message>
+</context>
+<context>
     <name>dotakv::gui::EditPanel</name>
     <message>
         <source>Insert %1 at %2 mm</source>
@@ -1026,6 +1356,10 @@ hoge dosis gem. rel. %3 %</translation>
     <message>
         <source>Timing on a second session, %1 warm-up and %2 interleaved runs per setting: this setting median %3 (min %4, max %5), %6 median %7 (min %8, max %9). Speed-up = ratio of medians with its %10 % bootstrap interval. The first figure before the timing finishes is one run.</source>
         <translation>Timing op een tweede sessie, %1 opwarmrun en %2 afgewisselde runs per instelling: deze instelling mediaan %3 (min %4, max %5), %6 mediaan %7 (min %8, max %9). Versnelling = verhouding van de medianen met het %10-%-bootstrapinterval. Het eerste getal vóór het einde van de meting is één run.</translation>
+    </message>
+    <message>
+        <source>Digits</source>
+        <translation>Cijfers</translation>
     </message>
 </context>
 <context>

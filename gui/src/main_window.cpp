@@ -31,6 +31,7 @@
 #include <QUndoStack>
 
 #include "compare_panel.hpp"
+#include "digits_panel.hpp"
 #include "dotakv/dataset.hpp"
 #include "dotakv/error.hpp"
 #include "dotakv/pba.hpp"
@@ -122,6 +123,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
   bench_ = new BenchPanel(this);
   tabs_->addTab(bench_, QString());
 #endif
+  digits_ = new DigitsPanel;
+  tabs_->addTab(digits_, QString());
   setCentralWidget(tabs_);
 
   edit_ = new EditPanel(model_, undo_);
@@ -209,6 +212,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
                              4000);
   });
 
+  connect(digits_, &DigitsPanel::errorOccurred, this, &MainWindow::showError);
+  connect(digits_, &DigitsPanel::statusMessage, this,
+          [this](const QString& m) { statusBar()->showMessage(m, 5000); });
+  connect(tabs_, &QTabWidget::currentChanged, this, &MainWindow::onTabChanged);
+
   try {
     model_note_ = engine_->loadModel();
   } catch (const std::exception& e) {
@@ -220,6 +228,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent) {
 }
 
 MainWindow::~MainWindow() {
+  digits_->cancel();
   engine_->cancel();
   reference_->cancel();
 }
@@ -427,6 +436,7 @@ void MainWindow::retranslate() {
   tabs_->setTabText(CompareTab, tr("Compare"));
   tabs_->setTabText(View3DTab, tr("3D"));
   if (hasBenchTab()) tabs_->setTabText(BenchTab, tr("Benchmark"));
+  tabs_->setTabText(tabs_->indexOf(digits_), tr("Digits"));
   edit_dock_->setWindowTitle(tr("CT edit"));
   ref_dock_->setWindowTitle(tr("Reference dose"));
   file_menu_->setTitle(tr("&File"));
@@ -783,12 +793,41 @@ bool MainWindow::waitIdle(int timeout_ms) {
   QElapsedTimer t;
   t.start();
   bool ok = engine_->waitIdle(timeout_ms);
-  while ((compare_->gammaRunning() || reference_->running()) && t.elapsed() < timeout_ms) {
+  while ((compare_->gammaRunning() || reference_->running() || digits_->busy()) &&
+         t.elapsed() < timeout_ms) {
     QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
     QThread::msleep(5);
   }
   QCoreApplication::processEvents();
-  return ok && !compare_->gammaRunning() && !reference_->running();
+  return ok && !compare_->gammaRunning() && !reference_->running() && !digits_->busy();
+}
+
+void MainWindow::onTabChanged(int index) {
+  // The Digits workspace has nothing to do with the dose case: give it the whole width.
+  const bool digits = tabs_->widget(index) == digits_;
+  if (digits && !dose_ui_hidden_) {
+    edit_was_visible_ = !edit_dock_->isHidden();
+    ref_was_visible_ = !ref_dock_->isHidden();
+    engine_bar_was_visible_ = !engine_bar_->isHidden();
+    case_bar_was_visible_ = !case_bar_->isHidden();
+    edit_dock_->hide();
+    ref_dock_->hide();
+    engine_bar_->hide();
+    case_bar_->hide();
+    badge_->hide();
+    dose_ui_hidden_ = true;
+  } else if (!digits && dose_ui_hidden_) {
+    restoreDoseUi();
+  }
+}
+
+void MainWindow::restoreDoseUi() {
+  edit_dock_->setVisible(edit_was_visible_);
+  ref_dock_->setVisible(ref_was_visible_);
+  engine_bar_->setVisible(engine_bar_was_visible_);
+  case_bar_->setVisible(case_bar_was_visible_);
+  badge_->show();
+  dose_ui_hidden_ = false;
 }
 
 void MainWindow::setDarkPalette(bool dark) {
@@ -926,6 +965,7 @@ void MainWindow::readSettings() {
 
 void MainWindow::writeSettings() {
   QSettings s;
+  if (dose_ui_hidden_) restoreDoseUi();  // save the dose layout, not the Digits one
   s.setValue(QStringLiteral("geometry"), saveGeometry());
   s.setValue(QStringLiteral("windowState"), saveState());
   s.setValue(QStringLiteral("darkPalette"), dark_);
@@ -946,6 +986,7 @@ void MainWindow::writeSettings() {
 
 void MainWindow::closeEvent(QCloseEvent* e) {
   writeSettings();
+  digits_->cancel();
   engine_->cancel();
   reference_->cancel();
   e->accept();

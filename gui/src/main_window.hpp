@@ -1,5 +1,6 @@
-// The studio's main window: tabs (slices, projections, compare, 3-D, benchmark), docks (CT edit,
-// reference dose), the dose-engine toolbar (KV cache Off/On/Auto, streaming, KV precision,
+// The studio's main window: tabs (slices, projections, compare, 3-D, benchmark, digits — the
+// Digits workspace hides the dose docks, toolbars and timing badge while it is shown), docks (CT
+// edit, reference dose), the dose-engine toolbar (KV cache Off/On/Auto, streaming, KV precision,
 // recompute/cancel, timing badge), menus (file with recent files, view with light/dark palettes,
 // language), status bar with progress, the timing badge and the last error. Errors go through an
 // injectable sink (default: a window-modal, non-blocking QMessageBox "errorDialog" carrying core's
@@ -35,11 +36,12 @@ class ComparePanel;
 class View3DPanel;
 class EditPanel;
 class ReferencePanel;
+class DigitsPanel;
 
 class MainWindow : public QMainWindow {
   Q_OBJECT
  public:
-  enum Tab { SlicesTab = 0, ProjectionsTab, CompareTab, View3DTab, BenchTab };
+  enum Tab { SlicesTab = 0, ProjectionsTab, CompareTab, View3DTab, BenchTab, DigitsTab };
   explicit MainWindow(QWidget* parent = nullptr);
   ~MainWindow() override;
 
@@ -53,12 +55,13 @@ class MainWindow : public QMainWindow {
   EditPanel* editPanel() const { return edit_; }
   QLabel* timingBadge() const { return badge_; }
   ReferencePanel* referencePanel() const { return reference_; }
+  DigitsPanel* digitsPanel() const { return digits_; }
   // The error the status bar keeps ("⚠ title: message"); empty when none.
   QString lastError() const;
   // Why the model cannot run on the current case's grid (empty when it can).
   QString gridNote() const;
   QTabWidget* tabs() const { return tabs_; }
-  bool hasBenchTab() const { return tabs_->count() > BenchTab; }
+  bool hasBenchTab() const { return bench_ != nullptr; }
 
   // Error sink: (title, message). Default shows a non-modal QMessageBox.
   using ErrorSink = std::function<void(const QString&, const QString&)>;
@@ -115,6 +118,8 @@ class MainWindow : public QMainWindow {
   void readSettings();
   void writeSettings();
   void pushEngineSettings(const InferenceSettings& s);
+  void onTabChanged(int index);
+  void restoreDoseUi();
 
   CaseModel* model_;
   InferenceController* engine_;
@@ -125,6 +130,10 @@ class MainWindow : public QMainWindow {
   ComparePanel* compare_;
   View3DPanel* view3d_;
   QWidget* bench_ = nullptr;
+  DigitsPanel* digits_ = nullptr;
+  // Dose docks/toolbar hidden while the Digits tab shows (their visibility before).
+  bool dose_ui_hidden_ = false, edit_was_visible_ = true, ref_was_visible_ = true,
+       engine_bar_was_visible_ = true, case_bar_was_visible_ = true;
   EditPanel* edit_;
   ReferencePanel* reference_;
   QDockWidget *edit_dock_, *ref_dock_;

@@ -13,6 +13,7 @@
 #include <iostream>
 
 #include "compare_panel.hpp"
+#include "digits_panel.hpp"
 #include "dotakv/analysis.hpp"
 #include "dotakv/build_info.hpp"
 #include "dotakv/dataset.hpp"
@@ -138,8 +139,19 @@ int run_studio(int argc, char** argv) {
       {QStringLiteral("open"), QStringLiteral("Open this case file."), QStringLiteral("file")});
   p.addOption({QStringLiteral("sample"), QStringLiteral("Sample index for DoTA-layout files."),
                QStringLiteral("n"), QStringLiteral("0")});
-  p.addOption({QStringLiteral("view"), QStringLiteral("slices|projections|compare|3d|bench"),
+  p.addOption({QStringLiteral("view"), QStringLiteral("slices|projections|compare|3d|bench|digits"),
                QStringLiteral("view")});
+  p.addOption({QStringLiteral("digits-model"), QStringLiteral("Digits tab: this model file."),
+               QStringLiteral("file")});
+  p.addOption({QStringLiteral("digits-measure"),
+               QStringLiteral("Digits tab: run the latency sweep (Measure).")});
+  p.addOption({QStringLiteral("digits-token"),
+               QStringLiteral("Digits tab: show token N's attention once read."),
+               QStringLiteral("n")});
+  p.addOption({QStringLiteral("digits"),
+               QStringLiteral("Digits tab: read this PNG, or 'random[:SEED]' for an MNIST test "
+                              "string."),
+               QStringLiteral("source")});
   p.addOption({QStringLiteral("screenshot"), QStringLiteral("Render, save PNG and exit."),
                QStringLiteral("file")});
   p.addOption({QStringLiteral("size"), QStringLiteral("Window size for --screenshot (WxH)."),
@@ -213,7 +225,8 @@ int run_studio(int argc, char** argv) {
                                     {QStringLiteral("projections"), MainWindow::ProjectionsTab},
                                     {QStringLiteral("compare"), MainWindow::CompareTab},
                                     {QStringLiteral("3d"), MainWindow::View3DTab},
-                                    {QStringLiteral("bench"), MainWindow::BenchTab}};
+                                    {QStringLiteral("bench"), MainWindow::BenchTab},
+                                    {QStringLiteral("digits"), MainWindow::DigitsTab}};
   if (!view.isEmpty()) {
     auto it = tabs.find(view);
     if (it == tabs.end() || it->second >= w.tabs()->count()) {
@@ -221,7 +234,21 @@ int run_studio(int argc, char** argv) {
                 << "'\n";
       return 2;
     }
-    w.tabs()->setCurrentIndex(it->second);
+    w.tabs()->setCurrentIndex(view == QLatin1String("digits") ? w.tabs()->indexOf(w.digitsPanel())
+                                                              : it->second);
+  }
+  if (p.isSet(QStringLiteral("digits-model")) &&
+      !w.digitsPanel()->loadModel(p.value(QStringLiteral("digits-model"))) && !shot.isEmpty())
+    return 1;
+  if (p.isSet(QStringLiteral("digits-measure"))) w.digitsPanel()->measure();
+  if (p.isSet(QStringLiteral("digits"))) {
+    const QString src = p.value(QStringLiteral("digits"));
+    if (src.startsWith(QLatin1String("random"))) {
+      const QString seed = src.section(QLatin1Char(':'), 1);
+      w.digitsPanel()->randomTestString(seed.isEmpty() ? 0 : seed.toULongLong());
+    } else if (!w.digitsPanel()->openPng(src) && !shot.isEmpty()) {
+      return 1;
+    }
   }
   const QString map = p.value(QStringLiteral("compare-map")).toLower();
   w.comparePanel()->setMapKind(map == QLatin1String("difference")
@@ -237,6 +264,8 @@ int run_studio(int argc, char** argv) {
   if (wh.size() == 2) w.resize(wh[0].toInt(), wh[1].toInt());
   w.show();
   w.waitIdle(120000);
+  if (p.isSet(QStringLiteral("digits-token")))
+    w.digitsPanel()->hoverToken(p.value(QStringLiteral("digits-token")).toInt());
   // A result arriving at the end may trigger follow-up work (gamma of the new dose).
   for (int i = 0; i < 3; ++i) {
     QElapsedTimer t;

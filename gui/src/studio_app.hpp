@@ -1,5 +1,7 @@
 // Entry point of dotakv-studio (gui/main.cpp only calls run_studio):
-//   dotakv-studio [CASE] [--open CASE] [--sample N] [--view slices|projections|compare|3d|bench]
+//   dotakv-studio [CASE] [--open CASE] [--sample N]
+//                 [--view slices|projections|compare|3d|bench|digits] [--digits PNG|random[:SEED]]
+//                 [--digits-model FILE] [--digits-measure] [--digits-token N]
 //                 [--screenshot FILE.png] [--size WxH] [--dark] [--lang de|fr|nl]
 //                 [--compare-map difference|relative|gamma] [--streaming] [--cache off|on|auto]
 //                 [--reference NAME] [--evaluated NAME] [--ct-volume] [--summary]

@@ -42,7 +42,7 @@ const QSet<QString> kAllowed{
     "Spot σ",    "full",      "stream",   "prefix",     "compact", "auto",      "γ",
     "English",   "Deutsch",   "Français", "Nederlands", "Voxel",   "Position",  "Dose",
     "Dose [%]",  "Dose [Gy]", "Gy",       "x →",        "y ↓",     "x ↓",       "IQR",
-    "Sample",    "Isodose"};
+    "Sample",    "Isodose",   "Self"};  // "Self": the digits cache mode (self-attention K/V)
 
 // Words that are the same in one language (the translation was checked, it is not missing).
 const std::map<QString, QSet<QString>> kSameIn{{"fr",
@@ -52,7 +52,7 @@ const std::map<QString, QSet<QString>> kSameIn{{"fr",
                                                     "point",
                                                     "Protons (N)",
                                                 }},
-                                               {"nl", {"&Help"}},
+                                               {"nl", {"&Help", "Model", "Model…"}},
                                                {"de", {}}};
 
 QString plain(const QString& s) {
