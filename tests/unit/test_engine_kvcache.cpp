@@ -1,14 +1,72 @@
 // KVCache: layout, lengths, reset/truncate, no allocation on append, byte accounting, fp16
-// conversion (IEEE 754 binary16 values) and the int8 per-row quantization bound.
+// conversion (IEEE 754 binary16 values), the int8 per-row quantization bound, and the beam
+// operations copy_sample/reorder (every map of 4 samples, all precisions) with rows_written.
 #include <QtTest>
 #include <cmath>
 #include <limits>
 #include <random>
+#include <vector>
 
 #include "dotakv/error.hpp"
 #include "dotakv/kv_cache.hpp"
 
 using namespace dotakv;
+
+namespace {
+// Every (layer, sample) gets its own length and values identifying it; a snapshot of the
+// dequantized rows is compared with the cache after the operation.
+struct Snapshot {
+  std::vector<int> len;               // [L * B]
+  std::vector<std::vector<float>> k;  // [L * B * NH] rows [len, KD]
+  std::vector<std::vector<float>> v;
+};
+void fill(KVCache& c) {
+  const int L = c.layers(), B = c.batch(), NH = c.heads(), KD = c.key_dim();
+  c.reset();
+  for (int l = 0; l < L; ++l)
+    for (int b = 0; b < B; ++b) {
+      const int n = 1 + (3 * b + 2 * l) % c.max_tokens();
+      std::vector<float> k(std::size_t(n) * NH * KD), v(k.size());
+      for (std::size_t i = 0; i < k.size(); ++i) {
+        k[i] = float(100 * l + 10 * b) + 0.37f * float(i % 17) - 2.f;
+        v[i] = -float(100 * l + 10 * b) + 0.29f * float(i % 13) + 1.f;
+      }
+      c.append(l, b, n, k.data(), v.data(), NH * KD);
+    }
+}
+Snapshot snap(const KVCache& c) {
+  Snapshot s;
+  for (int l = 0; l < c.layers(); ++l)
+    for (int b = 0; b < c.batch(); ++b) {
+      const int n = c.length(l, b);
+      s.len.push_back(n);
+      for (int h = 0; h < c.heads(); ++h) {
+        std::vector<float> k(std::size_t(n) * c.key_dim()), v(k.size());
+        c.read_keys(l, b, h, 0, n, k.data());
+        c.read_values(l, b, h, 0, n, v.data());
+        s.k.push_back(k);
+        s.v.push_back(v);
+      }
+    }
+  return s;
+}
+// sample d of `after` must equal sample src[d] of `before` (bitwise: copies move the stored
+// fp16/int8 codes and scales, so dequantized rows are identical)
+bool matches(const Snapshot& before, const Snapshot& after, const std::vector<int>& src, int L,
+             int B, int NH) {
+  for (int l = 0; l < L; ++l)
+    for (int d = 0; d < B; ++d) {
+      const int s = src[std::size_t(d)];
+      if (after.len[std::size_t(l) * B + d] != before.len[std::size_t(l) * B + s]) return false;
+      for (int h = 0; h < NH; ++h) {
+        const std::size_t a = (std::size_t(l) * B + d) * NH + h,
+                          o = (std::size_t(l) * B + s) * NH + h;
+        if (after.k[a] != before.k[o] || after.v[a] != before.v[o]) return false;
+      }
+    }
+  return true;
+}
+}  // namespace
 
 class TestEngineKvcache : public QObject {
   Q_OBJECT
@@ -118,6 +176,69 @@ class TestEngineKvcache : public QObject {
       const std::size_t per_token = p == KvPrecision::fp16 ? 2 * KD * 2 : 2 * (KD + 4);
       QCOMPARE(c.bytes_in_use(), std::size_t(T) * per_token);
     }
+  }
+  // ---- copy_sample / reorder (beam search) ----
+  void copySampleAndReorder_data() {
+    QTest::addColumn<int>("precision");
+    QTest::newRow("fp32") << int(KvPrecision::fp32);
+    QTest::newRow("fp16") << int(KvPrecision::fp16);
+    QTest::newRow("int8") << int(KvPrecision::int8);
+  }
+  void copySampleAndReorder() {
+    QFETCH(int, precision);
+    const int L = 2, B = 4, NH = 2, T = 7, KD = 3;
+    KVCache c;
+    c.reserve(L, B, NH, T, KD, KvPrecision(precision));
+    fill(c);
+    const std::uint64_t written = c.rows_written();
+    std::uint64_t expect_written = 0;
+    for (int l = 0; l < L; ++l)
+      for (int b = 0; b < B; ++b) expect_written += std::uint64_t(c.length(l, b));
+    QCOMPARE(written, expect_written);
+    const Snapshot s0 = snap(c);
+    // the layers of a sample have different lengths: copied per layer
+    QVERIFY(c.length(1) == -1);
+
+    // copy_sample: 2 -> 0 (longer over shorter) and 3 -> 1 (shorter over longer)
+    c.copy_sample(2, 0);
+    c.copy_sample(1, 3);
+    QVERIFY(matches(s0, snap(c), {2, 1, 2, 1}, L, B, NH));
+    c.copy_sample(2, 2);  // no-op
+    QVERIFY(matches(s0, snap(c), {2, 1, 2, 1}, L, B, NH));
+    QVERIFY_THROWS_EXCEPTION(ValueError, c.copy_sample(4, 0));
+    QVERIFY_THROWS_EXCEPTION(ValueError, c.copy_sample(0, -1));
+
+    // reorder: every one of the 4^4 maps (permutations, cycles, duplicates, trees on cycles)
+    const float* k00 = c.keys_fp32(0, 0, 0);
+    int checked = 0;
+    for (int code = 0; code < 256; ++code) {
+      std::vector<int> src(B);
+      for (int d = 0; d < B; ++d) src[std::size_t(d)] = (code >> (2 * d)) & 3;
+      fill(c);
+      const std::uint64_t w0 = c.rows_written();
+      c.reorder(src);
+      QCOMPARE(c.rows_written(), w0);  // rows moved, never re-appended
+      if (!matches(s0, snap(c), src, L, B, NH))
+        QFAIL(qPrintable(QString("reorder {%1, %2, %3, %4} wrong")
+                             .arg(src[0])
+                             .arg(src[1])
+                             .arg(src[2])
+                             .arg(src[3])));
+      ++checked;
+    }
+    QCOMPARE(checked, 256);
+    QCOMPARE(c.keys_fp32(0, 0, 0), k00);  // storage did not move
+    // two reorders compose: {1,0,3,2} twice is the identity
+    fill(c);
+    c.reorder({1, 0, 3, 2});
+    c.reorder({1, 0, 3, 2});
+    QVERIFY(matches(s0, snap(c), {0, 1, 2, 3}, L, B, NH));
+    QVERIFY_THROWS_EXCEPTION(ValueError, c.reorder({0, 1, 2}));
+    QVERIFY_THROWS_EXCEPTION(ValueError, c.reorder({0, 1, 2, 4}));
+    QVERIFY(matches(s0, snap(c), {0, 1, 2, 3}, L, B, NH));  // a rejected reorder changes nothing
+    // reserve() restarts the counter
+    c.reserve(L, B, NH, T, KD, KvPrecision(precision));
+    QCOMPARE(c.rows_written(), std::uint64_t(0));
   }
 };
 

@@ -9,7 +9,9 @@
 //         symmetric: q = round(x / s), s = max|x| / 127)
 // Each (layer, sample) has its own length (tokens stored). reserve() allocates everything;
 // append() copies/quantizes rows into the reserved storage and never allocates; reset() and
-// truncate() only change lengths.
+// truncate() only change lengths; copy_sample() and reorder() (beam search: the cache rows of
+// surviving beams are copied, never recomputed) only move stored rows. Nothing after reserve()
+// allocates.
 //
 //   KVCache c;
 //   c.reserve(/*layers*/ 1, /*batch*/ 2, /*heads*/ 16, /*max_tokens*/ 151, /*key_dim*/ 432,
@@ -56,6 +58,23 @@ class KVCache {
   int length(int layer, int sample) const { return lengths_[std::size_t(layer) * batch_ + sample]; }
   // Length of sample b in every layer (they agree after a completed step); -1 if they differ.
   int length(int sample) const;
+  // Sample dst becomes a copy of sample src in every layer: rows [0, length(l, src)) of K and V
+  // of every head (with the int8 scales) and the lengths. src == dst is a no-op. Rows of dst
+  // beyond the new length are not exposed (reads stop at length). Allocates nothing.
+  void copy_sample(int src, int dst);
+  // Beam reordering: afterwards sample d holds what sample src_of_dst[d] held before, for every
+  // d (src_of_dst.size() == batch, entries in [0, batch); duplicates and permutations allowed,
+  // e.g. {1, 0} swaps, {0, 0, 1, 1} duplicates). Samples that are sources of others are copied
+  // out before they are overwritten (dependency order); the remaining cycles are rotated with
+  // in-place swaps, so no spare storage is needed. Sample d with src_of_dst[d] == d is not
+  // touched. The bookkeeping arrays are allocated by reserve(): allocates nothing.
+  // Throws ValueError (before changing anything) on a wrong size or an index out of range.
+  void reorder(const std::vector<int>& src_of_dst);
+  // Token rows stored by append() since reserve(): the sum of n over all append calls (one row
+  // = one token of one (layer, sample), all heads, K and V). copy_sample/reorder do not count,
+  // so a test can prove that reordered rows were never recomputed.
+  std::uint64_t rows_written() const { return rows_written_; }
+
   // All lengths -> 0 (no memory released). A reset cache never exposes earlier rows: reads are
   // limited to [0, length).
   void reset();
@@ -82,6 +101,10 @@ class KVCache {
   std::size_t row_index(int layer, int sample, int kv, int head, int token) const;
   void store_row(std::size_t row, const float* x);
   void load_rows(std::size_t row0, int n, float* out) const;
+  // rows [0, n) of every (kv, head) block of (layer, src) -> (layer, dst); or swapped
+  void copy_rows(int layer, int src, int dst, int n);
+  void swap_rows(int layer, int a, int b, int n);
+  void swap_sample(int a, int b);
 
   int layers_ = 0, batch_ = 0, heads_ = 0, max_tokens_ = 0, key_dim_ = 0;
   KvPrecision precision_ = KvPrecision::fp32;
@@ -90,6 +113,9 @@ class KVCache {
   std::vector<std::uint16_t> f16_;  // fp16 storage
   std::vector<std::int8_t> i8_;     // int8 storage
   std::vector<float> scales_;       // int8 per-row scales
+  std::uint64_t rows_written_ = 0;
+  std::vector<int> pending_, queue_;  // reorder(): [batch] each, allocated by reserve()
+  std::vector<char> done_;
 };
 
 // Half-precision conversions used by the cache (exposed for tests).

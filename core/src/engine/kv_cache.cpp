@@ -89,6 +89,10 @@ void KVCache::reserve(int layers, int batch, int heads, int max_tokens, int key_
     std::vector<float>().swap(scales_);
   }
   lengths_.assign(std::size_t(layers) * batch, 0);
+  rows_written_ = 0;
+  pending_.assign(std::size_t(batch), 0);
+  queue_.assign(std::size_t(batch), 0);
+  done_.assign(std::size_t(batch), 0);
 }
 
 std::size_t KVCache::row_index(int layer, int sample, int kv, int head, int token) const {
@@ -154,6 +158,112 @@ void KVCache::append(int layer, int sample, int n, const float* k, const float* 
                 v + t * row_stride + std::ptrdiff_t(h) * key_dim_);
     }
   len += n;
+  rows_written_ += std::uint64_t(n);
+}
+
+void KVCache::copy_rows(int layer, int src, int dst, int n) {
+  if (n <= 0) return;
+  const std::size_t cnt = std::size_t(n) * key_dim_;
+  for (int kv = 0; kv < 2; ++kv)
+    for (int h = 0; h < heads_; ++h) {
+      const std::size_t rs = row_index(layer, src, kv, h, 0), rd = row_index(layer, dst, kv, h, 0);
+      switch (precision_) {
+        case KvPrecision::fp32:
+          std::memcpy(&f32_[rd * key_dim_], &f32_[rs * key_dim_], sizeof(float) * cnt);
+          break;
+        case KvPrecision::fp16:
+          std::memcpy(&f16_[rd * key_dim_], &f16_[rs * key_dim_], sizeof(std::uint16_t) * cnt);
+          break;
+        case KvPrecision::int8:
+          std::memcpy(&i8_[rd * key_dim_], &i8_[rs * key_dim_], cnt);
+          std::memcpy(&scales_[rd], &scales_[rs], sizeof(float) * std::size_t(n));
+          break;
+      }
+    }
+}
+
+void KVCache::swap_rows(int layer, int a, int b, int n) {
+  if (n <= 0) return;
+  const std::size_t cnt = std::size_t(n) * key_dim_;
+  for (int kv = 0; kv < 2; ++kv)
+    for (int h = 0; h < heads_; ++h) {
+      const std::size_t ra = row_index(layer, a, kv, h, 0), rb = row_index(layer, b, kv, h, 0);
+      switch (precision_) {
+        case KvPrecision::fp32:
+          std::swap_ranges(&f32_[ra * key_dim_], &f32_[ra * key_dim_] + cnt, &f32_[rb * key_dim_]);
+          break;
+        case KvPrecision::fp16:
+          std::swap_ranges(&f16_[ra * key_dim_], &f16_[ra * key_dim_] + cnt, &f16_[rb * key_dim_]);
+          break;
+        case KvPrecision::int8:
+          std::swap_ranges(&i8_[ra * key_dim_], &i8_[ra * key_dim_] + cnt, &i8_[rb * key_dim_]);
+          std::swap_ranges(&scales_[ra], &scales_[ra] + n, &scales_[rb]);
+          break;
+      }
+    }
+}
+
+void KVCache::copy_sample(int src, int dst) {
+  if (src < 0 || src >= batch_ || dst < 0 || dst >= batch_)
+    throw ValueError("KVCache::copy_sample: samples " + std::to_string(src) + " -> " +
+                     std::to_string(dst) + " outside the batch of " + std::to_string(batch_));
+  if (src == dst) return;
+  for (int l = 0; l < layers_; ++l) {
+    const int n = length(l, src);
+    copy_rows(l, src, dst, n);
+    lengths_[std::size_t(l) * batch_ + dst] = n;
+  }
+}
+
+void KVCache::swap_sample(int a, int b) {
+  for (int l = 0; l < layers_; ++l) {
+    int& la = lengths_[std::size_t(l) * batch_ + a];
+    int& lb = lengths_[std::size_t(l) * batch_ + b];
+    swap_rows(l, a, b, std::max(la, lb));
+    std::swap(la, lb);
+  }
+}
+
+void KVCache::reorder(const std::vector<int>& src_of_dst) {
+  if (int(src_of_dst.size()) != batch_)
+    throw ValueError("KVCache::reorder: " + std::to_string(src_of_dst.size()) +
+                     " source indices for a batch of " + std::to_string(batch_));
+  for (int d = 0; d < batch_; ++d)
+    if (src_of_dst[d] < 0 || src_of_dst[d] >= batch_)
+      throw ValueError("KVCache::reorder: sample " + std::to_string(d) + " copies sample " +
+                       std::to_string(src_of_dst[d]) + ", outside the batch of " +
+                       std::to_string(batch_));
+  // Edges src -> dst form a graph where every sample has exactly one source: trees hanging off
+  // cycles. pending[s] = samples d != s still to be copied from s. A sample nobody still needs is
+  // overwritten first (leaves up); what remains are pure cycles, rotated by swaps.
+  std::fill(pending_.begin(), pending_.end(), 0);
+  std::fill(done_.begin(), done_.end(), char(0));
+  for (int d = 0; d < batch_; ++d) {
+    if (src_of_dst[d] == d)
+      done_[d] = 1;
+    else
+      ++pending_[src_of_dst[d]];
+  }
+  int head = 0, tail = 0;
+  for (int d = 0; d < batch_; ++d)
+    if (!done_[d] && pending_[d] == 0) queue_[tail++] = d;
+  while (head < tail) {
+    const int d = queue_[head++], s = src_of_dst[d];
+    copy_sample(s, d);
+    done_[d] = 1;
+    if (--pending_[s] == 0 && !done_[s]) queue_[tail++] = s;
+  }
+  // cycles d0 <- d1 <- ... <- d(k-1) <- d0 (d_{i+1} = src_of_dst[d_i]): swap(d_i, d_{i+1}) for
+  // i = 0 .. k-2 leaves d_i with old d_{i+1} and d_{k-1} with old d0.
+  for (int d0 = 0; d0 < batch_; ++d0) {
+    if (done_[d0]) continue;
+    int d = d0;
+    done_[d] = 1;
+    for (int s = src_of_dst[d]; s != d0; d = s, s = src_of_dst[d]) {
+      swap_sample(d, s);
+      done_[s] = 1;
+    }
+  }
 }
 
 void KVCache::read_keys(int layer, int sample, int head, int begin, int end, float* out) const {

@@ -209,6 +209,12 @@ Model Model::load(const std::string& path) {
   try {
     H5::H5File f(path, H5F_ACC_RDONLY);
     H5::Group root = f.openGroup("/");
+    if (root.attrExists("family") && read_string_attr(root, "family") != "dota")
+      throw FormatError(path + ": attribute 'family': expected 'dota', found '" +
+                        read_string_attr(root, "family") + "'" +
+                        (read_string_attr(root, "family") == "digits"
+                             ? " (a digits model: use `dotakv digits read`)"
+                             : ""));
     for (const char* a : {"format", "config", "ct_min_hu", "ct_max_hu", "energy_min_mev",
                           "energy_max_mev", "dose_scale"})
       if (!root.attrExists(a)) throw FormatError(path + ": missing root attribute '" + a + "'");
@@ -285,6 +291,7 @@ void Model::save(const std::string& path) const {
       H5::H5File f(tmp, H5F_ACC_TRUNC);
       H5::Group root = f.openGroup("/");
       write_string_attr(root, "format", kFormat);
+      write_string_attr(root, "family", "dota");
       write_double_attr(root, "format_version", kFormatVersion);
       write_string_attr(root, "config", config_.to_json().dump());
       write_double_attr(root, "ct_min_hu", scaling_.ct_min_hu);

@@ -171,13 +171,20 @@ std::vector<float> read_floats(const H5::Group& g, const std::string& group,
 
 void save_checkpoint(const std::string& path, const Checkpoint& ck,
                      const std::vector<std::string>& names) {
+  save_checkpoint_with(
+      path, [&](const std::string& tmp) { ck.model->save(tmp); }, ck, names);
+}
+
+void save_checkpoint_with(const std::string& path,
+                          const std::function<void(const std::string&)>& write_weights,
+                          const Checkpoint& ck, const std::vector<std::string>& names) {
   if (!ck.state.m.empty() &&
       (ck.state.m.size() != names.size() || ck.state.v.size() != names.size()))
     throw ShapeError(path + ": optimizer state has " + std::to_string(ck.state.m.size()) +
                      " moments, expected " + std::to_string(names.size()));
   H5::Exception::dontPrint();
   write_atomically(path, [&](const std::string& tmp) {
-    ck.model->save(tmp);
+    write_weights(tmp);
     try {
       H5::H5File f(tmp, H5F_ACC_RDWR);
       H5::Group g = f.createGroup("training");
@@ -201,8 +208,18 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck,
 }
 
 Checkpoint load_checkpoint(const std::string& path) {
+  auto model = Model::load_shared(path);
+  const auto p = ParamSet<float>::from_model(*model);
+  std::vector<std::size_t> sizes;
+  for (const auto& v : p.values) sizes.push_back(v.size());
+  Checkpoint ck = load_training_state(path, p.names, sizes);
+  ck.model = model;
+  return ck;
+}
+
+Checkpoint load_training_state(const std::string& path, const std::vector<std::string>& names,
+                               const std::vector<std::size_t>& sizes) {
   Checkpoint ck;
-  ck.model = Model::load_shared(path);
   H5::Exception::dontPrint();
   try {
     H5::H5File f = h5::open_read(path);
@@ -221,10 +238,9 @@ Checkpoint load_checkpoint(const std::string& path) {
     }
     ck.history = read_history(g, path);
     if (h5::read_attr_double(g, "has_moments", path) != 0.0) {
-      const auto p = ParamSet<float>::from_model(*ck.model);
-      for (std::size_t i = 0; i < p.names.size(); ++i) {
-        ck.state.m.push_back(read_floats(g, "m", p.names[i], path, p.values[i].size()));
-        ck.state.v.push_back(read_floats(g, "v", p.names[i], path, p.values[i].size()));
+      for (std::size_t i = 0; i < names.size(); ++i) {
+        ck.state.m.push_back(read_floats(g, "m", names[i], path, sizes[i]));
+        ck.state.v.push_back(read_floats(g, "v", names[i], path, sizes[i]));
       }
     }
   } catch (const H5::Exception& e) {

@@ -21,4 +21,22 @@ double mse_loss(const float* pred, const float* target, size_t n, float* grad);
 double dose_weighted_mse_loss(const float* pred, const float* target, size_t n, float alpha,
                               float* grad);
 
+// ---- classification (digits decoder, later language models) ----
+// Softmax cross-entropy of logits [rows, vocab] (row-major) against targets [rows]:
+//   L = (1/N) sum_{r : targets[r] != ignore_index} ( logsumexp(logits[r]) - logits[r][targets[r]] )
+// with N = the number of counted rows (written to *n_counted when not null). logsumexp subtracts
+// the row maximum; sums are accumulated in double. dlogits [rows, vocab] (nullable) receives
+// dL/dlogits = (softmax(logits[r]) - onehot(targets[r])) / N for counted rows and 0 for ignored
+// rows (overwritten; may alias logits). N == 0 returns 0 with zero gradients. Throws ValueError
+// (before writing anything) if rows < 0, vocab <= 0, or a target outside [0, vocab) is not
+// ignore_index. T = float, double.
+template <class T>
+T softmax_cross_entropy(const T* logits, int rows, int vocab, const int* targets, int ignore_index,
+                        T* dlogits, int* n_counted);
+
+// out[r][j] = logits[r][j] - logsumexp(logits[r]) (row maximum subtracted, sum in double), for
+// beam-search scores; out may alias logits. T = float, double.
+template <class T>
+void log_softmax_rows(const T* logits, int rows, int vocab, T* out);
+
 }  // namespace dotakv::train

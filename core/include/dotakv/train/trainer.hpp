@@ -143,6 +143,14 @@ void save_checkpoint(const std::string& path, const Checkpoint& ck,
                      const std::vector<std::string>& param_names);
 // Reads a checkpoint; FormatError if `path` is a weights file without the /training group.
 Checkpoint load_checkpoint(const std::string& path);
+// Family-independent forms (the digits trainer uses them; ck.model is not used):
+// `write_weights(tmp)` writes the family's weights file, then the /training group is added, all
+// atomically; load_training_state reads the /training group for tensors `names` of `sizes`.
+void save_checkpoint_with(const std::string& path,
+                          const std::function<void(const std::string&)>& write_weights,
+                          const Checkpoint& ck, const std::vector<std::string>& names);
+Checkpoint load_training_state(const std::string& path, const std::vector<std::string>& names,
+                               const std::vector<std::size_t>& sizes);
 
 // History as CSV text (header + one row per epoch).
 std::string history_csv(const std::vector<EpochRecord>& h);

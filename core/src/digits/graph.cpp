@@ -1,0 +1,443 @@
+#include "dotakv/digits/graph.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "dotakv/error.hpp"
+#include "dotakv/layers/activation.hpp"
+#include "dotakv/layers/attention.hpp"
+#include "dotakv/layers/conv2d.hpp"
+#include "dotakv/layers/dense.hpp"
+#include "dotakv/layers/layer_norm.hpp"
+#include "dotakv/layers/pooling.hpp"
+#include "dotakv/layers/rope.hpp"
+#include "dotakv/train/loss.hpp"
+
+namespace dotakv::digits {
+
+namespace ly = dotakv::layers;
+
+template <class T>
+struct AttnSaved {
+  std::vector<T> h, mean, rstd;  // LN input normalised [n, D] and stats
+  std::vector<T> q, k, v;        // projections (after RoPE where used)
+  std::vector<T> probs, a;       // [NH, tq, tk], attention output [n, D]
+};
+template <class T>
+struct FfnSaved {
+  std::vector<T> h, mean, rstd, pre, act;  // LN out, stats, W1 x + b1 [n, F], GELU of it
+};
+template <class T>
+struct EncSaved {
+  std::vector<T> x0, x1;  // block input, after attention residual
+  AttnSaved<T> att;
+  FfnSaved<T> ffn;
+};
+template <class T>
+struct DecSaved {
+  std::vector<T> y0, y1, y2;  // block input, after self, after cross
+  AttnSaved<T> self, cross;
+  FfnSaved<T> ffn;
+};
+
+template <class T>
+struct DigitsWorkspace {
+  int width = 0, te = 0, t = 0;
+  std::vector<T> image;                     // [32, W]
+  std::vector<T> r1, p1, r2, p2, r3, p3;    // stem activations (after ReLU, after pool)
+  std::vector<int> a1, a2, a3;              // pool argmax
+  std::vector<T> cols;                      // [Te, 4*C3]
+  std::vector<EncSaved<T>> enc;
+  std::vector<T> enc_out, enc_mean, enc_rstd, memory;  // before final LN, stats, memory
+  std::vector<int> tokens;
+  std::vector<DecSaved<T>> dec;
+  std::vector<T> dec_out, dec_mean, dec_rstd, dec_norm, logits;
+  // backward scratch
+  std::vector<T> g1, g2, g3, g4, gmem;
+};
+
+template <class T>
+DigitsGraph<T>::DigitsGraph(const DigitsConfig& cfg, ComputePrecision prec)
+    : cfg_(cfg), L_(cfg), prec_(prec) {
+  cfg_.validate();
+}
+
+template <class T>
+std::shared_ptr<DigitsWorkspace<T>> DigitsGraph<T>::make_workspace() const {
+  auto ws = std::make_shared<DigitsWorkspace<T>>();
+  ws->enc.resize(std::size_t(cfg_.encoder_layers));
+  ws->dec.resize(std::size_t(cfg_.decoder_layers));
+  return ws;
+}
+
+namespace {
+
+template <class T>
+void resize(std::vector<T>& v, std::size_t n) {
+  if (v.size() != n) v.assign(n, T(0));
+}
+
+template <class T>
+void add_into(T* y, const T* x, std::size_t n) {
+  for (std::size_t i = 0; i < n; ++i) y[i] += x[i];
+}
+
+// Pre-norm FFN sub-block: x += W2 GELU(W1 LN(x) + b1) + b2 (x [n, D] updated in place).
+template <class T>
+void ffn_forward(const std::vector<const T*>& p, int ln_g, int ln_b, int k1, int b1, int k2,
+                 int b2, int n, int D, int F, T* x, FfnSaved<T>& s, ComputePrecision prec) {
+  resize(s.h, std::size_t(n) * D);
+  resize(s.mean, std::size_t(n));
+  resize(s.rstd, std::size_t(n));
+  resize(s.pre, std::size_t(n) * F);
+  resize(s.act, std::size_t(n) * F);
+  ly::layer_norm_forward<T>(x, n, D, p[ln_g], p[ln_b], T(ly::kLayerNormEps), s.h.data(),
+                            s.mean.data(), s.rstd.data());
+  ly::dense_forward<T>(s.h.data(), n, D, p[k1], p[b1], F, s.pre.data(), prec);
+  ly::gelu_forward<T>(s.pre.data(), s.pre.size(), s.act.data());
+  std::vector<T> out(std::size_t(n) * D);
+  ly::dense_forward<T>(s.act.data(), n, F, p[k2], p[b2], D, out.data(), prec);
+  add_into(x, out.data(), out.size());
+}
+
+// dx: gradient at the sub-block output (in), becomes gradient at its input (residual added).
+template <class T>
+void ffn_backward(const std::vector<const T*>& p, const std::vector<T*>& g, int ln_g, int ln_b,
+                  int k1, int b1, int k2, int b2, int n, int D, int F, const T* x_in,
+                  FfnSaved<T>& s, T* dx, ComputePrecision prec) {
+  std::vector<T> dact(std::size_t(n) * F), dh(std::size_t(n) * D), dln(std::size_t(n) * D);
+  ly::dense_backward<T>(s.act.data(), n, F, p[k2], D, dx, dact.data(), g[k2], g[b2], prec);
+  ly::gelu_backward<T>(s.pre.data(), dact.data(), dact.size(), dact.data());
+  ly::dense_backward<T>(s.h.data(), n, D, p[k1], F, dact.data(), dh.data(), g[k1], g[b1], prec);
+  ly::layer_norm_backward<T>(x_in, n, D, p[ln_g], s.mean.data(), s.rstd.data(), dh.data(),
+                             dln.data(), g[ln_g], g[ln_b]);
+  add_into(dx, dln.data(), dln.size());
+}
+
+}  // namespace
+
+template <class T>
+void DigitsGraph<T>::encode(const std::vector<const T*>& p, const T* image, int width,
+                            DigitsWorkspace<T>& ws) const {
+  if (width < 8 || width % 8 != 0 || width > cfg_.max_width)
+    throw ShapeError("digits encoder: image width " + std::to_string(width) +
+                     " px: expected a multiple of 8 in 8.." + std::to_string(cfg_.max_width));
+  const int H = kImageHeight, W = width, C1 = cfg_.stem1, C2 = cfg_.stem2, C3 = cfg_.stem3;
+  const int D = cfg_.d_model, te = W / 8;
+  ws.width = W;
+  ws.te = te;
+  ws.image.assign(image, image + std::size_t(H) * W);
+  resize(ws.r1, std::size_t(H) * W * C1);
+  resize(ws.p1, std::size_t(H / 2) * (W / 2) * C1);
+  resize(ws.r2, std::size_t(H / 2) * (W / 2) * C2);
+  resize(ws.p2, std::size_t(H / 4) * (W / 4) * C2);
+  resize(ws.r3, std::size_t(H / 4) * (W / 4) * C3);
+  resize(ws.p3, std::size_t(H / 8) * (W / 8) * C3);
+  ws.a1.resize(ws.p1.size());
+  ws.a2.resize(ws.p2.size());
+  ws.a3.resize(ws.p3.size());
+  ly::conv2d_same_forward<T>(ws.image.data(), 1, H, W, 1, p[L_.conv1_k], p[L_.conv1_b], 3, C1,
+                             ws.r1.data(), prec_);
+  ly::relu_forward<T>(ws.r1.data(), ws.r1.size(), ws.r1.data());
+  ly::maxpool2_forward<T>(ws.r1.data(), 1, H, W, C1, ws.p1.data(), ws.a1.data());
+  ly::conv2d_same_forward<T>(ws.p1.data(), 1, H / 2, W / 2, C1, p[L_.conv2_k], p[L_.conv2_b], 3,
+                             C2, ws.r2.data(), prec_);
+  ly::relu_forward<T>(ws.r2.data(), ws.r2.size(), ws.r2.data());
+  ly::maxpool2_forward<T>(ws.r2.data(), 1, H / 2, W / 2, C2, ws.p2.data(), ws.a2.data());
+  ly::conv2d_same_forward<T>(ws.p2.data(), 1, H / 4, W / 4, C2, p[L_.conv3_k], p[L_.conv3_b], 3,
+                             C3, ws.r3.data(), prec_);
+  ly::relu_forward<T>(ws.r3.data(), ws.r3.size(), ws.r3.data());
+  ly::maxpool2_forward<T>(ws.r3.data(), 1, H / 4, W / 4, C3, ws.p3.data(), ws.a3.data());
+  // [4, Te, C3] -> [Te, 4 * C3]
+  resize(ws.cols, std::size_t(te) * 4 * C3);
+  for (int r = 0; r < 4; ++r)
+    for (int x = 0; x < te; ++x)
+      for (int c = 0; c < C3; ++c)
+        ws.cols[(std::size_t(x) * 4 + r) * C3 + c] = ws.p3[(std::size_t(r) * te + x) * C3 + c];
+  std::vector<T> x(std::size_t(te) * D);
+  ly::dense_forward<T>(ws.cols.data(), te, 4 * C3, p[L_.proj_k], p[L_.proj_b], D, x.data(), prec_);
+  std::vector<float> pe(static_cast<std::size_t>(D));
+  for (int t = 0; t < te; ++t) {
+    sinusoid_position(t, D, pe.data());
+    for (int d = 0; d < D; ++d) x[std::size_t(t) * D + d] += T(pe[std::size_t(d)]);
+  }
+  const int NH = cfg_.heads, HD = cfg_.head_dim();
+  for (int l = 0; l < cfg_.encoder_layers; ++l) {
+    const auto& B = L_.enc[std::size_t(l)];
+    auto& S = ws.enc[std::size_t(l)];
+    auto& A = S.att;
+    S.x0 = x;
+    const std::size_t nd = std::size_t(te) * D;
+    resize(A.h, nd);
+    resize(A.mean, std::size_t(te));
+    resize(A.rstd, std::size_t(te));
+    resize(A.q, nd);
+    resize(A.k, nd);
+    resize(A.v, nd);
+    resize(A.a, nd);
+    resize(A.probs, std::size_t(NH) * te * te);
+    ly::layer_norm_forward<T>(x.data(), te, D, p[B.ln1_g], p[B.ln1_b], T(ly::kLayerNormEps),
+                              A.h.data(), A.mean.data(), A.rstd.data());
+    ly::dense_forward<T>(A.h.data(), te, D, p[B.att.q], nullptr, D, A.q.data(), prec_);
+    ly::dense_forward<T>(A.h.data(), te, D, p[B.att.k], nullptr, D, A.k.data(), prec_);
+    ly::dense_forward<T>(A.h.data(), te, D, p[B.att.v], nullptr, D, A.v.data(), prec_);
+    ly::mha_forward<T>(A.q.data(), te, A.k.data(), A.v.data(), te, NH, HD, false, A.probs.data(),
+                       A.a.data());
+    std::vector<T> o(nd);
+    ly::dense_forward<T>(A.a.data(), te, D, p[B.att.o], nullptr, D, o.data(), prec_);
+    add_into(x.data(), o.data(), nd);
+    S.x1 = x;
+    ffn_forward<T>(p, B.ln2_g, B.ln2_b, B.ff1_k, B.ff1_b, B.ff2_k, B.ff2_b, te, D, cfg_.ffn,
+                   x.data(), S.ffn, prec_);
+  }
+  ws.enc_out = x;
+  resize(ws.memory, std::size_t(te) * D);
+  resize(ws.enc_mean, std::size_t(te));
+  resize(ws.enc_rstd, std::size_t(te));
+  ly::layer_norm_forward<T>(x.data(), te, D, p[L_.enc_ln_g], p[L_.enc_ln_b], T(ly::kLayerNormEps),
+                            ws.memory.data(), ws.enc_mean.data(), ws.enc_rstd.data());
+}
+
+template <class T>
+void DigitsGraph<T>::decode(const std::vector<const T*>& p, const int* tokens, int t,
+                            DigitsWorkspace<T>& ws) const {
+  if (t < 1 || t > cfg_.max_tokens())
+    throw ShapeError("digits decoder: " + std::to_string(t) + " tokens: expected 1.." +
+                     std::to_string(cfg_.max_tokens()));
+  const int D = cfg_.d_model, NH = cfg_.heads, HD = cfg_.head_dim(), te = ws.te;
+  ws.t = t;
+  ws.tokens.assign(tokens, tokens + t);
+  const std::size_t nd = std::size_t(t) * D, md = std::size_t(te) * D;
+  std::vector<T> y(nd);
+  for (int i = 0; i < t; ++i) {
+    if (tokens[i] < 0 || tokens[i] >= kVocab)
+      throw ValueError("digits decoder: token " + std::to_string(tokens[i]) + " at position " +
+                       std::to_string(i) + ": expected 0..12");
+    std::copy_n(p[L_.embedding] + std::size_t(tokens[i]) * D, D, y.data() + std::size_t(i) * D);
+  }
+  const T theta = T(cfg_.rope_theta);
+  std::vector<T> tmp(nd);
+  for (int l = 0; l < cfg_.decoder_layers; ++l) {
+    const auto& B = L_.dec[std::size_t(l)];
+    auto& S = ws.dec[std::size_t(l)];
+    S.y0 = y;
+    {  // self-attention
+      auto& A = S.self;
+      resize(A.h, nd);
+      resize(A.mean, std::size_t(t));
+      resize(A.rstd, std::size_t(t));
+      resize(A.q, nd);
+      resize(A.k, nd);
+      resize(A.v, nd);
+      resize(A.a, nd);
+      resize(A.probs, std::size_t(NH) * t * t);
+      ly::layer_norm_forward<T>(y.data(), t, D, p[B.ln1_g], p[B.ln1_b], T(ly::kLayerNormEps),
+                                A.h.data(), A.mean.data(), A.rstd.data());
+      ly::dense_forward<T>(A.h.data(), t, D, p[B.self.q], nullptr, D, tmp.data(), prec_);
+      ly::rope_forward<T>(tmp.data(), t, NH, HD, 0, theta, A.q.data());
+      ly::dense_forward<T>(A.h.data(), t, D, p[B.self.k], nullptr, D, tmp.data(), prec_);
+      ly::rope_forward<T>(tmp.data(), t, NH, HD, 0, theta, A.k.data());
+      ly::dense_forward<T>(A.h.data(), t, D, p[B.self.v], nullptr, D, A.v.data(), prec_);
+      ly::mha_forward<T>(A.q.data(), t, A.k.data(), A.v.data(), t, NH, HD, true, A.probs.data(),
+                         A.a.data());
+      ly::dense_forward<T>(A.a.data(), t, D, p[B.self.o], nullptr, D, tmp.data(), prec_);
+      add_into(y.data(), tmp.data(), nd);
+    }
+    S.y1 = y;
+    {  // cross-attention over the memory
+      auto& A = S.cross;
+      resize(A.h, nd);
+      resize(A.mean, std::size_t(t));
+      resize(A.rstd, std::size_t(t));
+      resize(A.q, nd);
+      resize(A.k, md);
+      resize(A.v, md);
+      resize(A.a, nd);
+      resize(A.probs, std::size_t(NH) * t * te);
+      ly::layer_norm_forward<T>(y.data(), t, D, p[B.ln2_g], p[B.ln2_b], T(ly::kLayerNormEps),
+                                A.h.data(), A.mean.data(), A.rstd.data());
+      ly::dense_forward<T>(A.h.data(), t, D, p[B.cross.q], nullptr, D, A.q.data(), prec_);
+      ly::dense_forward<T>(ws.memory.data(), te, D, p[B.cross.k], nullptr, D, A.k.data(), prec_);
+      ly::dense_forward<T>(ws.memory.data(), te, D, p[B.cross.v], nullptr, D, A.v.data(), prec_);
+      ly::mha_forward<T>(A.q.data(), t, A.k.data(), A.v.data(), te, NH, HD, false, A.probs.data(),
+                         A.a.data());
+      ly::dense_forward<T>(A.a.data(), t, D, p[B.cross.o], nullptr, D, tmp.data(), prec_);
+      add_into(y.data(), tmp.data(), nd);
+    }
+    S.y2 = y;
+    ffn_forward<T>(p, B.ln3_g, B.ln3_b, B.ff1_k, B.ff1_b, B.ff2_k, B.ff2_b, t, D, cfg_.ffn,
+                   y.data(), S.ffn, prec_);
+  }
+  ws.dec_out = y;
+  resize(ws.dec_norm, nd);
+  resize(ws.dec_mean, std::size_t(t));
+  resize(ws.dec_rstd, std::size_t(t));
+  resize(ws.logits, std::size_t(t) * kVocab);
+  ly::layer_norm_forward<T>(y.data(), t, D, p[L_.dec_ln_g], p[L_.dec_ln_b], T(ly::kLayerNormEps),
+                            ws.dec_norm.data(), ws.dec_mean.data(), ws.dec_rstd.data());
+  ly::dense_forward<T>(ws.dec_norm.data(), t, D, p[L_.logits_k], p[L_.logits_b], kVocab,
+                       ws.logits.data(), prec_);
+}
+
+template <class T>
+void DigitsGraph<T>::backward(const std::vector<const T*>& p, DigitsWorkspace<T>& ws,
+                              const T* dlogits, const std::vector<T*>& g) const {
+  const int D = cfg_.d_model, NH = cfg_.heads, HD = cfg_.head_dim(), te = ws.te, t = ws.t;
+  const std::size_t nd = std::size_t(t) * D, md = std::size_t(te) * D;
+  const T theta = T(cfg_.rope_theta);
+  std::vector<T> dy(nd), dn(nd), da(nd), dq(nd), dk(nd), dv(nd), dh(nd), tmp(nd);
+  std::vector<T> dmem(md, T(0)), dkc(md), dvc(md), tmpm(md);
+  ly::dense_backward<T>(ws.dec_norm.data(), t, D, p[L_.logits_k], kVocab, dlogits, dn.data(),
+                        g[L_.logits_k], g[L_.logits_b], prec_);
+  ly::layer_norm_backward<T>(ws.dec_out.data(), t, D, p[L_.dec_ln_g], ws.dec_mean.data(),
+                             ws.dec_rstd.data(), dn.data(), dy.data(), g[L_.dec_ln_g],
+                             g[L_.dec_ln_b]);
+  for (int l = cfg_.decoder_layers - 1; l >= 0; --l) {
+    const auto& B = L_.dec[std::size_t(l)];
+    auto& S = ws.dec[std::size_t(l)];
+    ffn_backward<T>(p, g, B.ln3_g, B.ln3_b, B.ff1_k, B.ff1_b, B.ff2_k, B.ff2_b, t, D, cfg_.ffn,
+                    S.y2.data(), S.ffn, dy.data(), prec_);
+    {  // cross
+      auto& A = S.cross;
+      ly::dense_backward<T>(A.a.data(), t, D, p[B.cross.o], D, dy.data(), da.data(), g[B.cross.o],
+                            nullptr, prec_);
+      ly::mha_backward<T>(A.q.data(), t, A.k.data(), A.v.data(), te, A.probs.data(), da.data(), NH,
+                          HD, false, dq.data(), dkc.data(), dvc.data());
+      ly::dense_backward<T>(ws.memory.data(), te, D, p[B.cross.k], D, dkc.data(), tmpm.data(),
+                            g[B.cross.k], nullptr, prec_);
+      add_into(dmem.data(), tmpm.data(), md);
+      ly::dense_backward<T>(ws.memory.data(), te, D, p[B.cross.v], D, dvc.data(), tmpm.data(),
+                            g[B.cross.v], nullptr, prec_);
+      add_into(dmem.data(), tmpm.data(), md);
+      ly::dense_backward<T>(A.h.data(), t, D, p[B.cross.q], D, dq.data(), dh.data(), g[B.cross.q],
+                            nullptr, prec_);
+      ly::layer_norm_backward<T>(S.y1.data(), t, D, p[B.ln2_g], A.mean.data(), A.rstd.data(),
+                                 dh.data(), tmp.data(), g[B.ln2_g], g[B.ln2_b]);
+      add_into(dy.data(), tmp.data(), nd);
+    }
+    {  // self
+      auto& A = S.self;
+      ly::dense_backward<T>(A.a.data(), t, D, p[B.self.o], D, dy.data(), da.data(), g[B.self.o],
+                            nullptr, prec_);
+      ly::mha_backward<T>(A.q.data(), t, A.k.data(), A.v.data(), t, A.probs.data(), da.data(), NH,
+                          HD, true, dq.data(), dk.data(), dv.data());
+      ly::rope_backward<T>(dq.data(), t, NH, HD, 0, theta, dq.data());
+      ly::rope_backward<T>(dk.data(), t, NH, HD, 0, theta, dk.data());
+      ly::dense_backward<T>(A.h.data(), t, D, p[B.self.q], D, dq.data(), dh.data(), g[B.self.q],
+                            nullptr, prec_);
+      ly::dense_backward<T>(A.h.data(), t, D, p[B.self.k], D, dk.data(), tmp.data(), g[B.self.k],
+                            nullptr, prec_);
+      add_into(dh.data(), tmp.data(), nd);
+      ly::dense_backward<T>(A.h.data(), t, D, p[B.self.v], D, dv.data(), tmp.data(), g[B.self.v],
+                            nullptr, prec_);
+      add_into(dh.data(), tmp.data(), nd);
+      ly::layer_norm_backward<T>(S.y0.data(), t, D, p[B.ln1_g], A.mean.data(), A.rstd.data(),
+                                 dh.data(), tmp.data(), g[B.ln1_g], g[B.ln1_b]);
+      add_into(dy.data(), tmp.data(), nd);
+    }
+  }
+  for (int i = 0; i < t; ++i) add_into(g[L_.embedding] + std::size_t(ws.tokens[std::size_t(i)]) * D,
+                                       dy.data() + std::size_t(i) * D, std::size_t(D));
+  // encoder
+  std::vector<T> dx(md), eda(md), edq(md), edk(md), edv(md), edh(md), etmp(md);
+  ly::layer_norm_backward<T>(ws.enc_out.data(), te, D, p[L_.enc_ln_g], ws.enc_mean.data(),
+                             ws.enc_rstd.data(), dmem.data(), dx.data(), g[L_.enc_ln_g],
+                             g[L_.enc_ln_b]);
+  for (int l = cfg_.encoder_layers - 1; l >= 0; --l) {
+    const auto& B = L_.enc[std::size_t(l)];
+    auto& S = ws.enc[std::size_t(l)];
+    auto& A = S.att;
+    ffn_backward<T>(p, g, B.ln2_g, B.ln2_b, B.ff1_k, B.ff1_b, B.ff2_k, B.ff2_b, te, D, cfg_.ffn,
+                    S.x1.data(), S.ffn, dx.data(), prec_);
+    ly::dense_backward<T>(A.a.data(), te, D, p[B.att.o], D, dx.data(), eda.data(), g[B.att.o],
+                          nullptr, prec_);
+    ly::mha_backward<T>(A.q.data(), te, A.k.data(), A.v.data(), te, A.probs.data(), eda.data(), NH,
+                        HD, false, edq.data(), edk.data(), edv.data());
+    ly::dense_backward<T>(A.h.data(), te, D, p[B.att.q], D, edq.data(), edh.data(), g[B.att.q],
+                          nullptr, prec_);
+    ly::dense_backward<T>(A.h.data(), te, D, p[B.att.k], D, edk.data(), etmp.data(), g[B.att.k],
+                          nullptr, prec_);
+    add_into(edh.data(), etmp.data(), md);
+    ly::dense_backward<T>(A.h.data(), te, D, p[B.att.v], D, edv.data(), etmp.data(), g[B.att.v],
+                          nullptr, prec_);
+    add_into(edh.data(), etmp.data(), md);
+    ly::layer_norm_backward<T>(S.x0.data(), te, D, p[B.ln1_g], A.mean.data(), A.rstd.data(),
+                               edh.data(), etmp.data(), g[B.ln1_g], g[B.ln1_b]);
+    add_into(dx.data(), etmp.data(), md);
+  }
+  // stem
+  const int H = kImageHeight, W = ws.width, C1 = cfg_.stem1, C2 = cfg_.stem2, C3 = cfg_.stem3;
+  std::vector<T> dcols(std::size_t(te) * 4 * C3), dp3(ws.p3.size()), dr3(ws.r3.size()),
+      dp2(ws.p2.size()), dr2(ws.r2.size()), dp1(ws.p1.size()), dr1(ws.r1.size());
+  ly::dense_backward<T>(ws.cols.data(), te, 4 * C3, p[L_.proj_k], D, dx.data(), dcols.data(),
+                        g[L_.proj_k], g[L_.proj_b], prec_);
+  for (int r = 0; r < 4; ++r)
+    for (int x = 0; x < te; ++x)
+      for (int c = 0; c < C3; ++c)
+        dp3[(std::size_t(r) * te + x) * C3 + c] = dcols[(std::size_t(x) * 4 + r) * C3 + c];
+  ly::maxpool2_backward<T>(dp3.data(), ws.a3.data(), 1, H / 4, W / 4, C3, dr3.data());
+  ly::relu_backward<T>(ws.r3.data(), dr3.data(), dr3.size(), dr3.data());
+  ly::conv2d_same_backward<T>(ws.p2.data(), 1, H / 4, W / 4, C2, p[L_.conv3_k], 3, C3, dr3.data(),
+                              dp2.data(), g[L_.conv3_k], g[L_.conv3_b], prec_);
+  ly::maxpool2_backward<T>(dp2.data(), ws.a2.data(), 1, H / 2, W / 2, C2, dr2.data());
+  ly::relu_backward<T>(ws.r2.data(), dr2.data(), dr2.size(), dr2.data());
+  ly::conv2d_same_backward<T>(ws.p1.data(), 1, H / 2, W / 2, C1, p[L_.conv2_k], 3, C2, dr2.data(),
+                              dp1.data(), g[L_.conv2_k], g[L_.conv2_b], prec_);
+  ly::maxpool2_backward<T>(dp1.data(), ws.a1.data(), 1, H, W, C1, dr1.data());
+  ly::relu_backward<T>(ws.r1.data(), dr1.data(), dr1.size(), dr1.data());
+  ly::conv2d_same_backward<T>(ws.image.data(), 1, H, W, 1, p[L_.conv1_k], 3, C1, dr1.data(),
+                              nullptr, g[L_.conv1_k], g[L_.conv1_b], prec_);
+}
+
+template <class T>
+const T* DigitsGraph<T>::memory(const DigitsWorkspace<T>& ws) {
+  return ws.memory.data();
+}
+template <class T>
+int DigitsGraph<T>::encoder_tokens(const DigitsWorkspace<T>& ws) {
+  return ws.te;
+}
+template <class T>
+const T* DigitsGraph<T>::logits(const DigitsWorkspace<T>& ws) {
+  return ws.logits.data();
+}
+
+template <class T>
+double sample_loss(const DigitsGraph<T>& g, const std::vector<const T*>& p, const T* image,
+                   int width, const std::vector<int>& labels, DigitsWorkspace<T>& ws,
+                   const std::vector<T*>* grads, T scale, int* tokens) {
+  const int t = int(labels.size()) + 1;
+  std::vector<int> in(static_cast<std::size_t>(t)), target(static_cast<std::size_t>(t));
+  in[0] = kBos;
+  for (int i = 0; i < t - 1; ++i) {
+    in[std::size_t(i + 1)] = labels[std::size_t(i)];
+    target[std::size_t(i)] = labels[std::size_t(i)];
+  }
+  target[std::size_t(t - 1)] = kEos;
+  g.encode(p, image, width, ws);
+  g.decode(p, in.data(), t, ws);
+  std::vector<T> dlogits(grads ? std::size_t(t) * kVocab : 0);
+  const T mean = train::softmax_cross_entropy<T>(DigitsGraph<T>::logits(ws), t, kVocab,
+                                                 target.data(), -1,
+                                                 grads ? dlogits.data() : nullptr, nullptr);
+  if (grads) {
+    for (auto& v : dlogits) v *= scale * T(t);
+    g.backward(p, ws, dlogits.data(), *grads);
+  }
+  if (tokens) *tokens = t;
+  return double(mean) * t;
+}
+
+template double sample_loss<float>(const DigitsGraph<float>&, const std::vector<const float*>&,
+                                   const float*, int, const std::vector<int>&,
+                                   DigitsWorkspace<float>&, const std::vector<float*>*, float,
+                                   int*);
+template double sample_loss<double>(const DigitsGraph<double>&,
+                                    const std::vector<const double*>&, const double*, int,
+                                    const std::vector<int>&, DigitsWorkspace<double>&,
+                                    const std::vector<double*>*, double, int*);
+
+template class DigitsGraph<float>;
+template class DigitsGraph<double>;
+
+}  // namespace dotakv::digits

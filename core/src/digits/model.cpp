@@ -1,0 +1,406 @@
+#include "dotakv/digits/model.hpp"
+
+#include <H5Cpp.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+
+#include "dotakv/atomic_file.hpp"
+#include "dotakv/error.hpp"
+
+namespace dotakv::digits {
+
+namespace {
+constexpr const char* kFormat = "dotakv-weights";
+constexpr const char* kFamily = "digits";
+
+int get_int(const nlohmann::json& j, const std::string& key) {
+  if (!j.at(key).is_number_integer())
+    throw ConfigError("digits config: key '" + key + "': expected an integer, found " +
+                      j.at(key).dump());
+  return j.at(key).get<int>();
+}
+}  // namespace
+
+DigitsConfig DigitsConfig::preset(const std::string& name) {
+  DigitsConfig c;
+  if (name == "digits-small") return c;
+  if (name == "digits-tiny") {
+    c.stem1 = 4;
+    c.stem2 = 8;
+    c.stem3 = 8;
+    c.d_model = 32;
+    c.heads = 2;
+    c.ffn = 64;
+    c.encoder_layers = 1;
+    c.decoder_layers = 1;
+    c.max_digits = 96;
+    return c;
+  }
+  throw ConfigError("digits config: unknown preset '" + name +
+                    "' (expected digits-small, digits-tiny or a JSON file)");
+}
+
+DigitsConfig DigitsConfig::from_json(const nlohmann::json& j) {
+  if (!j.is_object()) throw ConfigError("digits config: expected a JSON object");
+  DigitsConfig c;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    if (k == "family") {
+      if (!it->is_string() || it->get<std::string>() != kFamily)
+        throw ConfigError("digits config: key 'family': expected \"digits\", found " + it->dump());
+    } else if (k == "height") c.height = get_int(j, k);
+    else if (k == "stem_channels") {
+      if (!it->is_array() || it->size() != 3)
+        throw ConfigError("digits config: key 'stem_channels': expected 3 integers");
+      c.stem1 = (*it)[0].get<int>();
+      c.stem2 = (*it)[1].get<int>();
+      c.stem3 = (*it)[2].get<int>();
+    } else if (k == "d_model") c.d_model = get_int(j, k);
+    else if (k == "heads") c.heads = get_int(j, k);
+    else if (k == "ffn") c.ffn = get_int(j, k);
+    else if (k == "encoder_layers") c.encoder_layers = get_int(j, k);
+    else if (k == "decoder_layers") c.decoder_layers = get_int(j, k);
+    else if (k == "max_digits") c.max_digits = get_int(j, k);
+    else if (k == "max_width") c.max_width = get_int(j, k);
+    else if (k == "trained_max_digits") c.trained_max_digits = get_int(j, k);
+    else if (k == "rope_theta") {
+      if (!it->is_number()) throw ConfigError("digits config: key 'rope_theta': expected a number");
+      c.rope_theta = it->get<double>();
+    } else if (k == "vocab") {
+      if (get_int(j, k) != kVocab)
+        throw ConfigError("digits config: key 'vocab': expected 13, found " + it->dump());
+    } else {
+      throw ConfigError("digits config: unknown key '" + k + "'");
+    }
+  }
+  c.validate();
+  return c;
+}
+
+DigitsConfig DigitsConfig::from_name_or_file(const std::string& s) {
+  if (s.size() > 5 && s.substr(s.size() - 5) == ".json") {
+    std::ifstream f(s);
+    if (!f) throw IoError(s + ": cannot open");
+    nlohmann::json j;
+    try {
+      j = nlohmann::json::parse(f);
+    } catch (const nlohmann::json::exception&) {
+      throw ConfigError(s + ": not valid JSON");
+    }
+    try {
+      return from_json(j);
+    } catch (const ConfigError& e) {
+      throw ConfigError(s + ": " + e.what());
+    }
+  }
+  return preset(s);
+}
+
+nlohmann::json DigitsConfig::to_json() const {
+  return {{"family", kFamily},
+          {"height", height},
+          {"stem_channels", {stem1, stem2, stem3}},
+          {"d_model", d_model},
+          {"heads", heads},
+          {"ffn", ffn},
+          {"encoder_layers", encoder_layers},
+          {"decoder_layers", decoder_layers},
+          {"max_digits", max_digits},
+          {"max_width", max_width},
+          {"trained_max_digits", trained_max_digits},
+          {"rope_theta", rope_theta},
+          {"vocab", kVocab}};
+}
+
+void DigitsConfig::validate() const {
+  auto need = [](bool ok, const std::string& what) {
+    if (!ok) throw ConfigError("digits config: " + what);
+  };
+  need(height == kImageHeight, "key 'height': expected 32, found " + std::to_string(height));
+  need(stem1 > 0 && stem2 > 0 && stem3 > 0 && stem1 <= 1024 && stem2 <= 1024 && stem3 <= 1024,
+       "key 'stem_channels': expected 1..1024");
+  need(d_model > 0 && d_model <= 4096, "key 'd_model': expected 1..4096");
+  need(heads > 0 && d_model % heads == 0, "key 'heads': must divide d_model");
+  need(head_dim() % 2 == 0, "d_model / heads must be even (RoPE pairs)");
+  need(ffn > 0 && ffn <= 16384, "key 'ffn': expected 1..16384");
+  need(encoder_layers >= 0 && encoder_layers <= 64, "key 'encoder_layers': expected 0..64");
+  need(decoder_layers >= 1 && decoder_layers <= 64, "key 'decoder_layers': expected 1..64");
+  need(max_digits >= 1 && max_digits <= 4096, "key 'max_digits': expected 1..4096");
+  need(max_width >= 8 && max_width % 8 == 0 && max_width <= 65536,
+       "key 'max_width': expected a multiple of 8 in 8..65536");
+  need(trained_max_digits >= 0 && trained_max_digits <= max_digits,
+       "key 'trained_max_digits': expected 0..max_digits");
+  need(std::isfinite(rope_theta) && rope_theta > 1.0, "key 'rope_theta': expected > 1");
+}
+
+std::vector<TensorSpec> tensor_layout(const DigitsConfig& c) {
+  const long long D = c.d_model, F = c.ffn;
+  std::vector<TensorSpec> t;
+  auto conv = [&](const std::string& n, long long in, long long out) {
+    t.push_back({"stem/" + n + "/kernel", {3, 3, in, out}});
+    t.push_back({"stem/" + n + "/bias", {out}});
+  };
+  conv("conv1", 1, c.stem1);
+  conv("conv2", c.stem1, c.stem2);
+  conv("conv3", c.stem2, c.stem3);
+  t.push_back({"stem/proj/kernel", {4LL * c.stem3, D}});
+  t.push_back({"stem/proj/bias", {D}});
+  auto ln = [&](const std::string& p) {
+    t.push_back({p + "/gamma", {D}});
+    t.push_back({p + "/beta", {D}});
+  };
+  auto attn = [&](const std::string& p) {
+    for (const char* n : {"query", "key", "value", "output"})
+      t.push_back({p + "/" + n + "/kernel", {D, D}});
+  };
+  auto ffn = [&](const std::string& p) {
+    t.push_back({p + "/ffn1/kernel", {D, F}});
+    t.push_back({p + "/ffn1/bias", {F}});
+    t.push_back({p + "/ffn2/kernel", {F, D}});
+    t.push_back({p + "/ffn2/bias", {D}});
+  };
+  for (int l = 0; l < c.encoder_layers; ++l) {
+    const std::string p = "encoder_" + std::to_string(l);
+    ln(p + "/ln1");
+    attn(p + "/attention");
+    ln(p + "/ln2");
+    ffn(p);
+  }
+  ln("encoder/ln");
+  t.push_back({"decoder/token_embedding", {kVocab, D}});
+  for (int l = 0; l < c.decoder_layers; ++l) {
+    const std::string p = "decoder_" + std::to_string(l);
+    ln(p + "/ln1");
+    attn(p + "/self_attention");
+    ln(p + "/ln2");
+    attn(p + "/cross_attention");
+    ln(p + "/ln3");
+    ffn(p);
+  }
+  ln("decoder/ln");
+  t.push_back({"decoder/logits/kernel", {D, kVocab}});
+  t.push_back({"decoder/logits/bias", {kVocab}});
+  return t;
+}
+
+Layout::Layout(const DigitsConfig& c) {
+  int i = 0;
+  auto next = [&] { return i++; };
+  auto attn = [&] { return Attn{next(), next(), next(), next()}; };
+  conv1_k = next(), conv1_b = next(), conv2_k = next(), conv2_b = next();
+  conv3_k = next(), conv3_b = next(), proj_k = next(), proj_b = next();
+  for (int l = 0; l < c.encoder_layers; ++l) {
+    EncBlock b{};
+    b.ln1_g = next(), b.ln1_b = next();
+    b.att = attn();
+    b.ln2_g = next(), b.ln2_b = next();
+    b.ff1_k = next(), b.ff1_b = next(), b.ff2_k = next(), b.ff2_b = next();
+    enc.push_back(b);
+  }
+  enc_ln_g = next(), enc_ln_b = next();
+  embedding = next();
+  for (int l = 0; l < c.decoder_layers; ++l) {
+    DecBlock b{};
+    b.ln1_g = next(), b.ln1_b = next();
+    b.self = attn();
+    b.ln2_g = next(), b.ln2_b = next();
+    b.cross = attn();
+    b.ln3_g = next(), b.ln3_b = next();
+    b.ff1_k = next(), b.ff1_b = next(), b.ff2_k = next(), b.ff2_b = next();
+    dec.push_back(b);
+  }
+  dec_ln_g = next(), dec_ln_b = next(), logits_k = next(), logits_b = next();
+}
+
+DigitsModel::DigitsModel(DigitsConfig cfg, std::vector<Tensor> tensors)
+    : cfg_(std::move(cfg)), layout_(cfg_), tensors_(std::move(tensors)) {
+  cfg_.validate();
+  const auto specs = tensor_layout(cfg_);
+  if (specs.size() != tensors_.size())
+    throw ShapeError("digits model: expected " + std::to_string(specs.size()) + " tensors, found " +
+                     std::to_string(tensors_.size()));
+  for (std::size_t i = 0; i < specs.size(); ++i)
+    if (tensors_[i].shape != specs[i].shape ||
+        std::int64_t(tensors_[i].data.size()) != tensors_[i].numel())
+      throw ShapeError("digits model: tensor '" + specs[i].name + "': expected " +
+                       shape_string(specs[i].shape) + ", found " +
+                       shape_string(tensors_[i].shape));
+}
+
+DigitsModel DigitsModel::random(const DigitsConfig& cfg, std::uint64_t seed) {
+  cfg.validate();
+  std::mt19937_64 rng(seed * 0x9E3779B97F4A7C15ULL + 0xD1B1);
+  std::vector<Tensor> ts;
+  for (const auto& s : tensor_layout(cfg)) {
+    Tensor t(s.shape);
+    const std::string& n = s.name;
+    auto ends = [&](const char* suf) {
+      const std::string x(suf);
+      return n.size() >= x.size() && n.compare(n.size() - x.size(), x.size(), x) == 0;
+    };
+    if (ends("gamma")) {
+      std::fill(t.data.begin(), t.data.end(), 1.f);
+    } else if (ends("kernel")) {
+      long long fan_in = 1, fan_out = s.shape.back();
+      for (std::size_t d = 0; d + 1 < s.shape.size(); ++d) fan_in *= s.shape[d];
+      if (s.shape.size() == 4) fan_out *= s.shape[0] * s.shape[1];
+      const double lim = std::sqrt(6.0 / double(fan_in + fan_out));
+      std::uniform_real_distribution<double> u(-lim, lim);
+      for (float& v : t.data) v = float(u(rng));
+    } else if (ends("token_embedding")) {
+      std::normal_distribution<double> g(0.0, 0.02);
+      for (float& v : t.data) v = float(g(rng));
+    }
+    ts.push_back(std::move(t));
+  }
+  DigitsModel m(cfg, std::move(ts));
+  m.set_description("random seed=" + std::to_string(seed));
+  return m;
+}
+
+std::size_t DigitsModel::parameter_count() const {
+  std::size_t n = 0;
+  for (const auto& t : tensors_) n += t.data.size();
+  return n;
+}
+
+namespace {
+bool is_hdf5(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  char sig[8] = {};
+  f.read(sig, 8);
+  return f.gcount() == 8 && std::string(sig, 8) == std::string("\x89HDF\r\n\x1a\n", 8);
+}
+std::string read_str(const H5::H5Object& o, const std::string& name) {
+  H5::Attribute a = o.openAttribute(name);
+  std::string s;
+  a.read(a.getStrType(), s);
+  return s;
+}
+void write_str(H5::H5Object& o, const std::string& name, const std::string& v) {
+  H5::StrType t(H5::PredType::C_S1, v.empty() ? 1 : v.size());
+  o.createAttribute(name, t, H5::DataSpace(H5S_SCALAR)).write(t, v);
+}
+bool path_exists(const H5::H5File& f, const std::string& name) {
+  std::size_t pos = 0;
+  while (true) {
+    pos = name.find('/', pos);
+    if (!f.nameExists(name.substr(0, pos))) return false;
+    if (pos == std::string::npos) return true;
+    ++pos;
+  }
+}
+}  // namespace
+
+DigitsModel DigitsModel::load(const std::string& path) {
+  H5::Exception::dontPrint();
+  if (!std::filesystem::exists(path)) throw IoError(path + ": no such file");
+  if (!is_hdf5(path)) throw IoError(path + ": not an HDF5 file");
+  std::string where = "file";
+  try {
+    H5::H5File f(path, H5F_ACC_RDONLY);
+    H5::Group root = f.openGroup("/");
+    const std::string family = root.attrExists("family") ? read_str(root, "family") : "";
+    if (family != kFamily)
+      throw FormatError(path + ": attribute 'family': expected 'digits', found '" +
+                        (family.empty() ? std::string("none (a DoTA dose model?)") : family) +
+                        "'" + (family == "dota" ? " (a DoTA dose model: use `dotakv infer`)" : ""));
+    if (!root.attrExists("format") || read_str(root, "format") != kFormat)
+      throw FormatError(path + ": attribute 'format': expected '" + std::string(kFormat) + "'");
+    if (!root.attrExists("config")) throw FormatError(path + ": missing root attribute 'config'");
+    nlohmann::json cj;
+    try {
+      cj = nlohmann::json::parse(read_str(root, "config"));
+    } catch (const nlohmann::json::exception&) {
+      throw ConfigError(path + ": attribute 'config' is not valid JSON");
+    }
+    DigitsConfig cfg;
+    try {
+      cfg = DigitsConfig::from_json(cj);
+    } catch (const ConfigError& e) {
+      throw ConfigError(path + ": attribute 'config': " + e.what());
+    }
+    std::vector<Tensor> ts;
+    for (const auto& s : tensor_layout(cfg)) {
+      where = "dataset '" + s.name + "'";
+      if (!path_exists(f, s.name))
+        throw FormatError(path + ": missing dataset '" + s.name + "' (expected shape " +
+                          shape_string(s.shape) + ")");
+      H5::DataSet ds = f.openDataSet(s.name);
+      H5::DataSpace sp = ds.getSpace();
+      const int rank = sp.getSimpleExtentNdims();
+      std::vector<hsize_t> dims(std::size_t(std::max(rank, 0)));
+      if (rank > 0) sp.getSimpleExtentDims(dims.data());
+      const std::vector<long long> found(dims.begin(), dims.end());
+      if (found != s.shape)
+        throw ShapeError(path + ": tensor '" + s.name + "': expected " + shape_string(s.shape) +
+                         ", found " + shape_string(found));
+      if (ds.getTypeClass() != H5T_FLOAT)
+        throw FormatError(path + ": tensor '" + s.name + "': expected a floating-point dataset");
+      Tensor t(s.shape);
+      ds.read(t.data.data(), H5::PredType::NATIVE_FLOAT);
+      for (float v : t.data)
+        if (!std::isfinite(v)) throw ValueError(path + ": tensor '" + s.name + "' contains NaN or Inf");
+      ts.push_back(std::move(t));
+    }
+    DigitsModel m(cfg, std::move(ts));
+    m.set_description(root.attrExists("description") ? read_str(root, "description") : path);
+    return m;
+  } catch (const Error&) {
+    throw;
+  } catch (const H5::Exception& e) {
+    throw IoError(path + ": cannot read " + where + " (" + e.getDetailMsg() + ")");
+  }
+}
+
+std::shared_ptr<const DigitsModel> DigitsModel::load_shared(const std::string& path) {
+  return std::make_shared<const DigitsModel>(load(path));
+}
+
+void DigitsModel::save(const std::string& path) const {
+  H5::Exception::dontPrint();
+  write_atomically(path, [&](const std::string& tmp) {
+    try {
+      H5::H5File f(tmp, H5F_ACC_TRUNC);
+      H5::Group root = f.openGroup("/");
+      write_str(root, "format", kFormat);
+      write_str(root, "family", kFamily);
+      write_str(root, "config", cfg_.to_json().dump());
+      write_str(root, "description", description_);
+      H5::LinkCreatPropList lcpl;
+      lcpl.setCreateIntermediateGroup(true);
+      const auto specs = tensor_layout(cfg_);
+      for (std::size_t i = 0; i < specs.size(); ++i) {
+        std::vector<hsize_t> dims(specs[i].shape.begin(), specs[i].shape.end());
+        H5::DataSpace sp(int(dims.size()), dims.data());
+        H5::DataSet ds =
+            f.createDataSet(specs[i].name, H5::PredType::IEEE_F32LE, sp, H5::DSetCreatPropList(),
+                            H5::DSetAccPropList(), lcpl);
+        ds.write(tensors_[i].data.data(), H5::PredType::NATIVE_FLOAT);
+      }
+    } catch (const H5::Exception& e) {
+      throw IoError(path + ": cannot write (" + e.getDetailMsg() + ")");
+    }
+  });
+}
+
+std::string tokens_to_text(const std::vector<int>& tokens) {
+  std::string s;
+  for (int t : tokens)
+    if (t >= 0 && t <= 9) s += char('0' + t);
+  return s;
+}
+
+void sinusoid_position(int p, int d, float* out) {
+  for (int i = 0; i < d / 2; ++i) {
+    const double a = double(p) / std::pow(10000.0, 2.0 * i / d);
+    out[2 * i] = float(std::sin(a));
+    out[2 * i + 1] = float(std::cos(a));
+  }
+  if (d % 2) out[d - 1] = 0.f;
+}
+
+}  // namespace dotakv::digits
