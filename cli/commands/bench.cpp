@@ -12,7 +12,7 @@
 //
 //   dotakv bench --family digits [--model M | --config digits-small] --length 5,10,20,30,50,80
 //                --batch 1,8 --beam 1,4 --cache off,self,full,auto --kv fp32,fp16,int8 --reps N
-//                [--point-budget S] [--calibration F] [--json F] [--csv F]
+//                [--threads T] [--point-budget S] [--calibration F] [--json F] [--csv F]
 // The digits family (digits/bench.hpp) runs on the same harness: per (length, batch, beam) the
 // cache modes and KV precisions interleaved, time per string, first token, per token, cache
 // bytes and the roofline prediction; auto's choice and regret; the KV precision's effect.
@@ -233,15 +233,19 @@ void print_digits_table(const nlohmann::json& doc) {
     std::string slower, grows;
     for (const auto& m : s["modes"]) {
       if (!m["slower_than_off_at"].empty()) {
-        slower += (slower.empty() ? "" : "; ") + m["mode"].get<std::string>() + " at L=";
+        if (!slower.empty()) slower += "; ";
+        slower += m["mode"].get<std::string>();
+        slower += " at L=";
         bool first = true;
         for (const auto& L : m["slower_than_off_at"]) {
-          slower += (first ? "" : ",") + std::to_string(L.get<int>());
+          if (!first) slower += ",";
+          slower += std::to_string(L.get<int>());
           first = false;
         }
       }
-      grows += (grows.empty() ? "" : ", ") + m["mode"].get<std::string>() + " " +
-               (m["speedup_grows_with_length"].get<bool>() ? "yes" : "no");
+      if (!grows.empty()) grows += ", ";
+      grows += m["mode"].get<std::string>();
+      grows += m["speedup_grows_with_length"].get<bool>() ? " yes" : " no";
     }
     std::cout << "  batch " << s["batch"] << " beam " << s["beam"] << " kv "
               << s["kv_precision"].get<std::string>() << ": "
@@ -283,6 +287,9 @@ void run_digits_bench(const BenchOptions& o, bool config_given, bool cache_given
     s.lengths = parse_int_list(o.length, "--length");
     s.batches = parse_int_list(o.batch, "--batch");
     s.beams = parse_int_list(o.beam, "--beam");
+    const auto th = parse_int_list(o.threads, "--threads");
+    if (th.size() != 1) throw dotakv::ValueError("--threads: one value with --family digits");
+    s.threads = th.front();
     // Options checked before the model loads (a bad value is a usage error, exit 2).
     dotakv::digits::DigitsConfig bound;  // the largest values any model accepts
     bound.max_digits = 96;
@@ -380,8 +387,8 @@ void setup_bench(CLI::App& app) {
       throw dotakv::cli::UsageError("--family: unknown value '" + o->family +
                                     "' (expected dota|digits)");
     if (o->family == "digits") {
-      for (const char* opt : {"--workload", "--slices", "--chunk", "--depth", "--threads",
-                              "--precision", "--policy"})
+      for (const char* opt : {"--workload", "--slices", "--chunk", "--depth", "--precision",
+                              "--policy"})
         if (cmd->get_option(opt)->count() > 0)
           throw dotakv::cli::UsageError(std::string(opt) + " applies to --family dota only");
       run_digits_bench(*o, cmd->get_option("--config")->count() > 0,

@@ -11,6 +11,7 @@
 #include <Eigen/Dense>
 
 #include "dotakv/error.hpp"
+#include "dotakv/machine_ceilings.hpp"
 #include "dotakv/sysinfo.hpp"
 
 #if __has_include("dotakv/digits/data.hpp")
@@ -177,7 +178,9 @@ std::vector<bench::StepCost> decode_step_costs(const DigitsConfig& c, CacheMode 
 }
 
 nlohmann::json DigitsPrediction::to_json() const {
-  return {{"encoder_gflop", encoder_flops / 1e9},
+  return {{"working_set_bytes", working_set_bytes},
+          {"cache_resident", cache_resident},
+          {"encoder_gflop", encoder_flops / 1e9},
           {"encoder_mb", encoder_bytes / 1e6},
           {"encoder_s", encoder_s},
           {"decode_gflop", decode_flops / 1e9},
@@ -194,20 +197,28 @@ nlohmann::json DigitsPrediction::to_json() const {
 
 DigitsPrediction predict_roofline(const DigitsConfig& c, CacheMode mode, int steps, int beam,
                                   const std::vector<int>& widths, KvPrecision kv,
-                                  const bench::Ceilings& ceil) {
+                                  const bench::Ceilings& ceil, double cache_bandwidth_gbs,
+                                  double cache_bytes) {
   if (!(ceil.fp32_gflops > 0) || !(ceil.bandwidth_gbs > 0))
     throw ValueError("digits roofline: ceilings must be measured (> 0)");
-  const double peak = ceil.fp32_gflops * 1e9, bw = ceil.bandwidth_gbs * 1e9;
+  const double peak = ceil.fp32_gflops * 1e9;
+  double bw = ceil.bandwidth_gbs * 1e9;
   DigitsPrediction p;
   DecodeShape sh;
   sh.steps = steps;
   sh.beam = beam;
-  double image_bytes = 0;
+  double image_bytes = 0, sum_te = 0;
   for (int w : widths) {
     sh.encoder_tokens.push_back(w / 8);
+    sum_te += w / 8;
     p.encoder_flops += encoder_flops(c, w);
     image_bytes += 4.0 * kImageHeight * w;
   }
+  const double tok = kv_token_bytes(c, kv);
+  p.working_set_bytes = decoder_weight_bytes(c, true) +
+                        c.decoder_layers * tok * (double(sh.rows()) * (steps + 1) + sum_te);
+  p.cache_resident = cache_bandwidth_gbs > 0 && p.working_set_bytes <= cache_bytes;
+  if (p.cache_resident) bw = cache_bandwidth_gbs * 1e9;
   p.encoder_bytes = encoder_weight_bytes(c) + image_bytes;
   p.encoder_s = std::max(p.encoder_flops / peak, p.encoder_bytes / bw);
   std::vector<double> t;
@@ -439,6 +450,7 @@ nlohmann::json DigitsBenchSpec::to_json() const {
           {"cache", cache},
           {"kv_precision", kv_precision},
           {"calibration", calibration},
+          {"threads", threads},
           {"point_budget_s", point_budget_s},
           {"min_reps", min_reps}};
 }
@@ -457,11 +469,11 @@ void validate(const DigitsBenchSpec& s, const DigitsConfig& mc) {
   range(s.batches, 1, 64, "--batch");
   range(s.beams, 1, 16, "--beam");
   need(!s.cache.empty(), "--cache: empty list (give at least one value)");
-  need(std::find(s.cache.begin(), s.cache.end(), "off") != s.cache.end(),
-       "--cache: must include off (the reference every mode is compared with)");
   for (const auto& c : s.cache)
     need(c == "off" || c == "self" || c == "full" || c == "auto",
          "--cache: unknown value '" + c + "' (expected off|self|full|auto)");
+  need(std::find(s.cache.begin(), s.cache.end(), "off") != s.cache.end(),
+       "--cache: must include off (the reference every mode is compared with)");
   need(!s.kv_precision.empty(), "--kv: empty list (give at least one value)");
   for (const auto& k : s.kv_precision)
     need(k == "fp32" || k == "fp16" || k == "int8",
@@ -469,6 +481,8 @@ void validate(const DigitsBenchSpec& s, const DigitsConfig& mc) {
   need(s.harness.reps >= 1, "--reps must be >= 1");
   need(s.harness.warmup >= 0, "--warmup must be >= 0");
   need(s.min_reps >= 1, "--min-reps must be >= 1");
+  need(s.threads >= 0 && s.threads <= 1024, "--threads: value " + std::to_string(s.threads) +
+                                                " outside 0..1024");
   need(s.point_budget_s >= 0, "--point-budget must be >= 0");
   for (int L : s.lengths)
     need(synthetic_string_width(L) <= mc.max_width,
@@ -500,9 +514,13 @@ DigitsBench::DigitsBench(DigitsBenchSpec spec) : spec_(std::move(spec)) {
 
 const bench::Ceilings& DigitsBench::ceilings() {
   if (!ceilings_) {
+    // Measured with the thread count the runs use (the ceilings are cached per process).
     const int prev = num_threads();
-    set_num_threads(0);
+    set_num_threads(spec_.threads);
     ceilings_ = bench::measure_ceilings();
+    const std::size_t l2 = l2_cache_bytes();
+    cache_bytes_ = double(l2 > 0 ? l2 : std::size_t(1) << 20);
+    cache_bw_gbs_ = measure_cache_bandwidth_gbs(std::size_t(cache_bytes_ / 4));
     set_num_threads(prev);
   }
   return *ceilings_;
@@ -572,6 +590,7 @@ bench::Workload DigitsBench::make_workload(const nlohmann::json& st) {
   o.kv_precision = parse_kv_precision(st.at("kv_precision").get<std::string>());
   o.beam = W;
   o.force_digits = L;
+  o.threads = spec_.threads;
   struct State {
     std::unique_ptr<DigitsSession> session;
     ReadStats last;
@@ -706,9 +725,12 @@ void DigitsBench::annotate_group(const bench::SweepGroup& g, bench::ComparisonRe
     else
       d["speedup_vs_off"] = nullptr;
     const CacheMode em = parse_cache_mode(eff == "auto" ? std::string("full") : eff);
-    const DigitsPrediction p = predict_roofline(config(), em, L, W, widths, kv, ceil);
+    const DigitsPrediction p =
+        predict_roofline(config(), em, L, W, widths, kv, ceil, cache_bw_gbs_, cache_bytes_);
     nlohmann::json rf = p.to_json();
     rf["ceilings"] = ceil.to_json();
+    rf["ceilings"]["cache_bandwidth_gbs"] = cache_bw_gbs_;
+    rf["ceilings"]["cache_bytes"] = cache_bytes_;
     rf["per_string_s"] = p.total_s / B;
     if (r.stats.n > 0) {
       rf["measured_over_predicted"] = r.stats.median / p.total_s;
@@ -760,6 +782,7 @@ nlohmann::json DigitsBench::run(Progress* progress) {
     per_group_nominal += double(g.settings.size()) * ((h0.cold ? 1 : 0) + h0.warmup + h0.reps);
   bench::SweepResult all;
   double before = 0;
+  set_num_threads(spec_.threads);
   ceilings();  // measured before the timed runs, never in between
   for (std::size_t gi = 0; gi < gs.size(); ++gi) {
     const auto& g = gs[gi];
@@ -774,6 +797,7 @@ nlohmann::json DigitsBench::run(Progress* progress) {
                                      : g.settings.front().at("cache").get<std::string>());
       o.beam = W;
       o.force_digits = L;
+      o.threads = spec_.threads;
       const auto t0 = std::chrono::steady_clock::now();
       s.read(images(L, B), o);
       const double t =
@@ -811,7 +835,13 @@ nlohmann::json DigitsBench::run(Progress* progress) {
                    {"model_description", model_->description()},
                    {"calibration", calib_.to_json()},
                    {"calibration_note", calib_note_},
-                   {"ceilings", ceilings().to_json()},
+                   {"ceilings", [&] {
+                      nlohmann::json j = ceilings().to_json();
+                      j["cache_bandwidth_gbs"] = cache_bw_gbs_;
+                      j["cache_bytes"] = cache_bytes_;
+                      j["threads"] = spec_.threads;
+                      return j;
+                    }()},
                    {"images", images_used}};
   nlohmann::json summ = nlohmann::json::array();
   for (const auto& s : summarize(doc)) summ.push_back(s.to_json());
