@@ -168,7 +168,14 @@ void print_digits_table(const nlohmann::json& doc) {
                " (roofline) = max(compute, memory) per step at the measured ceilings\n";
   int batch = -1, beam = -1;
   std::vector<const nlohmann::json*> kvrows;
+  double fp32_agree = 1, fp32_diff = 0;
+  int fp32_n = 0;
   auto flush_kv = [&] {
+    if (fp32_n > 0)
+      std::printf("  fp32 cache vs off: token agreement %.2f %% (lowest), max|logit diff| %.2e "
+                  "(one untimed read with logits per setting)\n",
+                  fp32_agree * 100, fp32_diff);
+    fp32_agree = 1, fp32_diff = 0, fp32_n = 0;
     if (kvrows.empty()) return;
     std::cout << "  cache precision effect (one untimed read with logits, vs off fp32; logits "
                  "compared up to the first differing token):\n";
@@ -224,7 +231,15 @@ void print_digits_table(const nlohmann::json& doc) {
                   fmt("%+.1f %%", r["auto"]["regret"].get<double>() * 100).c_str(),
                   fmt("%+.1f %%", r["auto"]["regret_ci95"][0].get<double>() * 100).c_str(),
                   fmt("%+.1f %%", r["auto"]["regret_ci95"][1].get<double>() * 100).c_str());
-    if (r.contains("kv_effect") && !r["reference"].get<bool>()) kvrows.push_back(&r);
+    if (r.contains("kv_effect") && !r["reference"].get<bool>()) {
+      if (d["kv_precision"] == "fp32") {
+        fp32_agree = std::min(fp32_agree, r["kv_effect"]["token_agreement"].get<double>());
+        fp32_diff = std::max(fp32_diff, r["kv_effect"]["max_abs_logit_diff"].get<double>());
+        ++fp32_n;
+      } else {
+        kvrows.push_back(&r);
+      }
+    }
   }
   flush_kv();
   std::cout << "\nsummary (slower = speedup CI entirely below 1; grows = no drop beyond noise "

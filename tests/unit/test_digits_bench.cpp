@@ -102,6 +102,9 @@ class TestDigitsBench : public QObject {
     // step 0 recomputes: weights 1204 + embedding 16 + self 32 + 32 + cross read 96 + memory
     // 4*4*3 = 48 + written 3 tokens 96 = 1524.
     QCOMPARE(full[0].bytes, 1524.0);
+    // working set: all weights (1204) + self K/V of 1 row x 3 positions + cross K/V of 3 tokens,
+    // 32 bytes each, 1 layer: 1204 + 192 = 1396
+    QCOMPARE(roofline_working_set_bytes(c, 2, 1, {24}, dotakv::KvPrecision::fp32), 1396.0);
   }
   void encoderFlopsByHand() {
     const DigitsConfig c = small_cfg();

@@ -179,7 +179,7 @@ std::vector<bench::StepCost> decode_step_costs(const DigitsConfig& c, CacheMode 
 
 nlohmann::json DigitsPrediction::to_json() const {
   return {{"working_set_bytes", working_set_bytes},
-          {"cache_resident", cache_resident},
+          {"bandwidth_gbs", bandwidth_gbs},
           {"encoder_gflop", encoder_flops / 1e9},
           {"encoder_mb", encoder_bytes / 1e6},
           {"encoder_s", encoder_s},
@@ -195,30 +195,34 @@ nlohmann::json DigitsPrediction::to_json() const {
           {"memory_bound_steps", memory_bound_steps}};
 }
 
+double roofline_working_set_bytes(const DigitsConfig& c, int steps, int beam,
+                                  const std::vector<int>& widths, KvPrecision kv) {
+  double sum_te = 0;
+  for (int w : widths) sum_te += w / 8;
+  const double rows = double(widths.size()) * beam;
+  return decoder_weight_bytes(c, true) +
+         c.decoder_layers * kv_token_bytes(c, kv) * (rows * (steps + 1) + sum_te);
+}
+
 DigitsPrediction predict_roofline(const DigitsConfig& c, CacheMode mode, int steps, int beam,
                                   const std::vector<int>& widths, KvPrecision kv,
-                                  const bench::Ceilings& ceil, double cache_bandwidth_gbs,
-                                  double cache_bytes) {
+                                  const bench::Ceilings& ceil, double working_set_bandwidth_gbs) {
   if (!(ceil.fp32_gflops > 0) || !(ceil.bandwidth_gbs > 0))
     throw ValueError("digits roofline: ceilings must be measured (> 0)");
   const double peak = ceil.fp32_gflops * 1e9;
-  double bw = ceil.bandwidth_gbs * 1e9;
   DigitsPrediction p;
+  p.bandwidth_gbs = working_set_bandwidth_gbs > 0 ? working_set_bandwidth_gbs : ceil.bandwidth_gbs;
+  const double bw = p.bandwidth_gbs * 1e9;
   DecodeShape sh;
   sh.steps = steps;
   sh.beam = beam;
-  double image_bytes = 0, sum_te = 0;
+  double image_bytes = 0;
   for (int w : widths) {
     sh.encoder_tokens.push_back(w / 8);
-    sum_te += w / 8;
     p.encoder_flops += encoder_flops(c, w);
     image_bytes += 4.0 * kImageHeight * w;
   }
-  const double tok = kv_token_bytes(c, kv);
-  p.working_set_bytes = decoder_weight_bytes(c, true) +
-                        c.decoder_layers * tok * (double(sh.rows()) * (steps + 1) + sum_te);
-  p.cache_resident = cache_bandwidth_gbs > 0 && p.working_set_bytes <= cache_bytes;
-  if (p.cache_resident) bw = cache_bandwidth_gbs * 1e9;
+  p.working_set_bytes = roofline_working_set_bytes(c, steps, beam, widths, kv);
   p.encoder_bytes = encoder_weight_bytes(c) + image_bytes;
   p.encoder_s = std::max(p.encoder_flops / peak, p.encoder_bytes / bw);
   std::vector<double> t;
@@ -518,9 +522,6 @@ const bench::Ceilings& DigitsBench::ceilings() {
     const int prev = num_threads();
     set_num_threads(spec_.threads);
     ceilings_ = bench::measure_ceilings();
-    const std::size_t l2 = l2_cache_bytes();
-    cache_bytes_ = double(l2 > 0 ? l2 : std::size_t(1) << 20);
-    cache_bw_gbs_ = measure_cache_bandwidth_gbs(std::size_t(cache_bytes_ / 4));
     set_num_threads(prev);
   }
   return *ceilings_;
@@ -725,12 +726,16 @@ void DigitsBench::annotate_group(const bench::SweepGroup& g, bench::ComparisonRe
     else
       d["speedup_vs_off"] = nullptr;
     const CacheMode em = parse_cache_mode(eff == "auto" ? std::string("full") : eff);
-    const DigitsPrediction p =
-        predict_roofline(config(), em, L, W, widths, kv, ceil, cache_bw_gbs_, cache_bytes_);
+    // read bandwidth of a buffer of the working-set size (power of two), measured after the
+    // point's timed runs with the runs' thread count (cached per size)
+    const double ws = roofline_working_set_bytes(config(), L, W, widths, kv);
+    std::size_t pow2 = 4096;
+    while (double(pow2) < ws) pow2 *= 2;
+    const double ws_bw = measure_cache_bandwidth_gbs(pow2);
+    const DigitsPrediction p = predict_roofline(config(), em, L, W, widths, kv, ceil, ws_bw);
     nlohmann::json rf = p.to_json();
     rf["ceilings"] = ceil.to_json();
-    rf["ceilings"]["cache_bandwidth_gbs"] = cache_bw_gbs_;
-    rf["ceilings"]["cache_bytes"] = cache_bytes_;
+    rf["bandwidth_buffer_bytes"] = pow2;
     rf["per_string_s"] = p.total_s / B;
     if (r.stats.n > 0) {
       rf["measured_over_predicted"] = r.stats.median / p.total_s;
@@ -798,6 +803,7 @@ nlohmann::json DigitsBench::run(Progress* progress) {
       o.beam = W;
       o.force_digits = L;
       o.threads = spec_.threads;
+      s.read(images(L, B), o);  // the first read of a session is cold
       const auto t0 = std::chrono::steady_clock::now();
       s.read(images(L, B), o);
       const double t =
@@ -837,8 +843,6 @@ nlohmann::json DigitsBench::run(Progress* progress) {
                    {"calibration_note", calib_note_},
                    {"ceilings", [&] {
                       nlohmann::json j = ceilings().to_json();
-                      j["cache_bandwidth_gbs"] = cache_bw_gbs_;
-                      j["cache_bytes"] = cache_bytes_;
                       j["threads"] = spec_.threads;
                       return j;
                     }()},

@@ -48,11 +48,12 @@
 // layer) and appended (R n), the cross K/V read (sum_r te_r per layer) and, when recomputed,
 // the encoder memory read (4 D sum_b te_b) and the cross K/V written (sum_b te_b tokens).
 // A step's predicted time is max(flops / measured fp32 GEMM peak, bytes / measured bandwidth)
-// (the ceilings of cost_model.hpp, measured on the running machine). The bandwidth is the
-// streaming DRAM bandwidth, unless the request's working set (decoder weights incl. cross K/V
-// kernels + all its self and cross K/V) fits in the per-core L2 cache: then the measured
-// cache-resident bandwidth (measure_cache_bandwidth_gbs) is used, since those bytes are re-read
-// every step from cache, not from memory (the small digits models: ~1.5 MB of weights).
+// (the ceilings of cost_model.hpp, measured on the running machine). The bandwidth is the one
+// measured for the request's working set: the decoder weights (incl. the cross K/V kernels)
+// and all its self and cross K/V are re-read every step, and for the small digits models they
+// are a few MB, resident in L2/L3, so DRAM streaming bandwidth would be the wrong ceiling;
+// DigitsBench measures the read bandwidth of a buffer of the working-set size rounded up to a
+// power of two (measure_cache_bandwidth_gbs), which is the DRAM bandwidth for large sets.
 // Encoder (apart, once per image):
 //   conv1 2 (32 Wp) 9 C1,  conv2 2 (16 Wp/2) 9 C1 C2,  conv3 2 (8 Wp/4) 9 C2 C3,
 //   column projection 2 Te 4 C3 D,  per encoder layer Te (8 D^2 + 4 D F) + 4 Te^2 D;
@@ -132,7 +133,7 @@ double kv_token_bytes(const DigitsConfig& c, KvPrecision kv);
 
 struct DigitsPrediction {
   double working_set_bytes = 0;
-  bool cache_resident = false;  // the cache bandwidth was used (see above)
+  double bandwidth_gbs = 0;  // the bandwidth used for the memory bound
   double encoder_flops = 0, encoder_bytes = 0, encoder_s = 0;
   double decode_flops = 0, decode_bytes = 0, decode_s = 0;  // Σ over steps
   double compute_bound_s = 0, memory_bound_s = 0;             // decode, Σ of each bound
@@ -141,12 +142,15 @@ struct DigitsPrediction {
   nlohmann::json to_json() const;
 };
 // widths: padded width of every image (encoder tokens = width / 8).
-// cache_bandwidth_gbs / cache_bytes: the cache-resident bandwidth and the cache size; 0: DRAM
-// bandwidth for every step.
+// Bytes of the working set (see above) of a request.
+double roofline_working_set_bytes(const DigitsConfig& c, int steps, int beam,
+                                  const std::vector<int>& widths, KvPrecision kv);
+// working_set_bandwidth_gbs: the read bandwidth measured for the working set; 0: the DRAM
+// streaming bandwidth of `ceil`.
 DigitsPrediction predict_roofline(const DigitsConfig& c, CacheMode mode, int steps, int beam,
                                   const std::vector<int>& widths, KvPrecision kv,
-                                  const bench::Ceilings& ceil, double cache_bandwidth_gbs = 0,
-                                  double cache_bytes = 0);
+                                  const bench::Ceilings& ceil,
+                                  double working_set_bandwidth_gbs = 0);
 
 // ---- calibration ----
 
@@ -257,7 +261,6 @@ class DigitsBench {
   AutoCalibration calib_;
   std::string calib_note_;
   std::optional<bench::Ceilings> ceilings_;
-  double cache_bw_gbs_ = 0, cache_bytes_ = 0;
   std::map<std::pair<int, int>, std::vector<GrayImage>> images_;
   std::map<std::pair<int, int>, std::string> image_source_;
   // per group key: the reference's recorded tokens and logits (for the KV-precision effect)
