@@ -2,6 +2,12 @@
 """Markdown tables of a `dotakv bench --family digits --json F` results document.
 
     python3 scripts/digits_bench_table.py docs/bench/digits_bench.json > table.md
+    python3 scripts/digits_bench_table.py --trim FULL.json SMALL.json   # a copy for docs/
+
+--trim keeps every timed sample (samples_s), the statistics and every "digits" figure with its
+CI, drops what is repeated or raw elsewhere ("metrics": their medians and CIs are in "digits";
+"engine": the last run's ReadStats; "order"; the per-result copy of the ceilings), rounds
+numbers to 5 significant digits and writes compact JSON ("trimmed": true at the top).
 
 One table per (batch, beam): length, setting, reps, ms per string [95 % CI] (roofline),
 first-token ms (roofline), per-token ms (roofline), speedup vs off [95 % CI] (roofline),
@@ -82,5 +88,32 @@ def main(path):
     print("\n".join(out))
 
 
+def trim(src, dst):
+    doc = json.load(open(src))
+
+    def rnd(x):
+        if isinstance(x, float):
+            return float(f"{x:.5g}")
+        if isinstance(x, list):
+            return [rnd(v) for v in x]
+        if isinstance(x, dict):
+            return {k: rnd(v) for k, v in x.items()}
+        return x
+
+    doc.pop("order", None)
+    for r in doc["results"]:
+        r.pop("metrics", None)
+        r.pop("engine", None)
+        r.get("digits", {}).get("roofline", {}).pop("ceilings", None)
+        r.get("cost_model", {}).pop("ceilings", None)
+    doc["trimmed"] = True
+    with open(dst, "w") as f:
+        json.dump(rnd(doc), f, separators=(",", ":"))
+        f.write("\n")
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--trim":
+        trim(sys.argv[2], sys.argv[3])
+    else:
+        main(sys.argv[1])
