@@ -41,7 +41,7 @@ def main(path):
         out.append(f"\n### Batch {b}, {'greedy' if w == 1 else f'beam {w}'}\n")
         out.append("| L | setting | n | ms / string [95 % CI] (roofline) | first token ms (roofline) "
                    "| per token ms (roofline) | speedup vs off [95 % CI] (roofline) | cache KiB "
-                   "| cold ms |")
+                   "| cold ms per request |")
         out.append("|---|---|---|---|---|---|---|---|---|")
         for r in rs:
             d = r["digits"]
