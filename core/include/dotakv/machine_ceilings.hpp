@@ -13,11 +13,9 @@ double measure_fp32_gemm_peak_gflops();
 double measure_bf16_gemm_peak_gflops();
 // Streaming read bandwidth in GB/s (1e9 bytes/s): sum over a 256 MiB buffer, all threads.
 double measure_memory_bandwidth_gbs();
-// The same read loop over a buffer of `bytes` (default 1 MiB) re-read many times, i.e. the
-// bandwidth of data resident in the per-core cache (for working sets that fit there, such as
-// the small digits model's weights). Cached per process and buffer size.
+// The same read loop over a buffer of `bytes` per thread (default 1 MiB) re-read many times:
+// the read bandwidth of a working set of that size, wherever it resides (L2, L3 or DRAM), e.g.
+// the small digits model's weights and K/V. Cached per process and buffer size.
 double measure_cache_bandwidth_gbs(std::size_t bytes = std::size_t(1) << 20);
-// Per-core L2 size in bytes from sysconf (0 if unknown).
-std::size_t l2_cache_bytes();
 
 }  // namespace dotakv

@@ -1,7 +1,6 @@
 #include "dotakv/machine_ceilings.hpp"
 
 #include <omp.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -131,15 +130,6 @@ double measure_cache_bandwidth_gbs(std::size_t bytes) {
   const double v = double(n * sizeof(float)) * passes / best * 1e-9;
   cache[bytes] = v;
   return v;
-}
-
-std::size_t l2_cache_bytes() {
-#ifdef _SC_LEVEL2_CACHE_SIZE
-  const long v = sysconf(_SC_LEVEL2_CACHE_SIZE);
-  return v > 0 ? std::size_t(v) : 0;
-#else
-  return 0;
-#endif
 }
 
 }  // namespace dotakv
