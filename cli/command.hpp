@@ -6,6 +6,7 @@
 #pragma once
 #include <functional>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,13 @@
 #include <nlohmann/json.hpp>
 
 namespace dotakv::cli {
+
+// A usage error found by a command's callback after parsing (e.g. a value out of range for the
+// chosen --family): main() prints one line "dotakv: error: <message>" and exits 2, as for
+// CLI11's own usage errors.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
 
 using CommandSetup = std::function<void(CLI::App&)>;
 std::vector<CommandSetup>& command_registry();

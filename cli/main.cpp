@@ -74,6 +74,9 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // --help/--version exit 0; every other parse or validation error is a usage error (2).
     return app.exit(e) == 0 ? 0 : 2;
+  } catch (const dotakv::cli::UsageError& e) {
+    std::cerr << "dotakv: error: " << e.what() << "\n";
+    return 2;
   } catch (const dotakv::Cancelled&) {
     std::cerr << "dotakv: cancelled\n";
     return 130;

@@ -1,12 +1,18 @@
 // `dotakv calibrate`: measures this machine's cached vs uncached step costs and writes the
 // auto-policy profile used by `--cache auto` (docs/format_bench.md). Nothing is hard-coded:
 // the break-even slice count it prints is a measurement of this machine and model.
+//
+//   dotakv calibrate --family digits [--model M | --config digits-small] [--out F] [--reps N]
+// fits the digits auto policy's per-unit costs (digits/bench.hpp) on this machine, writes them
+// (default $DOTAKV_DIGITS_POLICY or ~/.cache/dotakv/digits_policy.json) and prints the fit, the
+// predicted vs measured grid and the mode auto picks per length and batch.
 #include <cstdio>
 #include <filesystem>
 
 #include "command.hpp"
 #include "dotakv/auto_policy.hpp"
 #include "dotakv/bench_workloads.hpp"
+#include "dotakv/digits/bench.hpp"
 #include "dotakv/error.hpp"
 #include "dotakv/model.hpp"
 #include "dotakv/sysinfo.hpp"
@@ -18,7 +24,87 @@ struct CalOptions {
                      kv = "fp32";
   int reps = 3, threads = 0;
   bool json = false;
+  std::string family = "dota";
 };
+
+void run_digits_calibrate(const CalOptions& o, bool config_given, bool batch_given) {
+  using namespace dotakv::digits;
+  if (o.reps < 1) throw dotakv::cli::UsageError("--reps: value " + std::to_string(o.reps) +
+                                                " must be >= 1");
+  CalibrateOptions co;
+  co.reps = o.reps;
+  if (batch_given) {
+    try {
+      co.batches = dotakv::cli::parse_int_list(o.batch, "--batch");
+    } catch (const dotakv::ValueError& e) {
+      throw dotakv::cli::UsageError(e.what());
+    }
+    for (int b : co.batches)
+      if (b < 1 || b > 64)
+        throw dotakv::cli::UsageError("--batch: value " + std::to_string(b) + " outside 1..64");
+  }
+  dotakv::set_num_threads(o.threads);
+  const auto model = digits_bench_model(o.model, config_given ? o.config : "digits-small");
+  const std::string out = o.out.empty() ? default_calibration_path() : o.out;
+  std::filesystem::create_directories(std::filesystem::absolute(out).parent_path());
+  dotakv::Progress progress([&](double done, double total, const std::string& msg) {
+    if (!o.json) std::fprintf(stderr, "\r[%3.0f/%3.0f] %-40s", done, total, msg.c_str());
+  });
+  const CalibrationReport rep = calibrate_digits(model, co, &progress);
+  if (!o.json) std::fprintf(stderr, "\n");
+  save_calibration(out, rep.calibration);
+  const DigitsConfig& c = model->config();
+  // break-even: the mode auto picks per length, batch and beam (images of the mean width)
+  DigitsSession session(model);
+  session.set_calibration(rep.calibration);
+  nlohmann::json be = nlohmann::json::array();
+  for (int beam : {1, 4})
+    for (int B : {1, 8})
+      for (int L : {5, 10, 20, 30, 50, 80}) {
+        if (L > c.max_digits || synthetic_string_width(L) > c.max_width) continue;
+        const int te = synthetic_string_width(L) / 8, rows = B * beam;
+        nlohmann::json p;
+        for (CacheMode m : {CacheMode::off, CacheMode::self, CacheMode::full})
+          p[to_string(m)] = session.predict_seconds(m, te, L, rows);
+        be.push_back({{"length", L}, {"batch", B}, {"beam", beam}, {"encoder_tokens", te},
+                      {"predicted_decode_s", p},
+                      {"auto", to_string(session.resolve(CacheMode::automatic, te, L, rows))}});
+      }
+  if (o.json) {
+    nlohmann::json j = rep.to_json(c);
+    j["path"] = out;
+    j["break_even"] = be;
+    dotakv::cli::print_json(j);
+    return;
+  }
+  const auto& k = rep.calibration;
+  std::cout << "wrote " << out << " (" << k.cpu << ")\n";
+  std::printf("fitted (non-negative least squares on relative residuals, %zu runs, median of %d "
+              "reads each after one warm-up):\n"
+              "  step_overhead_s %.4g   row_token_s %.4g   cross_token_s %.4g   attn_s %.4g\n",
+              rep.samples.size(), o.reps, k.step_overhead_s, k.row_token_s, k.cross_token_s,
+              k.attn_s);
+  std::printf("  %-5s %5s %5s %9s %12s %12s %8s\n", "mode", "steps", "batch", "enc tok",
+              "measured ms", "model ms", "rel err");
+  for (std::size_t i = 0; i < rep.samples.size(); ++i) {
+    const auto& s = rep.samples[i];
+    std::printf("  %-5s %5d %5zu %9d %12.3f %12.3f %+7.1f%%\n", to_string(s.mode).c_str(),
+                s.steps, s.encoder_tokens.size(), s.encoder_tokens.front(), s.seconds * 1e3,
+                rep.predicted_s[i] * 1e3, (rep.predicted_s[i] / s.seconds - 1) * 100);
+  }
+  std::printf("  relative error: median %.1f %%, max %.1f %%\n", rep.median_rel_error * 100,
+              rep.max_rel_error * 100);
+  std::printf("break-even (predicted decode ms per request; auto picks the cheapest):\n");
+  std::printf("  %4s %5s %4s %9s %9s %9s  %s\n", "beam", "batch", "len", "off", "self", "full",
+              "auto");
+  for (const auto& r : be)
+    std::printf("  %4d %5d %4d %9.2f %9.2f %9.2f  %s\n", r["beam"].get<int>(),
+                r["batch"].get<int>(), r["length"].get<int>(),
+                r["predicted_decode_s"]["off"].get<double>() * 1e3,
+                r["predicted_decode_s"]["self"].get<double>() * 1e3,
+                r["predicted_decode_s"]["full"].get<double>() * 1e3,
+                r["auto"].get<std::string>().c_str());
+}
 
 void setup_calibrate(CLI::App& app) {
   auto* cmd = app.add_subcommand("calibrate",
@@ -39,7 +125,19 @@ void setup_calibrate(CLI::App& app) {
                   "Profile path (default $DOTAKV_POLICY or "
                   "~/.cache/dotakv/auto_policy.json)");
   cmd->add_flag("--json", o->json, "Print the profile as JSON");
-  cmd->callback([o] {
+  cmd->add_option("--family", o->family, "Model family: dota | digits")->capture_default_str();
+  cmd->callback([o, cmd] {
+    if (o->family != "dota" && o->family != "digits")
+      throw dotakv::cli::UsageError("--family: unknown value '" + o->family +
+                                    "' (expected dota|digits)");
+    if (o->family == "digits") {
+      for (const char* opt : {"--chunk", "--depth", "--precision", "--kv-precision"})
+        if (cmd->get_option(opt)->count() > 0)
+          throw dotakv::cli::UsageError(std::string(opt) + " applies to --family dota only");
+      run_digits_calibrate(*o, cmd->get_option("--config")->count() > 0,
+                           cmd->get_option("--batch")->count() > 0);
+      return;
+    }
     using namespace dotakv::bench;
     if (!o->model.empty() && !std::filesystem::exists(o->model))
       throw dotakv::IoError(o->model + ": model file not found");

@@ -29,6 +29,7 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -67,6 +68,10 @@ struct SpeedupEstimate {
 SpeedupEstimate bootstrap_speedup(const std::vector<double>& baseline,
                                   const std::vector<double>& candidate, int resamples = 2000,
                                   std::uint64_t seed = 0x5eed2026ULL, double level = 0.95);
+// Percentile-bootstrap CI at `level` of the median of one sample set (same resampling and
+// seed convention as bootstrap_speedup). Throws ValueError for an empty set.
+Interval bootstrap_median_ci(const std::vector<double>& samples, int resamples = 2000,
+                             std::uint64_t seed = 0x5eed2026ULL, double level = 0.95);
 
 // ---- workloads and one comparison -------------------------------------------------------
 
@@ -75,6 +80,10 @@ SpeedupEstimate bootstrap_speedup(const std::vector<double>& baseline,
 struct RunOutput {
   std::vector<float> output;
   std::uint64_t cache_bytes = 0;
+  // Optional secondary measurements of this run, by name (e.g. "first_token_s" reported by the
+  // engine itself). The harness keeps them per name for the timed runs (metric_samples, same
+  // order as samples_s) and for the cold run (cold_metrics); warm-up values are discarded.
+  std::vector<std::pair<std::string, double>> metrics;
 };
 
 struct Workload {
@@ -112,6 +121,8 @@ struct WorkloadResult {
   std::uint64_t cache_bytes = 0;           // largest value reported by a run
   std::uint64_t peak_rss_bytes = 0;        // process peak RSS after this setting's last run
   std::optional<SpeedupEstimate> speedup;  // vs the reference (absent for the reference)
+  std::map<std::string, std::vector<double>> metric_samples;  // RunOutput::metrics, timed runs
+  std::map<std::string, double> cold_metrics;                 // RunOutput::metrics, cold run
   nlohmann::json extra = nlohmann::json::object();  // annotate() output, cost model, ...
 };
 
@@ -181,12 +192,21 @@ struct SweepResult {
 // Runs every group; a cancel keeps the groups and runs finished so far (cancelled = true).
 SweepResult run_sweep(const SweepSpec& spec, const WorkloadFactory& factory,
                       Progress* progress = nullptr, const GroupHook& hook = {});
+// The same for groups built elsewhere (other model families: digits/bench.hpp): every group's
+// settings are compared with run_comparison (reference = settings[0]), the hook runs after each.
+SweepResult run_groups(const std::vector<SweepGroup>& groups, const HarnessOptions& harness,
+                       const WorkloadFactory& factory, Progress* progress = nullptr,
+                       const GroupHook& hook = {});
 
 // ---- results files (docs/format_bench.md) ----------------------------------------------
 
 // The result document: {"schema":"dotakv.bench/1", "created", "machine" (info_json()),
 // "harness", "sweep", "cancelled", "results":[...], "order":[...]}.
 nlohmann::json results_json(const SweepSpec& spec, const SweepResult& r);
+// The same with the "sweep" object given as JSON (other families). Results with metrics get
+// "metrics": {name: {"samples": [...], "stats": {...}, "median_ci95": [lo, hi], "cold": x|null}}.
+nlohmann::json results_json(const nlohmann::json& sweep, const HarnessOptions& harness,
+                            const SweepResult& r);
 // One CSV row per result; columns listed in docs/format_bench.md.
 std::string results_csv(const nlohmann::json& results_doc);
 // Reads and checks a results document (schema field, results array); throws IoError/FormatError.

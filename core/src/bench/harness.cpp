@@ -108,6 +108,18 @@ SpeedupEstimate bootstrap_speedup(const std::vector<double>& baseline,
   return e;
 }
 
+Interval bootstrap_median_ci(const std::vector<double>& samples, int resamples,
+                             std::uint64_t seed, double level) {
+  if (samples.empty()) throw ValueError("median CI: expected at least one sample, found none");
+  if (resamples < 1) throw ValueError("median CI: resamples must be >= 1");
+  if (!(level > 0 && level < 1)) throw ValueError("median CI: level must lie in (0,1)");
+  SplitMix64 rng{seed};
+  std::vector<double> med(resamples), buf;
+  for (int i = 0; i < resamples; ++i) med[i] = resampled_median(samples, rng, buf);
+  std::sort(med.begin(), med.end());
+  return {quantile_sorted(med, (1 - level) / 2), quantile_sorted(med, 1 - (1 - level) / 2)};
+}
+
 // ---- one comparison ------------------------------------------------------------------------
 
 nlohmann::json to_json(const HarnessOptions& o) {
@@ -198,10 +210,14 @@ ComparisonResult run_comparison(std::vector<Workload>& w, const HarnessOptions& 
       }
     }
     r.peak_rss_bytes = peak_rss_bytes();
-    if (kind == 0) r.cold_s = dt;
+    if (kind == 0) {
+      r.cold_s = dt;
+      for (const auto& [name, v] : out.metrics) r.cold_metrics[name] = v;
+    }
     if (kind == 2) {
       r.samples_s.push_back(dt);
       c.order.push_back(i);
+      for (const auto& [name, v] : out.metrics) r.metric_samples[name].push_back(v);
     }
     done += 1;
     report(progress, done, total, w[i].label);
@@ -366,12 +382,17 @@ std::vector<SweepGroup> expand_sweep(const SweepSpec& s) {
 SweepResult run_sweep(const SweepSpec& spec, const WorkloadFactory& factory, Progress* progress,
                       const GroupHook& hook) {
   if (!factory) throw ValueError("sweep: no workload factory");
+  return run_groups(expand_sweep(spec), spec.harness, factory, progress, hook);
+}
+
+SweepResult run_groups(const std::vector<SweepGroup>& groups, const HarnessOptions& harness,
+                       const WorkloadFactory& factory, Progress* progress, const GroupHook& hook) {
+  if (!factory) throw ValueError("sweep: no workload factory");
   SweepResult r;
-  const auto groups = expand_sweep(spec);
   double runs_total = 0;
   for (const auto& g : groups)
     runs_total +=
-        g.settings.size() * ((spec.harness.cold ? 1 : 0) + spec.harness.warmup + spec.harness.reps);
+        g.settings.size() * ((harness.cold ? 1 : 0) + harness.warmup + harness.reps);
   double runs_before = 0;
   for (const auto& g : groups) {
     if (progress && progress->cancelled()) {
@@ -396,7 +417,7 @@ SweepResult run_sweep(const SweepSpec& spec, const WorkloadFactory& factory, Pro
     ComparisonResult c;
     try {
       if (progress && progress->cancelled()) throw Cancelled();
-      c = run_comparison(w, spec.harness, inner_ptr);
+      c = run_comparison(w, harness, inner_ptr);
     } catch (const Cancelled&) {
       r.cancelled = true;
       break;
@@ -406,7 +427,7 @@ SweepResult run_sweep(const SweepSpec& spec, const WorkloadFactory& factory, Pro
     r.groups.push_back(g);
     r.comparisons.push_back(std::move(c));
     runs_before +=
-        g.settings.size() * ((spec.harness.cold ? 1 : 0) + spec.harness.warmup + spec.harness.reps);
+        g.settings.size() * ((harness.cold ? 1 : 0) + harness.warmup + harness.reps);
     if (r.comparisons.back().cancelled) {
       r.cancelled = true;
       break;
@@ -431,12 +452,17 @@ std::string utc_now() {
 }  // namespace
 
 nlohmann::json results_json(const SweepSpec& spec, const SweepResult& r) {
+  return results_json(to_json(spec), spec.harness, r);
+}
+
+nlohmann::json results_json(const nlohmann::json& sweep, const HarnessOptions& harness,
+                            const SweepResult& r) {
   nlohmann::json doc;
   doc["schema"] = "dotakv.bench/1";
   doc["created"] = utc_now();
   doc["machine"] = info_json();
-  doc["harness"] = to_json(spec.harness);
-  doc["sweep"] = to_json(spec);
+  doc["harness"] = to_json(harness);
+  doc["sweep"] = sweep;
   doc["cancelled"] = r.cancelled;
   doc["results"] = nlohmann::json::array();
   doc["order"] = nlohmann::json::array();
@@ -467,6 +493,20 @@ nlohmann::json results_json(const SweepSpec& spec, const SweepResult& r) {
                         {"resamples", x.speedup->resamples}};
       else
         j["speedup"] = nullptr;
+      if (!x.metric_samples.empty() || !x.cold_metrics.empty()) {
+        nlohmann::json m = nlohmann::json::object();
+        for (const auto& [name, v] : x.metric_samples) {
+          const Interval ci = bootstrap_median_ci(v, harness.bootstrap_resamples, harness.seed);
+          m[name] = {{"samples", v}, {"stats", to_json(compute_stats(v))},
+                     {"median_ci95", {ci.lo, ci.hi}}, {"cold", nullptr}};
+        }
+        for (const auto& [name, v] : x.cold_metrics) {
+          if (!m.contains(name)) m[name] = {{"samples", nlohmann::json::array()}, {"stats", nullptr},
+                                            {"median_ci95", nullptr}};
+          m[name]["cold"] = v;
+        }
+        j["metrics"] = m;
+      }
       for (const auto& [k, v] : x.extra.items()) j[k] = v;
       doc["results"].push_back(std::move(j));
     }

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <map>
 #include <mutex>
 #include <vector>
 
@@ -84,6 +85,50 @@ double measure_memory_bandwidth_gbs() {
     }
     v = double(n * sizeof(float)) / best * 1e-9;
   });
+  return v;
+}
+
+double measure_cache_bandwidth_gbs(std::size_t bytes) {
+  static std::mutex m;
+  static std::map<std::size_t, double> cache;
+  std::lock_guard<std::mutex> lock(m);
+  if (auto it = cache.find(bytes); it != cache.end()) return it->second;
+  const int nt_max = omp_get_max_threads();
+  const std::size_t n = std::max<std::size_t>(1024, bytes / sizeof(float));  // per thread
+  std::vector<std::vector<float>> bufs(static_cast<std::size_t>(nt_max), std::vector<float>(n));
+  for (auto& b : bufs)
+    for (std::size_t i = 0; i < n; ++i) b[i] = float(i & 1023);
+  const int passes = int(std::max<std::size_t>(8, (std::size_t(256) << 20) / (n * sizeof(float))));
+  double best = 1e30;
+  volatile float sink = 0;
+  for (int r = 0; r < 5; ++r) {
+    const double t0 = now();
+    float total = 0;
+    int used = 1;
+#pragma omp parallel reduction(+ : total)
+    {
+      const int t = omp_get_thread_num();
+#pragma omp single
+      used = omp_get_num_threads();
+      const float* buf = bufs[std::size_t(t)].data();
+      float acc[32] = {};
+      for (int p = 0; p < passes; ++p) {
+        std::size_t i = 0;
+        for (; i + 32 <= n; i += 32)
+          for (int j = 0; j < 32; ++j) acc[j] += buf[i + j];
+        acc[0] += float(p);  // keeps passes from being merged
+      }
+      float s = 0;
+      for (float a : acc) s += a;
+      total += s;
+    }
+    const double dt = now() - t0;
+    best = std::min(best, dt / double(used));  // time per thread-buffer pass set
+    sink = sink + total;
+  }
+  // bytes read by one thread over all passes / time: per-core cache bandwidth x threads used
+  const double v = double(n * sizeof(float)) * passes / best * 1e-9;
+  cache[bytes] = v;
   return v;
 }
 
