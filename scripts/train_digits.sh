@@ -11,8 +11,9 @@ cd "$(dirname "$0")/.."
 OUT=${1:-$HOME/.cache/dotakv/digits}
 BIN=${DOTAKV_BIN:-build/release/bin/dotakv}
 mkdir -p "$OUT"
-stage() {  # name epochs strings len lr warmup [init]
+stage() {  # name epochs strings len lr warmup [init [flags...]]
   local name=$1 epochs=$2 strings=$3 len=$4 lr=$5 warmup=$6 init=${7:-}
+  shift 6; shift || true
   local dir="$OUT/$name"
   if [ -f "$dir/history.csv" ] && [ "$(($(wc -l < "$dir/history.csv") - 1))" -ge "$epochs" ]; then
     echo "stage $name: done"; return
@@ -20,9 +21,12 @@ stage() {  # name epochs strings len lr warmup [init]
   local extra=()
   if [ -f "$dir/last.h5" ]; then extra+=(--resume); elif [ -n "$init" ]; then extra+=(--init "$init"); fi
   "$BIN" digits train --out "$dir" --epochs "$epochs" --strings "$strings" --batch 32 \
-    --len "$len" --val 400 --lr "$lr" --warmup "$warmup" --seed 1 "${extra[@]}"
+    --len "$len" --val 400 --lr "$lr" --warmup "$warmup" --seed 1 "${extra[@]}" "$@"
 }
-stage s1 2 10000 1:4 1e-3 100
-stage s2 2 20000 1:10 1e-3 100 "$OUT/s1/model.h5"
-stage s3 6 30000 1:30 7e-4 200 "$OUT/s2/model.h5"
-echo "model: $OUT/s3/model.h5"
+stage s1 2 10000 1:4 1e-3 100 "" --no-augment
+stage s2 2 20000 1:10 1e-3 100 "$OUT/s1/model.h5" --no-augment
+stage s3 6 30000 1:30 7e-4 200 "$OUT/s2/model.h5" --no-augment
+# s1-s3 memorise the 7,200 training digits (train loss 0.02 vs validation 0.07, 98.1 % of
+# validation digits); per-digit affine distortions (the trainer's default) close most of the gap.
+stage s4 8 30000 1:30 5e-4 100 "$OUT/s3/model.h5"
+echo "model: $OUT/s4/model.h5"

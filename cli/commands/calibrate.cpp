@@ -62,13 +62,14 @@ void run_digits_calibrate(const CalOptions& o, bool config_given, bool batch_giv
     for (int B : {1, 8})
       for (int L : {5, 10, 20, 30, 50, 80}) {
         if (L > c.max_digits || synthetic_string_width(L) > c.max_width) continue;
-        const int te = synthetic_string_width(L) / 8, rows = B * beam;
+        const int te = synthetic_string_width(L) / 8;
+        const std::vector<int> tes(static_cast<std::size_t>(B), te);
         nlohmann::json p;
         for (CacheMode m : {CacheMode::off, CacheMode::self, CacheMode::full})
-          p[to_string(m)] = session.predict_seconds(m, te, L, rows);
+          p[to_string(m)] = session.predict_seconds(m, tes, L, beam);
         be.push_back({{"length", L}, {"batch", B}, {"beam", beam}, {"encoder_tokens", te},
                       {"predicted_decode_s", p},
-                      {"auto", to_string(session.resolve(CacheMode::automatic, te, L, rows))}});
+                      {"auto", to_string(session.resolve(CacheMode::automatic, tes, L, beam))}});
       }
   if (o.json) {
     nlohmann::json j = rep.to_json(c);

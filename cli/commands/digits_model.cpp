@@ -93,9 +93,12 @@ void setup_digits_model(CLI::App& app) {
     cmd->add_option("--init", o->init_weights, "Start from these weights");
     cmd->add_option("--threads", o->threads, "OpenMP threads (0: all)");
     cmd->add_flag("--resume", o->resume, "Continue from OUT/last.h5");
+    auto no_aug = std::make_shared<bool>(false);
+    cmd->add_flag("--no-augment", *no_aug, "No per-digit rotation/shear/stretch of training strings");
     cmd->add_flag("--json", *json, "Print the result as JSON");
     cmd->callback([=] {
       o->config = DigitsConfig::from_name_or_file(*cfg);
+      if (*no_aug) o->augment = Augment{};
       std::tie(o->len_min, o->len_max) = parse_range(*len, "--len");
       if (o->len_min < 1 || o->len_max < o->len_min || o->len_max > o->config.max_digits)
         throw CLI::ValidationError("--len", "'" + *len + "': expected 1 <= a <= b <= " +

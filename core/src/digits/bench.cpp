@@ -250,19 +250,7 @@ std::array<double, 4> calibration_features(const DigitsConfig& c, const Calibrat
     throw ValueError("digits calibration: a sample's mode must be off, self or full");
   if (s.steps < 1 || s.beam < 1 || s.encoder_tokens.empty())
     throw ValueError("digits calibration: a sample needs steps, beam and images >= 1");
-  const double Ld = c.decoder_layers;
-  const int B = int(s.encoder_tokens.size());
-  const double R = double(B) * s.beam;
-  double sum_te = 0;
-  for (int t : s.encoder_tokens) sum_te += t;
-  double rows = 0, cross = 0, attn = 0;
-  for (int st = 0; st < s.steps; ++st) {
-    const double n = s.mode == CacheMode::off ? st + 1 : 1;
-    rows += R * n;
-    if (s.mode != CacheMode::full || st == 0) cross += sum_te;
-    attn += n * ((st + 1) * R + sum_te * s.beam);  // Σ_r n (s + 1 + te_r)
-  }
-  return {double(s.steps), Ld * rows, Ld * cross, Ld * attn};
+  return decode_work(c, s.mode, s.encoder_tokens, s.steps, s.beam);
 }
 
 double predict_calibrated(const DigitsConfig& c, const AutoCalibration& k,
@@ -629,13 +617,12 @@ bench::Workload DigitsBench::make_workload(const nlohmann::json& st) {
     j["engine"] = state->last.to_json();
     j["effective_cache"] = state->last.mode;
     if (o.cache == CacheMode::automatic) {
-      int te_max = 0;
-      for (const auto& im : *imgs) te_max = std::max(te_max, (im.width + 7) / 8);
-      const int rows = int(imgs->size()) * W;
+      std::vector<int> te;
+      for (const auto& im : *imgs) te.push_back((im.width + 7) / 8);
       nlohmann::json pred = nlohmann::json::object();
       if (state->session->calibration().valid)
         for (CacheMode m : {CacheMode::off, CacheMode::self, CacheMode::full})
-          pred[to_string(m)] = state->session->predict_seconds(m, te_max, L, rows);
+          pred[to_string(m)] = state->session->predict_seconds(m, te, L, W);
       j["auto"] = {{"choice", state->last.mode},
                    {"calibrated", state->session->calibration().valid},
                    {"note", calib_note_},

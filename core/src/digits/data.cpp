@@ -68,10 +68,12 @@ void check_labels(const std::vector<int>& labels, const std::string& what) {
                        std::to_string(labels[k]));
 }
 
-DigitString compose(const MnistSet& set, Split split, const std::vector<int>& labels, Rng& rng) {
+DigitString compose(const MnistSet& set, Split split, const std::vector<int>& labels, Rng& rng,
+                    const Augment& aug = {}) {
   const int L = int(labels.size());
   struct Placed {
     int side, x0, y0, cls, index;
+    double inv[4] = {1, 0, 0, 1};  // destination -> source offsets from the centre
   };
   std::vector<Placed> boxes(static_cast<std::size_t>(L));
   int cursor = uniform_int(rng, kMarginMin, kMarginMax);
@@ -90,6 +92,16 @@ DigitString compose(const MnistSet& set, Split split, const std::vector<int>& la
     if (k > 0) cursor += uniform_int(rng, kGapMin, kGapMax);
     b.x0 = cursor;
     cursor += b.side;
+    if (aug.enabled()) {
+      const double th = (2 * rng.uniform() - 1) * aug.rotate_deg * 3.14159265358979323846 / 180;
+      const double k = (2 * rng.uniform() - 1) * aug.shear;
+      const double a = 1 + (2 * rng.uniform() - 1) * aug.stretch;
+      // M = R(th) * [[1, k], [0, 1]] * diag(a, 1 / a); inv = M^-1
+      const double c = std::cos(th), sn = std::sin(th);
+      const double m00 = c * a, m01 = (c * k - sn) / a, m10 = sn * a, m11 = (sn * k + c) / a;
+      const double det = m00 * m11 - m01 * m10;
+      b.inv[0] = m11 / det, b.inv[1] = -m01 / det, b.inv[2] = -m10 / det, b.inv[3] = m00 / det;
+    }
   }
   cursor += uniform_int(rng, kMarginMin, kMarginMax);
 
@@ -99,11 +111,19 @@ DigitString compose(const MnistSet& set, Split split, const std::vector<int>& la
   for (const Placed& b : boxes) {
     const float* src = set.digit(b.cls, b.index);
     const double f = double(kMnistSide) / b.side;
+    const double half = 0.5 * b.side, mid = 0.5 * kMnistSide - 0.5;
     for (int r = 0; r < b.side; ++r) {
       const double sy = (r + 0.5) * f - 0.5;
       float* row = out.pixels.data() + std::size_t(b.y0 + r) * std::size_t(out.width);
       for (int c = 0; c < b.side; ++c) {
-        const float v = sample_bilinear(src, sy, (c + 0.5) * f - 0.5);
+        float v;
+        if (aug.enabled()) {
+          const double dx = c + 0.5 - half, dy = r + 0.5 - half;
+          v = sample_bilinear(src, mid + f * (b.inv[2] * dx + b.inv[3] * dy),
+                              mid + f * (b.inv[0] * dx + b.inv[1] * dy));
+        } else {
+          v = sample_bilinear(src, sy, (c + 0.5) * f - 0.5);
+        }
         float& dst = row[b.x0 + c];
         dst = std::max(dst, v);
       }
@@ -273,10 +293,14 @@ IndexRange split_range(int n, Split s) {
 // ---- composition ----
 
 DigitString compose_string(const MnistSet& set, Split split, const std::vector<int>& labels,
-                           std::uint64_t seed) {
+                           std::uint64_t seed, const Augment& augment) {
   check_labels(labels, "compose_string");
+  if (!(augment.rotate_deg >= 0 && augment.rotate_deg <= 45 && augment.shear >= 0 &&
+        augment.shear <= 1 && augment.stretch >= 0 && augment.stretch < 0.5))
+    throw ValueError("compose_string: augmentation expected rotation 0..45 deg, shear 0..1, "
+                     "stretch 0..0.5");
   Rng rng(seed, kSingleStream);
-  return compose(set, split, labels, rng);
+  return compose(set, split, labels, rng, augment);
 }
 
 std::vector<DigitString> compose_strings(const MnistSet& set, Split split, int count, int len_min,

@@ -188,28 +188,39 @@ DigitsSession::~DigitsSession() = default;
 DigitsSession::DigitsSession(DigitsSession&&) noexcept = default;
 DigitsSession& DigitsSession::operator=(DigitsSession&&) noexcept = default;
 
-double DigitsSession::predict_seconds(CacheMode m, int te, int digits, int rows) const {
-  const DigitsConfig& c = model_->config();
-  const double steps = digits + 1, Ld = c.decoder_layers;
-  double row_tokens = 0, cross_tokens = 0, attn = 0;
-  for (int s = 0; s < steps; ++s) {
-    const double n = (m == CacheMode::off) ? s + 1 : 1;  // tokens through the decoder this step
-    row_tokens += rows * n;
-    attn += rows * n * (s + 1 + te);
-    if (m != CacheMode::full || s == 0) cross_tokens += te;  // per image (rows share)
+std::array<double, 4> decode_work(const DigitsConfig& c, CacheMode m,
+                                  const std::vector<int>& encoder_tokens, int steps, int beam) {
+  if (m == CacheMode::automatic) throw ValueError("decode_work: mode must be off, self or full");
+  if (steps < 1 || beam < 1 || encoder_tokens.empty())
+    throw ValueError("decode_work: steps, beam and images must be >= 1");
+  const double Ld = c.decoder_layers, R = double(encoder_tokens.size()) * beam;
+  double sum_te = 0;
+  for (int t : encoder_tokens) sum_te += t;
+  double rows = 0, cross = 0, attn = 0;
+  for (int st = 0; st < steps; ++st) {
+    const double n = m == CacheMode::off ? st + 1 : 1;
+    rows += R * n;
+    if (m != CacheMode::full || st == 0) cross += sum_te;
+    attn += n * ((st + 1) * R + sum_te * beam);
   }
-  return steps * calib_.step_overhead_s + Ld * (row_tokens * calib_.row_token_s +
-                                               cross_tokens * calib_.cross_token_s +
-                                               attn * calib_.attn_s);
+  return {double(steps), Ld * rows, Ld * cross, Ld * attn};
 }
 
-CacheMode DigitsSession::resolve(CacheMode m, int te, int digits, int rows) const {
+double DigitsSession::predict_seconds(CacheMode m, const std::vector<int>& te, int steps,
+                                      int beam) const {
+  const auto f = decode_work(model_->config(), m, te, steps, beam);
+  return f[0] * calib_.step_overhead_s + f[1] * calib_.row_token_s +
+         f[2] * calib_.cross_token_s + f[3] * calib_.attn_s;
+}
+
+CacheMode DigitsSession::resolve(CacheMode m, const std::vector<int>& te, int steps,
+                                 int beam) const {
   if (m != CacheMode::automatic) return m;
   if (!calib_.valid) return CacheMode::full;
   CacheMode best = CacheMode::full;
-  double best_t = predict_seconds(best, te, digits, rows);
+  double best_t = predict_seconds(best, te, steps, beam);
   for (CacheMode c : {CacheMode::self, CacheMode::off}) {
-    const double t = predict_seconds(c, te, digits, rows);
+    const double t = predict_seconds(c, te, steps, beam);
     if (t < best_t) best = c, best_t = t;
   }
   return best;
@@ -277,7 +288,7 @@ std::vector<ReadResult> DigitsSession::read(const std::vector<GrayImage>& images
   const auto t_enc = clock::now();
   stats_ = ReadStats{};
   stats_.requested_mode = to_string(o.cache);
-  const CacheMode mode = resolve(o.cache, te_max, limit, R);
+  const CacheMode mode = resolve(o.cache, te, steps_max, Wb);
   stats_.mode = to_string(mode);
   stats_.kv_precision = to_string(o.kv_precision);
   stats_.batch = B;

@@ -36,7 +36,8 @@ nlohmann::json DigitsTrainOptions::to_json() const {
           {"warmup_steps", schedule.warmup_steps},
           {"clip_norm", clip_norm},
           {"seed", seed},
-          {"init_weights", init_weights}};
+          {"init_weights", init_weights},
+          {"augment", {augment.rotate_deg, augment.shear, augment.stretch}}};
 }
 
 nlohmann::json DigitsTrainResult::to_json() const {
@@ -247,7 +248,7 @@ DigitsTrainResult train_digits(const DigitsTrainOptions& o, Progress* progress,
         const long long idx = s * o.batch + i;
         batch[std::size_t(i)] =
             compose_string(mnist, Split::train, draw_labels(o.seed, epoch, idx, o.len_min, o.len_max),
-                           string_seed(o.seed, epoch, idx));
+                           string_seed(o.seed, epoch, idx), o.augment);
       }
       int tokens = 0;
       for (const auto& b : batch) tokens += int(b.labels.size()) + 1;

@@ -109,8 +109,17 @@ struct DigitString {
 // Deterministic: a pure function of (set, split, labels, seed) (xoshiro256** generator).
 // Throws ValueError for an empty/too long label list or a label outside 0..9, and when a class
 // has no image in the split.
+// Training augmentation, per digit (off by default: dataset files, validation and test strings
+// are composed without it): the digit is mapped through R(theta) * Shear(k) * diag(a, 1/a) about
+// its centre, theta ~ U[-rotate_deg, rotate_deg], k ~ U[-shear, shear], a ~ U[1 - stretch,
+// 1 + stretch] (the affine distortions of Simard et al. 2003, ICDAR, "Best practices for CNNs
+// applied to visual document analysis"), then placed as without augmentation.
+struct Augment {
+  double rotate_deg = 0.0, shear = 0.0, stretch = 0.0;
+  bool enabled() const { return rotate_deg > 0 || shear > 0 || stretch > 0; }
+};
 DigitString compose_string(const MnistSet& set, Split split, const std::vector<int>& labels,
-                           std::uint64_t seed);
+                           std::uint64_t seed, const Augment& augment = {});
 
 // `count` strings (1..kMaxStrings) of length L ~ U{len_min..len_max} (1 <= len_min <= len_max <=
 // kMaxDigits) with a uniformly random class per position. String i draws from its own generator

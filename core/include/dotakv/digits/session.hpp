@@ -25,6 +25,7 @@
 // Errors: ShapeError (height != 32, width beyond max_width), ValueError (NaN/Inf or values
 // outside [0,1], empty canvas, beam < 1 or > 16, max_digits beyond the model's), Cancelled.
 #pragma once
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -131,9 +132,11 @@ class DigitsSession {
 
   // Mode `auto` resolves to: the cheapest of off/self/full by predict_seconds() when calibrated,
   // else full.
-  CacheMode resolve(CacheMode m, int encoder_tokens, int digits, int rows) const;
-  // Predicted seconds of decoding `digits` tokens for `rows` rows over `encoder_tokens`.
-  double predict_seconds(CacheMode m, int encoder_tokens, int digits, int rows) const;
+  CacheMode resolve(CacheMode m, const std::vector<int>& encoder_tokens, int steps, int beam) const;
+  // Predicted decoding seconds: decode_work() . (step_overhead_s, row_token_s, cross_token_s,
+  // attn_s) of the calibration (0 when uncalibrated).
+  double predict_seconds(CacheMode m, const std::vector<int>& encoder_tokens, int steps,
+                         int beam) const;
 
  private:
   struct Impl;
@@ -143,6 +146,16 @@ class DigitsSession {
   AutoCalibration calib_;
   std::unique_ptr<Impl> impl_;
 };
+
+// The work of decoding `steps` steps (a forced read of L digits: L; a free one: up to L + 1)
+// with `beam` rows per image over images of these encoder lengths, in the four units the
+// calibration prices:
+//   [0] steps                          (per-step overhead)
+//   [1] layers x decoder row-tokens    (off: every step re-runs its whole prefix)
+//   [2] layers x cross K/V tokens      (full: once per image; off/self: every step)
+//   [3] layers x attention products    (sum over rows of new tokens x (prefix + encoder length))
+std::array<double, 4> decode_work(const DigitsConfig& cfg, CacheMode m,
+                                  const std::vector<int>& encoder_tokens, int steps, int beam);
 
 // Validates and pads an image for the model: height 32 (ShapeError), finite values in [0, 1]
 // (ValueError), not empty (ValueError: no pixel above 0.05), width <= max_width (ShapeError);

@@ -25,6 +25,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dotakv/digits/data.hpp"
 #include "dotakv/digits/model.hpp"
 #include "dotakv/progress.hpp"
 #include "dotakv/train/schedule.hpp"
@@ -48,6 +49,8 @@ struct DigitsTrainOptions {
   bool resume = false;
   int threads = 0;
   std::string init_weights;
+  // Per-digit affine distortions of the training strings (data.hpp Augment); none for validation.
+  Augment augment{12.0, 0.3, 0.15};
   nlohmann::json to_json() const;
 };
 
