@@ -2,6 +2,7 @@
 // conversion (IEEE 754 binary16 values), the int8 per-row quantization bound, and the beam
 // operations copy_sample/reorder (every map of 4 samples, all precisions) with rows_written.
 #include <QtTest>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -91,6 +92,38 @@ class TestEngineKvcache : public QObject {
     for (std::uint32_t h = 0; h < 0x10000; ++h) {
       if ((h & 0x7c00) == 0x7c00) continue;
       QCOMPARE(float_to_half(half_to_float(std::uint16_t(h))), std::uint16_t(h));
+    }
+  }
+
+  // The cache's vectorised fp16 rows (F16C where built for it) equal the scalar conversion on
+  // every value class: ties, subnormals, overflow, Inf, NaN, signed zero.
+  void fp16RowsEqualTheScalarConversion() {
+    const float vals[] = {1.0f + 0x1.0p-11f, 1.0f + 3 * 0x1.0p-11f, 0x1.0p-24f, 0x1.0p-26f,
+                          0x1.8p-24f, 0x1.0p-14f, 65504.f, 65520.f, 70000.f, -0.f, 0.1f,
+                          -3.14159f, std::numeric_limits<float>::infinity(),
+                          -std::numeric_limits<float>::infinity(),
+                          std::numeric_limits<float>::quiet_NaN(), 1e-30f, -7.5e-6f, 123.456f};
+    const int kd = 27;  // three vectors of 8 and a scalar tail
+    std::vector<float> row(kd);
+    std::mt19937 rng(4);
+    std::uniform_int_distribution<int> pick(0, int(std::size(vals)) - 1);
+    KVCache c;
+    c.reserve(1, 1, 1, 64, kd, KvPrecision::fp16);
+    std::vector<float> all;
+    for (int t = 0; t < 64; ++t) {
+      for (int i = 0; i < kd; ++i) row[std::size_t(i)] = vals[pick(rng)] * (t % 2 ? 1.f : -1.f);
+      c.append(0, 0, 1, row.data(), row.data(), kd);
+      all.insert(all.end(), row.begin(), row.end());
+    }
+    std::vector<float> back(all.size());
+    c.read_keys(0, 0, 0, 0, 64, back.data());
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const float want = half_to_float(float_to_half(all[i]));
+      if (std::isnan(want)) {
+        QVERIFY(std::isnan(back[i]));
+      } else {
+        QCOMPARE(std::bit_cast<std::uint32_t>(back[i]), std::bit_cast<std::uint32_t>(want));
+      }
     }
   }
 
