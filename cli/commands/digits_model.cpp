@@ -95,6 +95,9 @@ void setup_digits_model(CLI::App& app) {
     cmd->add_flag("--resume", o->resume, "Continue from OUT/last.h5");
     auto no_aug = std::make_shared<bool>(false);
     cmd->add_flag("--no-augment", *no_aug, "No per-digit rotation/shear/stretch of training strings");
+    cmd->add_option("--elastic", o->augment.elastic_alpha,
+                    "Elastic distortion of training digits: displacement scale alpha, px (0: off)")
+        ->check(CLI::Range(0.0, 100.0));
     cmd->add_flag("--json", *json, "Print the result as JSON");
     cmd->callback([=] {
       o->config = DigitsConfig::from_name_or_file(*cfg);

@@ -113,6 +113,31 @@ class TestDigitsData : public QObject {
     }
   }
 
+  // Training augmentation: deterministic by seed, the same digits and layout as without it (only
+  // the ink moves), ink mass kept within a third, and no effect unless asked for.
+  void augmentationMovesInkOnly() {
+    const std::vector<int> labels{3, 1, 4, 1, 5, 9, 2, 6};
+    const DigitString plain = compose_string(m, Split::train, labels, 42);
+    QVERIFY(compose_string(m, Split::train, labels, 42, Augment{}).pixels == plain.pixels);
+    for (const Augment a : {Augment{12, 0.3, 0.15}, Augment{12, 0.3, 0.15, 24, 4}}) {
+      const DigitString x = compose_string(m, Split::train, labels, 42, a);
+      const DigitString y = compose_string(m, Split::train, labels, 42, a);
+      QVERIFY(x.pixels == y.pixels);
+      QVERIFY(x.pixels != plain.pixels);
+      QCOMPARE(x.labels, labels);
+      QCOMPARE(x.source_class, x.labels);
+      double ink_x = 0, ink_p = 0;
+      for (float v : x.pixels) ink_x += v;
+      for (float v : plain.pixels) ink_p += v;
+      // the RNG draws of the distortion change which training image is picked after the first
+      // digit, so compare the ink of whole strings loosely
+      QVERIFY2(ink_x > 0.66 * ink_p && ink_x < 1.5 * ink_p,
+               qPrintable(QString("ink %1 vs %2").arg(ink_x).arg(ink_p)));
+      for (float v : x.pixels) QVERIFY(v >= 0.f && v <= 1.f);
+    }
+    QVERIFY_THROWS_EXCEPTION(ValueError, compose_string(m, Split::train, labels, 1, Augment{90}));
+  }
+
   void mnistAsPublished() {
     QCOMPARE(m.count[0], 1001);
     int total = 0;

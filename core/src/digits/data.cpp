@@ -58,6 +58,41 @@ float sample_bilinear(const float* src, double y, double x) {
   return float(std::clamp(v, 0.0, 1.0));
 }
 
+// Smoothed random displacement fields [28, 28] (Simard et al. 2003): uniform in [-1, 1],
+// separable Gaussian blur of sigma px (kernel radius 3 sigma, renormalised at the borders), times
+// alpha.
+void elastic_field(Rng& rng, double alpha, double sigma, std::vector<float>& ex,
+                   std::vector<float>& ey) {
+  const int n = kMnistSide, rad = std::max(1, int(std::ceil(3 * sigma)));
+  std::vector<double> k(std::size_t(2 * rad + 1));
+  for (int i = -rad; i <= rad; ++i) k[std::size_t(i + rad)] = std::exp(-0.5 * i * i / (sigma * sigma));
+  auto field = [&](std::vector<float>& out) {
+    std::vector<double> u(std::size_t(n * n)), t(std::size_t(n * n));
+    for (auto& x : u) x = 2 * rng.uniform() - 1;
+    for (int pass = 0; pass < 2; ++pass) {  // rows, then columns
+      for (int a = 0; a < n; ++a)
+        for (int b = 0; b < n; ++b) {
+          double s = 0, w = 0;
+          for (int i = -rad; i <= rad; ++i) {
+            const int c = b + i;
+            if (c < 0 || c >= n) continue;
+            const double kw = k[std::size_t(i + rad)];
+            s += kw * (pass == 0 ? u[std::size_t(a * n + c)] : t[std::size_t(c * n + a)]);
+            w += kw;
+          }
+          if (pass == 0)
+            t[std::size_t(a * n + b)] = s / w;
+          else
+            u[std::size_t(b * n + a)] = s / w;
+        }
+    }
+    out.resize(std::size_t(n * n));
+    for (std::size_t i = 0; i < out.size(); ++i) out[i] = float(alpha * u[i]);
+  };
+  field(ex);
+  field(ey);
+}
+
 void check_labels(const std::vector<int>& labels, const std::string& what) {
   if (labels.empty() || int(labels.size()) > kMaxDigits)
     throw ValueError(what + ": expected 1.." + std::to_string(kMaxDigits) + " digits, found " +
@@ -74,6 +109,7 @@ DigitString compose(const MnistSet& set, Split split, const std::vector<int>& la
   struct Placed {
     int side, x0, y0, cls, index;
     double inv[4] = {1, 0, 0, 1};  // destination -> source offsets from the centre
+    std::vector<float> ex, ey;     // elastic displacement [28, 28] (source px), if any
   };
   std::vector<Placed> boxes(static_cast<std::size_t>(L));
   int cursor = uniform_int(rng, kMarginMin, kMarginMax);
@@ -101,6 +137,7 @@ DigitString compose(const MnistSet& set, Split split, const std::vector<int>& la
       const double m00 = c * a, m01 = (c * k - sn) / a, m10 = sn * a, m11 = (sn * k + c) / a;
       const double det = m00 * m11 - m01 * m10;
       b.inv[0] = m11 / det, b.inv[1] = -m01 / det, b.inv[2] = -m10 / det, b.inv[3] = m00 / det;
+      if (aug.elastic_alpha > 0) elastic_field(rng, aug.elastic_alpha, aug.elastic_sigma, b.ex, b.ey);
     }
   }
   cursor += uniform_int(rng, kMarginMin, kMarginMax);
@@ -119,8 +156,15 @@ DigitString compose(const MnistSet& set, Split split, const std::vector<int>& la
         float v;
         if (aug.enabled()) {
           const double dx = c + 0.5 - half, dy = r + 0.5 - half;
-          v = sample_bilinear(src, mid + f * (b.inv[2] * dx + b.inv[3] * dy),
-                              mid + f * (b.inv[0] * dx + b.inv[1] * dy));
+          double ys = mid + f * (b.inv[2] * dx + b.inv[3] * dy);
+          double xs = mid + f * (b.inv[0] * dx + b.inv[1] * dy);
+          if (!b.ex.empty()) {
+            const int iy = std::clamp(int(std::lround(ys)), 0, kMnistSide - 1);
+            const int ix = std::clamp(int(std::lround(xs)), 0, kMnistSide - 1);
+            ys += b.ey[std::size_t(iy * kMnistSide + ix)];
+            xs += b.ex[std::size_t(iy * kMnistSide + ix)];
+          }
+          v = sample_bilinear(src, ys, xs);
         } else {
           v = sample_bilinear(src, sy, (c + 0.5) * f - 0.5);
         }
@@ -296,9 +340,11 @@ DigitString compose_string(const MnistSet& set, Split split, const std::vector<i
                            std::uint64_t seed, const Augment& augment) {
   check_labels(labels, "compose_string");
   if (!(augment.rotate_deg >= 0 && augment.rotate_deg <= 45 && augment.shear >= 0 &&
-        augment.shear <= 1 && augment.stretch >= 0 && augment.stretch < 0.5))
+        augment.shear <= 1 && augment.stretch >= 0 && augment.stretch < 0.5 &&
+        augment.elastic_alpha >= 0 && augment.elastic_alpha <= 100 &&
+        augment.elastic_sigma >= 0.5 && augment.elastic_sigma <= 20))
     throw ValueError("compose_string: augmentation expected rotation 0..45 deg, shear 0..1, "
-                     "stretch 0..0.5");
+                     "stretch 0..0.5, elastic alpha 0..100 px and sigma 0.5..20 px");
   Rng rng(seed, kSingleStream);
   return compose(set, split, labels, rng, augment);
 }

@@ -37,7 +37,8 @@ nlohmann::json DigitsTrainOptions::to_json() const {
           {"clip_norm", clip_norm},
           {"seed", seed},
           {"init_weights", init_weights},
-          {"augment", {augment.rotate_deg, augment.shear, augment.stretch}}};
+          {"augment", {augment.rotate_deg, augment.shear, augment.stretch, augment.elastic_alpha,
+                       augment.elastic_sigma}}};
 }
 
 nlohmann::json DigitsTrainResult::to_json() const {

@@ -114,9 +114,13 @@ struct DigitString {
 // its centre, theta ~ U[-rotate_deg, rotate_deg], k ~ U[-shear, shear], a ~ U[1 - stretch,
 // 1 + stretch] (the affine distortions of Simard et al. 2003, ICDAR, "Best practices for CNNs
 // applied to visual document analysis"), then placed as without augmentation.
+// With elastic_alpha > 0 the source is also displaced by an elastic field (ibid.): uniform
+// random displacements in [-1, 1] per source pixel, smoothed by a Gaussian of elastic_sigma px
+// and scaled by elastic_alpha px (Simard et al.: sigma 4, alpha 34 on 28 x 28).
 struct Augment {
   double rotate_deg = 0.0, shear = 0.0, stretch = 0.0;
-  bool enabled() const { return rotate_deg > 0 || shear > 0 || stretch > 0; }
+  double elastic_alpha = 0.0, elastic_sigma = 4.0;
+  bool enabled() const { return rotate_deg > 0 || shear > 0 || stretch > 0 || elastic_alpha > 0; }
 };
 DigitString compose_string(const MnistSet& set, Split split, const std::vector<int>& labels,
                            std::uint64_t seed, const Augment& augment = {});
