@@ -94,7 +94,8 @@ void setup_digits_model(CLI::App& app) {
     cmd->add_option("--threads", o->threads, "OpenMP threads (0: all)");
     cmd->add_flag("--resume", o->resume, "Continue from OUT/last.h5");
     auto no_aug = std::make_shared<bool>(false);
-    cmd->add_flag("--no-augment", *no_aug, "No per-digit rotation/shear/stretch of training strings");
+    cmd->add_flag("--no-augment", *no_aug,
+                  "No per-digit rotation/shear/stretch of training strings");
     cmd->add_option("--elastic", o->augment.elastic_alpha,
                     "Elastic distortion of training digits: displacement scale alpha, px (0: off)")
         ->check(CLI::Range(0.0, 100.0));
@@ -113,7 +114,8 @@ void setup_digits_model(CLI::App& app) {
         std::cerr << s;
         std::cerr.flush();
       });
-      if (*json) dotakv::cli::print_json(r.to_json());
+      if (*json)
+        dotakv::cli::print_json(r.to_json());
       else
         std::printf("best epoch %d: validation per-digit accuracy %.2f %%; model %s/model.h5\n",
                     r.best_epoch, 100 * r.best_digit_accuracy, o->out_dir.c_str());
@@ -173,7 +175,8 @@ void setup_digits_model(CLI::App& app) {
         if (!truth.empty()) j["truth"] = tokens_to_text(truth);
         nlohmann::json beams = nlohmann::json::array();
         for (const auto& b : r.beams)
-          beams.push_back({{"text", tokens_to_text(b.digits)}, {"log_prob", b.log_prob},
+          beams.push_back({{"text", tokens_to_text(b.digits)},
+                           {"log_prob", b.log_prob},
                            {"finished", b.finished}});
         if (!r.beams.empty()) j["beams"] = beams;
         dotakv::cli::print_json(j);

@@ -23,7 +23,9 @@ std::string dir() {
   std::filesystem::create_directories(d);
   return d.string();
 }
-QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s) {
+  return QString::fromStdString(s);
+}
 void expect_error(const dotakv::test::CliResult& r, int code, const char* needle) {
   if (r.exit_code != code)
     QFAIL(qPrintable(QString("exit %1 (expected %2): %3").arg(r.exit_code).arg(code).arg(r.err)));
@@ -61,7 +63,8 @@ class TestDigitsCli : public QObject {
       if (first.isNull()) first = text;
       QCOMPARE(text, first);  // identical tokens in every mode
     }
-    const auto r = run_cli({"digits", "evaluate", "--model", q(model_), "--data", q(data_), "--json"});
+    const auto r =
+        run_cli({"digits", "evaluate", "--model", q(model_), "--data", q(data_), "--json"});
     QVERIFY2(r.exit_code == 0, qPrintable(r.err));
     const auto j = nlohmann::json::parse(r.out.toStdString());
     QCOMPARE(j["all"]["strings"].get<int>(), 6);
@@ -117,9 +120,9 @@ class TestDigitsCli : public QObject {
                  "height 32");
     expect_error(run_cli({"digits", "read", "--model", q(model_), "--image", q(empty)}), 1,
                  "empty canvas");
-    expect_error(run_cli({"digits", "read", "--model", q(model_), "--data", q(data_), "--index",
-                          "99"}),
-                 1, "index 99");
+    expect_error(
+        run_cli({"digits", "read", "--model", q(model_), "--data", q(data_), "--index", "99"}), 1,
+        "index 99");
     expect_error(run_cli({"digits", "evaluate", "--model", q(model_), "--data", q(dota)}), 1,
                  "dota.h5");
     // usage errors
@@ -127,9 +130,9 @@ class TestDigitsCli : public QObject {
     expect_error(run_cli({"digits", "read", "--model", q(model_), "--data", q(data_), "--cache",
                           "sometimes"}),
                  2, "--cache");
-    expect_error(run_cli({"digits", "read", "--model", q(model_), "--data", q(data_), "--beam",
-                          "0"}),
-                 2, "--beam");
+    expect_error(
+        run_cli({"digits", "read", "--model", q(model_), "--data", q(data_), "--beam", "0"}), 2,
+        "--beam");
     const std::string out = dir() + "/run_bad";
     std::filesystem::remove_all(out);
     expect_error(run_cli({"digits", "train", "--out", q(out), "--len", "5:3"}), 2, "--len");

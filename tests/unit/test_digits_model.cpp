@@ -34,10 +34,18 @@ void* operator new[](std::size_t n) {
   if (void* p = std::malloc(n ? n : 1)) return p;
   throw std::bad_alloc();
 }
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete[](void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p) noexcept {
+  std::free(p);
+}
+void operator delete(void* p, std::size_t) noexcept {
+  std::free(p);
+}
+void operator delete[](void* p, std::size_t) noexcept {
+  std::free(p);
+}
 
 using namespace dotakv;
 using namespace dotakv::digits;
@@ -168,9 +176,11 @@ class TestDigitsModel : public QObject {
       for (std::size_t e : {std::size_t(0), n / 3, n / 2, n - 1}) {
         const double h = 1e-6, x0 = pv[k][e];
         pv[k][e] = x0 + h;
-        const double lp = sample_loss<double>(g, ptrs(), img.data(), 24, labels, *ws, nullptr, 1.0, nullptr);
+        const double lp =
+            sample_loss<double>(g, ptrs(), img.data(), 24, labels, *ws, nullptr, 1.0, nullptr);
         pv[k][e] = x0 - h;
-        const double lm = sample_loss<double>(g, ptrs(), img.data(), 24, labels, *ws, nullptr, 1.0, nullptr);
+        const double lm =
+            sample_loss<double>(g, ptrs(), img.data(), 24, labels, *ws, nullptr, 1.0, nullptr);
         pv[k][e] = x0;
         const double fd = (lp - lm) / (2 * h), an = gv[k][e];
         const double err = std::abs(fd - an) / std::max(1e-6, std::abs(fd) + std::abs(an));
@@ -207,7 +217,8 @@ class TestDigitsModel : public QObject {
     double md = 0;
     for (int t = 0; t < 7; ++t)
       for (int v = 0; v < kVocab; ++v)
-        md = std::max(md, double(std::abs(lg[t * kVocab + v] - r.logits[std::size_t(t)][std::size_t(v)])));
+        md = std::max(
+            md, double(std::abs(lg[t * kVocab + v] - r.logits[std::size_t(t)][std::size_t(v)])));
     QVERIFY2(md < 1e-4, qPrintable(QString("max logit difference %1").arg(md)));
   }
 
@@ -217,7 +228,8 @@ class TestDigitsModel : public QObject {
     QTest::addColumn<int>("digits");
     for (int b : {1, 3})
       for (int w : {1, 3})
-        for (int d : {1, 6, 20}) QTest::newRow(qPrintable(QString("b%1 w%2 L%3").arg(b).arg(w).arg(d))) << b << w << d;
+        for (int d : {1, 6, 20})
+          QTest::newRow(qPrintable(QString("b%1 w%2 L%3").arg(b).arg(w).arg(d))) << b << w << d;
   }
   void cacheModesAgree() {
     QFETCH(int, batch);
@@ -226,7 +238,8 @@ class TestDigitsModel : public QObject {
     auto m = tiny_model(6);
     DigitsSession s(m);
     std::vector<GrayImage> ims;
-    for (int b = 0; b < batch; ++b) ims.push_back(synthetic_image(40 + 16 * b, 100 + b));  // widths differ
+    for (int b = 0; b < batch; ++b)
+      ims.push_back(synthetic_image(40 + 16 * b, 100 + b));  // widths differ
     ReadOptions o;
     o.force_digits = digits;
     o.beam = beam;
@@ -247,7 +260,11 @@ class TestDigitsModel : public QObject {
         for (std::size_t t = 0; t < a.size(); ++t)
           for (int v = 0; v < kVocab; ++v)
             QVERIFY2(std::abs(a[t][std::size_t(v)] - z[t][std::size_t(v)]) < 1e-5,
-                     qPrintable(QString("mode %1 step %2: %3 vs %4").arg(k).arg(t).arg(a[t][std::size_t(v)]).arg(z[t][std::size_t(v)])));
+                     qPrintable(QString("mode %1 step %2: %3 vs %4")
+                                    .arg(k)
+                                    .arg(t)
+                                    .arg(a[t][std::size_t(v)])
+                                    .arg(z[t][std::size_t(v)])));
       }
   }
 
@@ -262,7 +279,7 @@ class TestDigitsModel : public QObject {
     o.beam = 4;
     o.cache = CacheMode::full;
     s.read(ims, o);
-    QCOMPARE(s.last_stats().cross_rows_written, te * L);            // once per image
+    QCOMPARE(s.last_stats().cross_rows_written, te * L);          // once per image
     QCOMPARE(s.last_stats().self_rows_written, 9LL * 2 * 4 * L);  // one row per step and beam
     o.cache = CacheMode::self;
     s.read(ims, o);
@@ -287,8 +304,11 @@ class TestDigitsModel : public QObject {
                [&](int step, const std::vector<std::vector<int>>&) {
                  at[std::size_t(step)] = g_allocs.load();
                });
-        QVERIFY2(at[2] == at[29], qPrintable(QString("%1 allocations in steps 3..30 (mode %2, beam %3)")
-                                                 .arg(at[29] - at[2]).arg(to_string(c).c_str()).arg(beam)));
+        QVERIFY2(at[2] == at[29],
+                 qPrintable(QString("%1 allocations in steps 3..30 (mode %2, beam %3)")
+                                .arg(at[29] - at[2])
+                                .arg(to_string(c).c_str())
+                                .arg(beam)));
       }
   }
 
@@ -307,8 +327,10 @@ class TestDigitsModel : public QObject {
       const std::size_t n = std::min(r.logits.size(), ref.logits.size());
       for (std::size_t t = 0; t < n; ++t)
         for (int v = 0; v < kVocab; ++v)
-          md = std::max(md, double(std::abs(r.logits[t][std::size_t(v)] - ref.logits[t][std::size_t(v)])));
-      QVERIFY2(md < (p == KvPrecision::fp16 ? 2e-3 : 5e-2), qPrintable(QString("max logit diff %1").arg(md)));
+          md = std::max(
+              md, double(std::abs(r.logits[t][std::size_t(v)] - ref.logits[t][std::size_t(v)])));
+      QVERIFY2(md < (p == KvPrecision::fp16 ? 2e-3 : 5e-2),
+               qPrintable(QString("max logit diff %1").arg(md)));
     }
   }
 
@@ -376,7 +398,8 @@ class TestDigitsModel : public QObject {
     const DigitsModel wa = DigitsModel::load(o.out_dir + "/last.h5");
     const DigitsModel wb = DigitsModel::load(o1.out_dir + "/last.h5");
     for (std::size_t i = 0; i < wa.tensors().size(); ++i)
-      QVERIFY2(wa.tensors()[i].data == wb.tensors()[i].data, tensor_layout(wa.config())[i].name.c_str());
+      QVERIFY2(wa.tensors()[i].data == wb.tensors()[i].data,
+               tensor_layout(wa.config())[i].name.c_str());
     QCOMPARE(b.history[1].train_loss, a.history[1].train_loss);
     const DigitsModel ma = DigitsModel::load(o.out_dir + "/last.h5");
     QVERIFY(ma.config().trained_max_digits == 3);

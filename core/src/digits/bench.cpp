@@ -3,8 +3,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <filesystem>
 #include <numeric>
 
@@ -31,7 +31,9 @@ std::uint64_t mix(std::uint64_t x) {
   x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
   return x ^ (x >> 31);
 }
-double unit(std::uint64_t& s) { return double(mix(s++) >> 11) * 0x1.0p-53; }
+double unit(std::uint64_t& s) {
+  return double(mix(s++) >> 11) * 0x1.0p-53;
+}
 
 double median_of(std::vector<double> v) {
   if (v.empty()) return 0;
@@ -41,9 +43,12 @@ double median_of(std::vector<double> v) {
 
 int kv_elem_bytes(KvPrecision p) {
   switch (p) {
-    case KvPrecision::fp32: return 4;
-    case KvPrecision::fp16: return 2;
-    case KvPrecision::int8: return 1;
+    case KvPrecision::fp32:
+      return 4;
+    case KvPrecision::fp16:
+      return 2;
+    case KvPrecision::int8:
+      return 1;
   }
   return 4;
 }
@@ -161,15 +166,15 @@ std::vector<bench::StepCost> decode_step_costs(const DigitsConfig& c, CacheMode 
     const bool recompute = mode != CacheMode::full || s == 0;
     // Σ_{i<n} (p0 + i + 1) keys attended by the n causal queries of a row
     const double keys = n * p0 + n * (n + 1) / 2;
-    double layer = 2 * R * n * D * 3 * D + 4 * D * R * keys + 2 * R * n * D * D  // self
+    double layer = 2 * R * n * D * 3 * D + 4 * D * R * keys + 2 * R * n * D * D       // self
                    + 2 * R * n * D * D + 4 * D * n * sum_te_rows + 2 * R * n * D * D  // cross
                    + 4 * R * n * D * F;                                               // FFN
     if (recompute) layer += 4 * D * D * sum_te;
     bench::StepCost st;
     st.flops = Ld * layer + 2 * R * D * kVocab;
     double bytes = decoder_weight_bytes(c, recompute) + 4.0 * R * n * D;  // weights + embedding
-    double layer_bytes = R * (p0 + n) * tok + R * n * tok   // self K/V read + appended
-                         + sum_te_rows * tok;               // cross K/V read
+    double layer_bytes = R * (p0 + n) * tok + R * n * tok           // self K/V read + appended
+                         + sum_te_rows * tok;                       // cross K/V read
     if (recompute) layer_bytes += 4.0 * D * sum_te + sum_te * tok;  // memory read, K/V written
     st.bytes = bytes + Ld * layer_bytes;
     out.push_back(st);
@@ -256,8 +261,7 @@ std::array<double, 4> calibration_features(const DigitsConfig& c, const Calibrat
 double predict_calibrated(const DigitsConfig& c, const AutoCalibration& k,
                           const CalibrationSample& s) {
   const auto f = calibration_features(c, s);
-  return f[0] * k.step_overhead_s + f[1] * k.row_token_s + f[2] * k.cross_token_s +
-         f[3] * k.attn_s;
+  return f[0] * k.step_overhead_s + f[1] * k.row_token_s + f[2] * k.cross_token_s + f[3] * k.attn_s;
 }
 
 std::vector<double> nnls_small(const std::vector<std::array<double, 4>>& A,
@@ -303,8 +307,9 @@ std::vector<double> nnls_small(const std::vector<std::array<double, 4>>& A,
 
 AutoCalibration fit_calibration(const DigitsConfig& c, const std::vector<CalibrationSample>& s) {
   if (s.size() < 4)
-    throw ValueError("digits calibration: need at least 4 measured runs to fit 4 constants, found " +
-                     std::to_string(s.size()));
+    throw ValueError(
+        "digits calibration: need at least 4 measured runs to fit 4 constants, found " +
+        std::to_string(s.size()));
   std::vector<std::array<double, 4>> A;
   std::vector<double> b;
   for (const auto& x : s) {
@@ -360,15 +365,16 @@ CalibrationReport calibrate_digits(std::shared_ptr<const DigitsModel> model,
     if (b < 1 || b > 64)
       throw ValueError("digits calibration: batch " + std::to_string(b) + " outside 1..64");
   const std::vector<CacheMode> modes{CacheMode::off, CacheMode::self, CacheMode::full};
-  const double total = double(o.width_lengths.size() * o.batches.size() * o.lengths.size() *
-                              modes.size()) * (1 + o.reps);
+  const double total =
+      double(o.width_lengths.size() * o.batches.size() * o.lengths.size() * modes.size()) *
+      (1 + o.reps);
   double done = 0;
   CalibrationReport rep;
   for (int wl : o.width_lengths)
     for (int B : o.batches) {
       std::string src;
-      const auto imgs = bench_images(std::min(wl, c.max_digits), B, o.seed + std::uint64_t(wl),
-                                     "", &src);
+      const auto imgs =
+          bench_images(std::min(wl, c.max_digits), B, o.seed + std::uint64_t(wl), "", &src);
       for (const auto& im : imgs)
         if ((im.width + 7) / 8 * 8 > c.max_width)
           throw ValueError("digits calibration: a string of " + std::to_string(wl) +
@@ -423,13 +429,11 @@ CalibrationReport calibrate_digits(std::shared_ptr<const DigitsModel> model,
 std::shared_ptr<const DigitsModel> digits_bench_model(const std::string& model_path,
                                                       const std::string& config) {
   if (!model_path.empty()) {
-    if (!std::filesystem::exists(model_path))
-      throw IoError(model_path + ": model file not found");
+    if (!std::filesystem::exists(model_path)) throw IoError(model_path + ": model file not found");
     return DigitsModel::load_shared(model_path);
   }
-  return std::make_shared<const DigitsModel>(
-      DigitsModel::random(DigitsConfig::from_name_or_file(config.empty() ? "digits-small" : config),
-                          1));
+  return std::make_shared<const DigitsModel>(DigitsModel::random(
+      DigitsConfig::from_name_or_file(config.empty() ? "digits-small" : config), 1));
 }
 
 nlohmann::json DigitsBenchSpec::to_json() const {
@@ -473,13 +477,13 @@ void validate(const DigitsBenchSpec& s, const DigitsConfig& mc) {
   need(s.harness.reps >= 1, "--reps must be >= 1");
   need(s.harness.warmup >= 0, "--warmup must be >= 0");
   need(s.min_reps >= 1, "--min-reps must be >= 1");
-  need(s.threads >= 0 && s.threads <= 1024, "--threads: value " + std::to_string(s.threads) +
-                                                " outside 0..1024");
+  need(s.threads >= 0 && s.threads <= 1024,
+       "--threads: value " + std::to_string(s.threads) + " outside 0..1024");
   need(s.point_budget_s >= 0, "--point-budget must be >= 0");
   for (int L : s.lengths)
-    need(synthetic_string_width(L) <= mc.max_width,
-         "--length: a string of " + std::to_string(L) + " digits is wider than the model's " +
-             std::to_string(mc.max_width) + " px");
+    need(synthetic_string_width(L) <= mc.max_width, "--length: a string of " + std::to_string(L) +
+                                                        " digits is wider than the model's " +
+                                                        std::to_string(mc.max_width) + " px");
 }
 
 DigitsBench::DigitsBench(DigitsBenchSpec spec) : spec_(std::move(spec)) {
@@ -520,8 +524,9 @@ const std::vector<GrayImage>& DigitsBench::images(int length, int batch) {
   auto it = images_.find(key);
   if (it == images_.end()) {
     std::string src;
-    it = images_.emplace(key, bench_images(length, batch, 1000 + std::uint64_t(length),
-                                           spec_.mnist_dir, &src))
+    it = images_
+             .emplace(key, bench_images(length, batch, 1000 + std::uint64_t(length),
+                                        spec_.mnist_dir, &src))
              .first;
     image_source_[key] = src;
   }
@@ -535,7 +540,8 @@ std::vector<bench::SweepGroup> DigitsBench::groups() const {
       if (std::find(out.begin(), out.end(), x) == out.end()) out.push_back(x);
     return out;
   };
-  const auto lengths = uniq(spec_.lengths), batches = uniq(spec_.batches), beams = uniq(spec_.beams);
+  const auto lengths = uniq(spec_.lengths), batches = uniq(spec_.batches),
+             beams = uniq(spec_.beams);
   const auto cache = uniq(spec_.cache), kv = uniq(spec_.kv_precision);
   std::vector<bench::SweepGroup> out;
   for (int B : batches)
@@ -553,9 +559,8 @@ std::vector<bench::SweepGroup> DigitsBench::groups() const {
             st["config"] = spec_.model.empty() ? spec_.config : std::string();
             g.settings.push_back(st);
           }
-        auto it = std::find_if(g.settings.begin(), g.settings.end(), [](const nlohmann::json& s) {
-          return s["cache"] == "off";
-        });
+        auto it = std::find_if(g.settings.begin(), g.settings.end(),
+                               [](const nlohmann::json& s) { return s["cache"] == "off"; });
         if (it != g.settings.end()) std::rotate(g.settings.begin(), it, it + 1);
         out.push_back(std::move(g));
       }
@@ -564,8 +569,8 @@ std::vector<bench::SweepGroup> DigitsBench::groups() const {
 
 namespace {
 std::string group_key(const nlohmann::json& st) {
-  return std::to_string(st.at("length").get<int>()) + "/" + std::to_string(st.at("batch").get<int>()) +
-         "/" + std::to_string(st.at("beam").get<int>());
+  return std::to_string(st.at("length").get<int>()) + "/" +
+         std::to_string(st.at("batch").get<int>()) + "/" + std::to_string(st.at("beam").get<int>());
 }
 }  // namespace
 
@@ -652,8 +657,8 @@ bench::Workload DigitsBench::make_workload(const nlohmann::json& st) {
         // readings condition on different prefixes.
         for (std::size_t t = 0; t < std::min(rec.logits[b].size(), ref.logits[b].size()); ++t) {
           for (std::size_t v = 0; v < rec.logits[b][t].size() && v < ref.logits[b][t].size(); ++v)
-            max_diff = std::max(max_diff,
-                                double(std::fabs(rec.logits[b][t][v] - ref.logits[b][t][v])));
+            max_diff =
+                std::max(max_diff, double(std::fabs(rec.logits[b][t][v] - ref.logits[b][t][v])));
           if (t >= a.size() || t >= z.size() || a[t] != z[t]) break;
         }
       }
@@ -735,7 +740,8 @@ void DigitsBench::annotate_group(const bench::SweepGroup& g, bench::ComparisonRe
     r.extra["digits"] = d;
   }
   // roofline-predicted speedup vs the reference
-  const double ref_pred = c.results[c.reference].extra["digits"]["roofline"]["total_s"].get<double>();
+  const double ref_pred =
+      c.results[c.reference].extra["digits"]["roofline"]["total_s"].get<double>();
   for (auto& r : c.results)
     r.extra["digits"]["roofline"]["predicted_speedup"] =
         ref_pred / r.extra["digits"]["roofline"]["total_s"].get<double>();
@@ -756,8 +762,8 @@ void DigitsBench::annotate_group(const bench::SweepGroup& g, bench::ComparisonRe
       j["regret"] = nullptr;
       continue;
     }
-    const auto e = bench::bootstrap_speedup(best->samples_s, a.samples_s, h.bootstrap_resamples,
-                                            h.seed);
+    const auto e =
+        bench::bootstrap_speedup(best->samples_s, a.samples_s, h.bootstrap_resamples, h.seed);
     j["best_fixed"] = best->settings.at("cache");
     j["best_fixed_median_s"] = best->stats.median;
     j["regret"] = a.stats.median / best->stats.median - 1.0;
@@ -793,16 +799,15 @@ nlohmann::json DigitsBench::run(Progress* progress) {
       s.read(images(L, B), o);  // the first read of a session is cold
       const auto t0 = std::chrono::steady_clock::now();
       s.read(images(L, B), o);
-      const double t =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      const double t = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       const double per_round = t * double(g.settings.size());
       const int fit = int(spec_.point_budget_s / std::max(per_round, 1e-9));
       h.reps = std::clamp(fit, std::min(spec_.min_reps, h0.reps), h0.reps);
     }
     Progress inner([&](double done, double, const std::string& msg) {
       report(progress, before + done, per_group_nominal,
-             "point " + std::to_string(gi + 1) + "/" + std::to_string(gs.size()) + " L=" +
-                 std::to_string(L) + " B=" + std::to_string(B) + " W=" + std::to_string(W) +
+             "point " + std::to_string(gi + 1) + "/" + std::to_string(gs.size()) +
+                 " L=" + std::to_string(L) + " B=" + std::to_string(B) + " W=" + std::to_string(W) +
                  ": " + msg);
     });
     auto r = bench::run_groups(
@@ -828,7 +833,8 @@ nlohmann::json DigitsBench::run(Progress* progress) {
                    {"model_description", model_->description()},
                    {"calibration", calib_.to_json()},
                    {"calibration_note", calib_note_},
-                   {"ceilings", [&] {
+                   {"ceilings",
+                    [&] {
                       nlohmann::json j = ceilings().to_json();
                       j["threads"] = spec_.threads;
                       return j;
@@ -842,8 +848,10 @@ nlohmann::json DigitsBench::run(Progress* progress) {
 
 nlohmann::json BenchSummary::to_json() const {
   nlohmann::json m = nlohmann::json::array();
-  for (const auto& t : modes) m.push_back({{"mode", t.mode}, {"slower_than_off_at", t.slower_at},
-                                            {"speedup_grows_with_length", t.grows}});
+  for (const auto& t : modes)
+    m.push_back({{"mode", t.mode},
+                 {"slower_than_off_at", t.slower_at},
+                 {"speedup_grows_with_length", t.grows}});
   return {{"batch", batch}, {"beam", beam}, {"kv_precision", kv}, {"modes", m}};
 }
 
@@ -858,9 +866,9 @@ std::vector<BenchSummary> summarize(const nlohmann::json& doc) {
     const auto& d = r["digits"];
     const auto& sp = r["speedup"];
     t[{d["batch"].get<int>(), d["beam"].get<int>(), d["kv_precision"].get<std::string>()}]
-     [d["mode"].get<std::string>()][d["length"].get<int>()] = {
-         sp["median_ratio"].get<double>(), sp["ci95"][0].get<double>(),
-         sp["ci95"][1].get<double>()};
+     [d["mode"].get<std::string>()][d["length"].get<int>()] = {sp["median_ratio"].get<double>(),
+                                                               sp["ci95"][0].get<double>(),
+                                                               sp["ci95"][1].get<double>()};
   }
   std::vector<BenchSummary> out;
   for (const auto& [k, modes] : t) {
@@ -919,40 +927,87 @@ const nlohmann::json& at_index(const nlohmann::json& v, std::size_t i) {
 }  // namespace
 
 std::string digits_results_csv(const nlohmann::json& doc) {
-  const std::vector<std::string> cols{
-      "group", "label", "length", "batch", "beam", "cache", "effective_cache", "kv_precision",
-      "n", "cold_s", "median_s", "per_string_s", "per_string_ci_lo", "per_string_ci_hi",
-      "first_token_s", "first_token_ci_lo", "first_token_ci_hi", "per_token_s",
-      "per_token_ci_lo", "per_token_ci_hi", "speedup", "ci95_lo", "ci95_hi", "cache_bytes",
-      "self_cache_bytes", "cross_cache_bytes", "roofline_per_string_s",
-      "roofline_first_token_s", "roofline_per_token_s", "predicted_speedup",
-      "token_agreement", "max_abs_logit_diff", "auto_choice", "auto_regret", "regret_ci_lo",
-      "regret_ci_hi", "max_abs_diff", "image_source"};
+  const std::vector<std::string> cols{"group",
+                                      "label",
+                                      "length",
+                                      "batch",
+                                      "beam",
+                                      "cache",
+                                      "effective_cache",
+                                      "kv_precision",
+                                      "n",
+                                      "cold_s",
+                                      "median_s",
+                                      "per_string_s",
+                                      "per_string_ci_lo",
+                                      "per_string_ci_hi",
+                                      "first_token_s",
+                                      "first_token_ci_lo",
+                                      "first_token_ci_hi",
+                                      "per_token_s",
+                                      "per_token_ci_lo",
+                                      "per_token_ci_hi",
+                                      "speedup",
+                                      "ci95_lo",
+                                      "ci95_hi",
+                                      "cache_bytes",
+                                      "self_cache_bytes",
+                                      "cross_cache_bytes",
+                                      "roofline_per_string_s",
+                                      "roofline_first_token_s",
+                                      "roofline_per_token_s",
+                                      "predicted_speedup",
+                                      "token_agreement",
+                                      "max_abs_logit_diff",
+                                      "auto_choice",
+                                      "auto_regret",
+                                      "regret_ci_lo",
+                                      "regret_ci_hi",
+                                      "max_abs_diff",
+                                      "image_source"};
   std::string out;
   for (std::size_t i = 0; i < cols.size(); ++i) out += (i ? "," : "") + cols[i];
   out += "\n";
   for (const auto& r : doc.at("results")) {
     const auto& d = jpath(r, {"digits"});
-    std::vector<nlohmann::json> v{
-        jpath(r, {"group"}), jpath(r, {"label"}), jpath(d, {"length"}), jpath(d, {"batch"}),
-        jpath(d, {"beam"}), jpath(d, {"mode"}), jpath(d, {"effective_mode"}),
-        jpath(d, {"kv_precision"}), jpath(r, {"stats", "n"}), jpath(r, {"cold_s"}),
-        jpath(r, {"stats", "median"}), jpath(d, {"per_string_s", "median"}),
-        at_index(jpath(d, {"per_string_s", "ci95"}), 0),
-        at_index(jpath(d, {"per_string_s", "ci95"}), 1), jpath(d, {"first_token_s", "median"}),
-        at_index(jpath(d, {"first_token_s", "ci95"}), 0),
-        at_index(jpath(d, {"first_token_s", "ci95"}), 1), jpath(d, {"per_token_s", "median"}),
-        at_index(jpath(d, {"per_token_s", "ci95"}), 0),
-        at_index(jpath(d, {"per_token_s", "ci95"}), 1), jpath(r, {"speedup", "median_ratio"}),
-        at_index(jpath(r, {"speedup", "ci95"}), 0), at_index(jpath(r, {"speedup", "ci95"}), 1),
-        jpath(r, {"cache_bytes"}), jpath(d, {"self_cache_bytes"}),
-        jpath(d, {"cross_cache_bytes"}), jpath(d, {"roofline", "per_string_s"}),
-        jpath(d, {"roofline", "first_token_s"}), jpath(d, {"roofline", "per_token_s"}),
-        jpath(d, {"roofline", "predicted_speedup"}), jpath(r, {"kv_effect", "token_agreement"}),
-        jpath(r, {"kv_effect", "max_abs_logit_diff"}), jpath(r, {"auto", "choice"}),
-        jpath(r, {"auto", "regret"}), at_index(jpath(r, {"auto", "regret_ci95"}), 0),
-        at_index(jpath(r, {"auto", "regret_ci95"}), 1), jpath(r, {"max_abs_diff"}),
-        jpath(d, {"image", "source"})};
+    std::vector<nlohmann::json> v{jpath(r, {"group"}),
+                                  jpath(r, {"label"}),
+                                  jpath(d, {"length"}),
+                                  jpath(d, {"batch"}),
+                                  jpath(d, {"beam"}),
+                                  jpath(d, {"mode"}),
+                                  jpath(d, {"effective_mode"}),
+                                  jpath(d, {"kv_precision"}),
+                                  jpath(r, {"stats", "n"}),
+                                  jpath(r, {"cold_s"}),
+                                  jpath(r, {"stats", "median"}),
+                                  jpath(d, {"per_string_s", "median"}),
+                                  at_index(jpath(d, {"per_string_s", "ci95"}), 0),
+                                  at_index(jpath(d, {"per_string_s", "ci95"}), 1),
+                                  jpath(d, {"first_token_s", "median"}),
+                                  at_index(jpath(d, {"first_token_s", "ci95"}), 0),
+                                  at_index(jpath(d, {"first_token_s", "ci95"}), 1),
+                                  jpath(d, {"per_token_s", "median"}),
+                                  at_index(jpath(d, {"per_token_s", "ci95"}), 0),
+                                  at_index(jpath(d, {"per_token_s", "ci95"}), 1),
+                                  jpath(r, {"speedup", "median_ratio"}),
+                                  at_index(jpath(r, {"speedup", "ci95"}), 0),
+                                  at_index(jpath(r, {"speedup", "ci95"}), 1),
+                                  jpath(r, {"cache_bytes"}),
+                                  jpath(d, {"self_cache_bytes"}),
+                                  jpath(d, {"cross_cache_bytes"}),
+                                  jpath(d, {"roofline", "per_string_s"}),
+                                  jpath(d, {"roofline", "first_token_s"}),
+                                  jpath(d, {"roofline", "per_token_s"}),
+                                  jpath(d, {"roofline", "predicted_speedup"}),
+                                  jpath(r, {"kv_effect", "token_agreement"}),
+                                  jpath(r, {"kv_effect", "max_abs_logit_diff"}),
+                                  jpath(r, {"auto", "choice"}),
+                                  jpath(r, {"auto", "regret"}),
+                                  at_index(jpath(r, {"auto", "regret_ci95"}), 0),
+                                  at_index(jpath(r, {"auto", "regret_ci95"}), 1),
+                                  jpath(r, {"max_abs_diff"}),
+                                  jpath(d, {"image", "source"})};
     for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + csv_cell(v[i]);
     out += "\n";
   }

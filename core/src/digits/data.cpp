@@ -65,7 +65,8 @@ void elastic_field(Rng& rng, double alpha, double sigma, std::vector<float>& ex,
                    std::vector<float>& ey) {
   const int n = kMnistSide, rad = std::max(1, int(std::ceil(3 * sigma)));
   std::vector<double> k(std::size_t(2 * rad + 1));
-  for (int i = -rad; i <= rad; ++i) k[std::size_t(i + rad)] = std::exp(-0.5 * i * i / (sigma * sigma));
+  for (int i = -rad; i <= rad; ++i)
+    k[std::size_t(i + rad)] = std::exp(-0.5 * i * i / (sigma * sigma));
   auto field = [&](std::vector<float>& out) {
     std::vector<double> u(std::size_t(n * n)), t(std::size_t(n * n));
     for (auto& x : u) x = 2 * rng.uniform() - 1;
@@ -137,7 +138,8 @@ DigitString compose(const MnistSet& set, Split split, const std::vector<int>& la
       const double m00 = c * a, m01 = (c * k - sn) / a, m10 = sn * a, m11 = (sn * k + c) / a;
       const double det = m00 * m11 - m01 * m10;
       b.inv[0] = m11 / det, b.inv[1] = -m01 / det, b.inv[2] = -m10 / det, b.inv[3] = m00 / det;
-      if (aug.elastic_alpha > 0) elastic_field(rng, aug.elastic_alpha, aug.elastic_sigma, b.ex, b.ey);
+      if (aug.elastic_alpha > 0)
+        elastic_field(rng, aug.elastic_alpha, aug.elastic_sigma, b.ex, b.ey);
     }
   }
   cursor += uniform_int(rng, kMarginMin, kMarginMax);
@@ -343,8 +345,9 @@ DigitString compose_string(const MnistSet& set, Split split, const std::vector<i
         augment.shear <= 1 && augment.stretch >= 0 && augment.stretch < 0.5 &&
         augment.elastic_alpha >= 0 && augment.elastic_alpha <= 100 &&
         augment.elastic_sigma >= 0.5 && augment.elastic_sigma <= 20))
-    throw ValueError("compose_string: augmentation expected rotation 0..45 deg, shear 0..1, "
-                     "stretch 0..0.5, elastic alpha 0..100 px and sigma 0.5..20 px");
+    throw ValueError(
+        "compose_string: augmentation expected rotation 0..45 deg, shear 0..1, "
+        "stretch 0..0.5, elastic alpha 0..100 px and sigma 0.5..20 px");
   Rng rng(seed, kSingleStream);
   return compose(set, split, labels, rng, augment);
 }

@@ -28,7 +28,10 @@ nlohmann::json LengthStats::to_json() const {
 nlohmann::json DigitsEvaluation::to_json() const {
   nlohmann::json bl = nlohmann::json::object();
   for (const auto& [len, s] : by_length) bl[std::to_string(len)] = s.to_json();
-  return {{"all", all.to_json()}, {"by_length", bl}, {"seconds", seconds}, {"mode", mode},
+  return {{"all", all.to_json()},
+          {"by_length", bl},
+          {"seconds", seconds},
+          {"mode", mode},
           {"beam", beam}};
 }
 

@@ -43,10 +43,10 @@ struct DecSaved {
 template <class T>
 struct DigitsWorkspace {
   int width = 0, te = 0, t = 0;
-  std::vector<T> image;                     // [32, W]
-  std::vector<T> r1, p1, r2, p2, r3, p3;    // stem activations (after ReLU, after pool)
-  std::vector<int> a1, a2, a3;              // pool argmax
-  std::vector<T> cols;                      // [Te, 4*C3]
+  std::vector<T> image;                   // [32, W]
+  std::vector<T> r1, p1, r2, p2, r3, p3;  // stem activations (after ReLU, after pool)
+  std::vector<int> a1, a2, a3;            // pool argmax
+  std::vector<T> cols;                    // [Te, 4*C3]
   std::vector<EncSaved<T>> enc;
   std::vector<T> enc_out, enc_mean, enc_rstd, memory;  // before final LN, stats, memory
   std::vector<int> tokens;
@@ -84,8 +84,8 @@ void add_into(T* y, const T* x, std::size_t n) {
 
 // Pre-norm FFN sub-block: x += W2 GELU(W1 LN(x) + b1) + b2 (x [n, D] updated in place).
 template <class T>
-void ffn_forward(const std::vector<const T*>& p, int ln_g, int ln_b, int k1, int b1, int k2,
-                 int b2, int n, int D, int F, T* x, FfnSaved<T>& s, ComputePrecision prec) {
+void ffn_forward(const std::vector<const T*>& p, int ln_g, int ln_b, int k1, int b1, int k2, int b2,
+                 int n, int D, int F, T* x, FfnSaved<T>& s, ComputePrecision prec) {
   resize(s.h, std::size_t(n) * D);
   resize(s.mean, std::size_t(n));
   resize(s.rstd, std::size_t(n));
@@ -140,12 +140,12 @@ void DigitsGraph<T>::encode(const std::vector<const T*>& p, const T* image, int 
                              ws.r1.data(), prec_);
   ly::relu_forward<T>(ws.r1.data(), ws.r1.size(), ws.r1.data());
   ly::maxpool2_forward<T>(ws.r1.data(), 1, H, W, C1, ws.p1.data(), ws.a1.data());
-  ly::conv2d_same_forward<T>(ws.p1.data(), 1, H / 2, W / 2, C1, p[L_.conv2_k], p[L_.conv2_b], 3,
-                             C2, ws.r2.data(), prec_);
+  ly::conv2d_same_forward<T>(ws.p1.data(), 1, H / 2, W / 2, C1, p[L_.conv2_k], p[L_.conv2_b], 3, C2,
+                             ws.r2.data(), prec_);
   ly::relu_forward<T>(ws.r2.data(), ws.r2.size(), ws.r2.data());
   ly::maxpool2_forward<T>(ws.r2.data(), 1, H / 2, W / 2, C2, ws.p2.data(), ws.a2.data());
-  ly::conv2d_same_forward<T>(ws.p2.data(), 1, H / 4, W / 4, C2, p[L_.conv3_k], p[L_.conv3_b], 3,
-                             C3, ws.r3.data(), prec_);
+  ly::conv2d_same_forward<T>(ws.p2.data(), 1, H / 4, W / 4, C2, p[L_.conv3_k], p[L_.conv3_b], 3, C3,
+                             ws.r3.data(), prec_);
   ly::relu_forward<T>(ws.r3.data(), ws.r3.size(), ws.r3.data());
   ly::maxpool2_forward<T>(ws.r3.data(), 1, H / 4, W / 4, C3, ws.p3.data(), ws.a3.data());
   // [4, Te, C3] -> [Te, 4 * C3]
@@ -336,8 +336,9 @@ void DigitsGraph<T>::backward(const std::vector<const T*>& p, DigitsWorkspace<T>
       add_into(dy.data(), tmp.data(), nd);
     }
   }
-  for (int i = 0; i < t; ++i) add_into(g[L_.embedding] + std::size_t(ws.tokens[std::size_t(i)]) * D,
-                                       dy.data() + std::size_t(i) * D, std::size_t(D));
+  for (int i = 0; i < t; ++i)
+    add_into(g[L_.embedding] + std::size_t(ws.tokens[std::size_t(i)]) * D,
+             dy.data() + std::size_t(i) * D, std::size_t(D));
   // encoder
   std::vector<T> dx(md), eda(md), edq(md), edk(md), edv(md), edh(md), etmp(md);
   ly::layer_norm_backward<T>(ws.enc_out.data(), te, D, p[L_.enc_ln_g], ws.enc_mean.data(),
@@ -417,9 +418,9 @@ double sample_loss(const DigitsGraph<T>& g, const std::vector<const T*>& p, cons
   g.encode(p, image, width, ws);
   g.decode(p, in.data(), t, ws);
   std::vector<T> dlogits(grads ? std::size_t(t) * kVocab : 0);
-  const T mean = train::softmax_cross_entropy<T>(DigitsGraph<T>::logits(ws), t, kVocab,
-                                                 target.data(), -1,
-                                                 grads ? dlogits.data() : nullptr, nullptr);
+  const T mean =
+      train::softmax_cross_entropy<T>(DigitsGraph<T>::logits(ws), t, kVocab, target.data(), -1,
+                                      grads ? dlogits.data() : nullptr, nullptr);
   if (grads) {
     for (auto& v : dlogits) v *= scale * T(t);
     g.backward(p, ws, dlogits.data(), *grads);
@@ -432,10 +433,10 @@ template double sample_loss<float>(const DigitsGraph<float>&, const std::vector<
                                    const float*, int, const std::vector<int>&,
                                    DigitsWorkspace<float>&, const std::vector<float*>*, float,
                                    int*);
-template double sample_loss<double>(const DigitsGraph<double>&,
-                                    const std::vector<const double*>&, const double*, int,
-                                    const std::vector<int>&, DigitsWorkspace<double>&,
-                                    const std::vector<double*>*, double, int*);
+template double sample_loss<double>(const DigitsGraph<double>&, const std::vector<const double*>&,
+                                    const double*, int, const std::vector<int>&,
+                                    DigitsWorkspace<double>&, const std::vector<double*>*, double,
+                                    int*);
 
 template class DigitsGraph<float>;
 template class DigitsGraph<double>;

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <random>
 
+#include "../engine/weights_h5.hpp"
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/error.hpp"
 
@@ -51,21 +52,30 @@ DigitsConfig DigitsConfig::from_json(const nlohmann::json& j) {
     if (k == "family") {
       if (!it->is_string() || it->get<std::string>() != kFamily)
         throw ConfigError("digits config: key 'family': expected \"digits\", found " + it->dump());
-    } else if (k == "height") c.height = get_int(j, k);
+    } else if (k == "height")
+      c.height = get_int(j, k);
     else if (k == "stem_channels") {
       if (!it->is_array() || it->size() != 3)
         throw ConfigError("digits config: key 'stem_channels': expected 3 integers");
       c.stem1 = (*it)[0].get<int>();
       c.stem2 = (*it)[1].get<int>();
       c.stem3 = (*it)[2].get<int>();
-    } else if (k == "d_model") c.d_model = get_int(j, k);
-    else if (k == "heads") c.heads = get_int(j, k);
-    else if (k == "ffn") c.ffn = get_int(j, k);
-    else if (k == "encoder_layers") c.encoder_layers = get_int(j, k);
-    else if (k == "decoder_layers") c.decoder_layers = get_int(j, k);
-    else if (k == "max_digits") c.max_digits = get_int(j, k);
-    else if (k == "max_width") c.max_width = get_int(j, k);
-    else if (k == "trained_max_digits") c.trained_max_digits = get_int(j, k);
+    } else if (k == "d_model")
+      c.d_model = get_int(j, k);
+    else if (k == "heads")
+      c.heads = get_int(j, k);
+    else if (k == "ffn")
+      c.ffn = get_int(j, k);
+    else if (k == "encoder_layers")
+      c.encoder_layers = get_int(j, k);
+    else if (k == "decoder_layers")
+      c.decoder_layers = get_int(j, k);
+    else if (k == "max_digits")
+      c.max_digits = get_int(j, k);
+    else if (k == "max_width")
+      c.max_width = get_int(j, k);
+    else if (k == "trained_max_digits")
+      c.trained_max_digits = get_int(j, k);
     else if (k == "rope_theta") {
       if (!it->is_number()) throw ConfigError("digits config: key 'rope_theta': expected a number");
       c.rope_theta = it->get<double>();
@@ -226,8 +236,7 @@ DigitsModel::DigitsModel(DigitsConfig cfg, std::vector<Tensor> tensors)
     if (tensors_[i].shape != specs[i].shape ||
         std::int64_t(tensors_[i].data.size()) != tensors_[i].numel())
       throw ShapeError("digits model: tensor '" + specs[i].name + "': expected " +
-                       shape_string(specs[i].shape) + ", found " +
-                       shape_string(tensors_[i].shape));
+                       shape_string(specs[i].shape) + ", found " + shape_string(tensors_[i].shape));
 }
 
 DigitsModel DigitsModel::random(const DigitsConfig& cfg, std::uint64_t seed) {
@@ -267,34 +276,7 @@ std::size_t DigitsModel::parameter_count() const {
   return n;
 }
 
-namespace {
-bool is_hdf5(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  char sig[8] = {};
-  f.read(sig, 8);
-  return f.gcount() == 8 && std::string(sig, 8) == std::string("\x89HDF\r\n\x1a\n", 8);
-}
-std::string read_str(const H5::H5Object& o, const std::string& name) {
-  H5::Attribute a = o.openAttribute(name);
-  std::string s;
-  a.read(a.getStrType(), s);
-  return s;
-}
-void write_str(H5::H5Object& o, const std::string& name, const std::string& v) {
-  H5::StrType t(H5::PredType::C_S1, v.empty() ? 1 : v.size());
-  o.createAttribute(name, t, H5::DataSpace(H5S_SCALAR)).write(t, v);
-}
-bool path_exists(const H5::H5File& f, const std::string& name) {
-  std::size_t pos = 0;
-  while (true) {
-    pos = name.find('/', pos);
-    if (!f.nameExists(name.substr(0, pos))) return false;
-    if (pos == std::string::npos) return true;
-    ++pos;
-  }
-}
-}  // namespace
-
+using weights_h5::is_hdf5;
 DigitsModel DigitsModel::load(const std::string& path) {
   H5::Exception::dontPrint();
   if (!std::filesystem::exists(path)) throw IoError(path + ": no such file");
@@ -303,17 +285,18 @@ DigitsModel DigitsModel::load(const std::string& path) {
   try {
     H5::H5File f(path, H5F_ACC_RDONLY);
     H5::Group root = f.openGroup("/");
-    const std::string family = root.attrExists("family") ? read_str(root, "family") : "";
+    const std::string family =
+        root.attrExists("family") ? weights_h5::read_string_attr(root, "family") : "";
     if (family != kFamily)
       throw FormatError(path + ": attribute 'family': expected 'digits', found '" +
-                        (family.empty() ? std::string("none (a DoTA dose model?)") : family) +
-                        "'" + (family == "dota" ? " (a DoTA dose model: use `dotakv infer`)" : ""));
-    if (!root.attrExists("format") || read_str(root, "format") != kFormat)
+                        (family.empty() ? std::string("none (a DoTA dose model?)") : family) + "'" +
+                        (family == "dota" ? " (a DoTA dose model: use `dotakv infer`)" : ""));
+    if (!root.attrExists("format") || weights_h5::read_string_attr(root, "format") != kFormat)
       throw FormatError(path + ": attribute 'format': expected '" + std::string(kFormat) + "'");
     if (!root.attrExists("config")) throw FormatError(path + ": missing root attribute 'config'");
     nlohmann::json cj;
     try {
-      cj = nlohmann::json::parse(read_str(root, "config"));
+      cj = nlohmann::json::parse(weights_h5::read_string_attr(root, "config"));
     } catch (const nlohmann::json::exception&) {
       throw ConfigError(path + ": attribute 'config' is not valid JSON");
     }
@@ -326,28 +309,12 @@ DigitsModel DigitsModel::load(const std::string& path) {
     std::vector<Tensor> ts;
     for (const auto& s : tensor_layout(cfg)) {
       where = "dataset '" + s.name + "'";
-      if (!path_exists(f, s.name))
-        throw FormatError(path + ": missing dataset '" + s.name + "' (expected shape " +
-                          shape_string(s.shape) + ")");
-      H5::DataSet ds = f.openDataSet(s.name);
-      H5::DataSpace sp = ds.getSpace();
-      const int rank = sp.getSimpleExtentNdims();
-      std::vector<hsize_t> dims(std::size_t(std::max(rank, 0)));
-      if (rank > 0) sp.getSimpleExtentDims(dims.data());
-      const std::vector<long long> found(dims.begin(), dims.end());
-      if (found != s.shape)
-        throw ShapeError(path + ": tensor '" + s.name + "': expected " + shape_string(s.shape) +
-                         ", found " + shape_string(found));
-      if (ds.getTypeClass() != H5T_FLOAT)
-        throw FormatError(path + ": tensor '" + s.name + "': expected a floating-point dataset");
-      Tensor t(s.shape);
-      ds.read(t.data.data(), H5::PredType::NATIVE_FLOAT);
-      for (float v : t.data)
-        if (!std::isfinite(v)) throw ValueError(path + ": tensor '" + s.name + "' contains NaN or Inf");
+      Tensor t = weights_h5::read_tensor(f, path, s.name, s.shape);
       ts.push_back(std::move(t));
     }
     DigitsModel m(cfg, std::move(ts));
-    m.set_description(root.attrExists("description") ? read_str(root, "description") : path);
+    m.set_description(
+        root.attrExists("description") ? weights_h5::read_string_attr(root, "description") : path);
     return m;
   } catch (const Error&) {
     throw;
@@ -366,21 +333,13 @@ void DigitsModel::save(const std::string& path) const {
     try {
       H5::H5File f(tmp, H5F_ACC_TRUNC);
       H5::Group root = f.openGroup("/");
-      write_str(root, "format", kFormat);
-      write_str(root, "family", kFamily);
-      write_str(root, "config", cfg_.to_json().dump());
-      write_str(root, "description", description_);
-      H5::LinkCreatPropList lcpl;
-      lcpl.setCreateIntermediateGroup(true);
+      weights_h5::write_string_attr(root, "format", kFormat);
+      weights_h5::write_string_attr(root, "family", kFamily);
+      weights_h5::write_string_attr(root, "config", cfg_.to_json().dump());
+      weights_h5::write_string_attr(root, "description", description_);
       const auto specs = tensor_layout(cfg_);
-      for (std::size_t i = 0; i < specs.size(); ++i) {
-        std::vector<hsize_t> dims(specs[i].shape.begin(), specs[i].shape.end());
-        H5::DataSpace sp(int(dims.size()), dims.data());
-        H5::DataSet ds =
-            f.createDataSet(specs[i].name, H5::PredType::IEEE_F32LE, sp, H5::DSetCreatPropList(),
-                            H5::DSetAccPropList(), lcpl);
-        ds.write(tensors_[i].data.data(), H5::PredType::NATIVE_FLOAT);
-      }
+      for (std::size_t i = 0; i < specs.size(); ++i)
+        weights_h5::write_tensor(f, specs[i].name, tensors_[i]);
     } catch (const H5::Exception& e) {
       throw IoError(path + ": cannot write (" + e.getDetailMsg() + ")");
     }

@@ -8,9 +8,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <limits>
 #include <cstdlib>
 #include <fstream>
+#include <limits>
 #include <numeric>
 
 #include "dotakv/atomic_file.hpp"
@@ -32,10 +32,14 @@ using MMap = Eigen::Map<RowMat>;
 
 std::string to_string(CacheMode m) {
   switch (m) {
-    case CacheMode::off: return "off";
-    case CacheMode::self: return "self";
-    case CacheMode::full: return "full";
-    case CacheMode::automatic: return "auto";
+    case CacheMode::off:
+      return "off";
+    case CacheMode::self:
+      return "self";
+    case CacheMode::full:
+      return "full";
+    case CacheMode::automatic:
+      return "auto";
   }
   return "?";
 }
@@ -127,7 +131,8 @@ nlohmann::json ReadStats::to_json() const {
 }
 
 GrayImage prepare_image(const GrayImage& im, const DigitsConfig& cfg, const std::string& what) {
-  if (im.width < 1 || std::size_t(im.width) * std::size_t(std::max(im.height, 0)) != im.pixels.size())
+  if (im.width < 1 ||
+      std::size_t(im.width) * std::size_t(std::max(im.height, 0)) != im.pixels.size())
     throw ShapeError(what + ": " + std::to_string(im.pixels.size()) + " pixels, expected " +
                      std::to_string(im.height) + " x " + std::to_string(im.width));
   check_image(im.pixels.data(), im.height, im.width, what);
@@ -167,15 +172,18 @@ struct DigitsSession::Impl {
   std::vector<float> y, h, qkv, att, tmp, q, f, last, logits, kc, vc;
   std::vector<int> tok;
   explicit Impl(const DigitsModel& m)
-      : graph(m.config()), rope(m.config().max_tokens() + 1, m.config().head_dim(),
-                                float(m.config().rope_theta)) {
+      : graph(m.config()),
+        rope(m.config().max_tokens() + 1, m.config().head_dim(), float(m.config().rope_theta)) {
     for (std::size_t i = 0; i < m.tensors().size(); ++i) params.push_back(m.data(int(i)));
     const int D = m.config().d_model;
     for (const auto& b : m.layout().dec) {
       std::vector<float> w(std::size_t(D) * 3 * D);
       for (int r = 0; r < D; ++r)
         for (int j = 0; j < 3; ++j)
-          std::copy_n(m.data(j == 0 ? b.self.q : j == 1 ? b.self.k : b.self.v) + std::size_t(r) * D,
+          std::copy_n(m.data(j == 0   ? b.self.q
+                             : j == 1 ? b.self.k
+                                      : b.self.v) +
+                          std::size_t(r) * D,
                       D, w.data() + std::size_t(r) * 3 * D + std::size_t(j) * D);
       wqkv.push_back(std::move(w));
     }
@@ -209,8 +217,8 @@ std::array<double, 4> decode_work(const DigitsConfig& c, CacheMode m,
 double DigitsSession::predict_seconds(CacheMode m, const std::vector<int>& te, int steps,
                                       int beam) const {
   const auto f = decode_work(model_->config(), m, te, steps, beam);
-  return f[0] * calib_.step_overhead_s + f[1] * calib_.row_token_s +
-         f[2] * calib_.cross_token_s + f[3] * calib_.attn_s;
+  return f[0] * calib_.step_overhead_s + f[1] * calib_.row_token_s + f[2] * calib_.cross_token_s +
+         f[3] * calib_.attn_s;
 }
 
 CacheMode DigitsSession::resolve(CacheMode m, const std::vector<int>& te, int steps,
@@ -240,8 +248,8 @@ std::vector<ReadResult> DigitsSession::read(const std::vector<GrayImage>& images
   const Layout& L = model_->layout();
   const int D = c.d_model, NH = c.heads, HD = c.head_dim(), F = c.ffn, V = kVocab;
   const int B = int(images_in.size());
-  if (B < 1 || B > 1024) throw ValueError("digits read: batch of " + std::to_string(B) +
-                                          " images: expected 1..1024");
+  if (B < 1 || B > 1024)
+    throw ValueError("digits read: batch of " + std::to_string(B) + " images: expected 1..1024");
   if (o.beam < 1 || o.beam > 16)
     throw ValueError("digits read: beam width " + std::to_string(o.beam) + ": expected 1..16");
   const int max_digits = o.max_digits > 0 ? o.max_digits : c.max_digits;
@@ -381,8 +389,8 @@ std::vector<ReadResult> DigitsSession::read(const std::vector<GrayImage>& images
                   I.last.data() + std::size_t(r) * D);
     ly::layer_norm(I.last.data(), R, D, I.params[std::size_t(L.dec_ln_g)],
                    I.params[std::size_t(L.dec_ln_b)], ly::kLayerNormEps, I.last.data());
-    dense(I.last.data(), R, D, I.params[std::size_t(L.logits_k)],
-          I.params[std::size_t(L.logits_b)], V, I.logits.data(), false);
+    dense(I.last.data(), R, D, I.params[std::size_t(L.logits_k)], I.params[std::size_t(L.logits_b)],
+          V, I.logits.data(), false);
   };
 
   // 3. decoding
@@ -391,7 +399,8 @@ std::vector<ReadResult> DigitsSession::read(const std::vector<GrayImage>& images
   std::vector<char> done(std::size_t(R), 0);
   for (int b = 0; b < B; ++b)
     for (int w = 1; w < Wb; ++w) score[std::size_t(b * Wb + w)] = -INFINITY;  // one live beam
-  std::vector<std::vector<std::vector<float>>> rec_logits(static_cast<std::size_t>(R)), rec_att(static_cast<std::size_t>(R));
+  std::vector<std::vector<std::vector<float>>> rec_logits(static_cast<std::size_t>(R)),
+      rec_att(static_cast<std::size_t>(R));
   std::vector<int> src_of_dst(static_cast<std::size_t>(R));
   std::vector<std::vector<int>> new_hist(static_cast<std::size_t>(R));
   for (int r = 0; r < R; ++r) {
@@ -421,14 +430,16 @@ std::vector<ReadResult> DigitsSession::read(const std::vector<GrayImage>& images
         int* t = I.tok.data() + std::size_t(r) * n;
         t[0] = kBos;
         const auto& hr = hist[std::size_t(r)];
-        for (int i = 0; i < step; ++i) t[i + 1] = std::size_t(i) < hr.size() ? hr[std::size_t(i)] : kEos;
+        for (int i = 0; i < step; ++i)
+          t[i + 1] = std::size_t(i) < hr.size() ? hr[std::size_t(i)] : kEos;
       }
       decoder_pass(n, 0);
     } else {
       if (mode == CacheMode::self) fill_cross();
       for (int r = 0; r < R; ++r)
-        I.tok[std::size_t(r)] =
-            step == 0 ? kBos : hist[std::size_t(r)].empty() ? kEos : hist[std::size_t(r)].back();
+        I.tok[std::size_t(r)] = step == 0                      ? kBos
+                                : hist[std::size_t(r)].empty() ? kEos
+                                                               : hist[std::size_t(r)].back();
       decoder_pass(1, step);
     }
     // choose tokens
@@ -480,7 +491,8 @@ std::vector<ReadResult> DigitsSession::read(const std::vector<GrayImage>& images
       }
     }
     if (o.record_logits || o.record_attention) {
-      std::vector<std::vector<std::vector<float>>> nl(static_cast<std::size_t>(R)), na(static_cast<std::size_t>(R));
+      std::vector<std::vector<std::vector<float>>> nl(static_cast<std::size_t>(R)),
+          na(static_cast<std::size_t>(R));
       for (int d = 0; d < R; ++d) {
         const int s = src_of_dst[std::size_t(d)];
         nl[std::size_t(d)] = rec_logits[std::size_t(s)];
@@ -493,7 +505,8 @@ std::vector<ReadResult> DigitsSession::read(const std::vector<GrayImage>& images
           // last layer's cross-attention of row s's newest token, mean over heads
           const int b = s / Wb, n = te[std::size_t(b)], lay = c.decoder_layers - 1;
           const int nrow = mode == CacheMode::off ? step + 1 : 1;
-          std::vector<float> map(std::size_t(n), 0.f), k(std::size_t(n) * HD), pr(static_cast<std::size_t>(n));
+          std::vector<float> map(std::size_t(n), 0.f), k(std::size_t(n) * HD),
+              pr(static_cast<std::size_t>(n));
           // recompute the last layer's query: I.q holds it for every row (last layer ran last)
           const float* qrow = I.q.data() + (std::size_t(s) * nrow + nrow - 1) * D;
           for (int h = 0; h < NH; ++h) {

@@ -37,8 +37,9 @@ nlohmann::json DigitsTrainOptions::to_json() const {
           {"clip_norm", clip_norm},
           {"seed", seed},
           {"init_weights", init_weights},
-          {"augment", {augment.rotate_deg, augment.shear, augment.stretch, augment.elastic_alpha,
-                       augment.elastic_sigma}}};
+          {"augment",
+           {augment.rotate_deg, augment.shear, augment.stretch, augment.elastic_alpha,
+            augment.elastic_sigma}}};
 }
 
 nlohmann::json DigitsTrainResult::to_json() const {
@@ -107,7 +108,8 @@ std::vector<int> draw_labels(std::uint64_t seed, int epoch, long long index, int
 }
 
 std::uint64_t string_seed(std::uint64_t seed, int epoch, long long index) {
-  std::uint64_t x = seed * 0x9E3779B97F4A7C15ULL ^ (std::uint64_t(epoch) << 40) ^ std::uint64_t(index);
+  std::uint64_t x =
+      seed * 0x9E3779B97F4A7C15ULL ^ (std::uint64_t(epoch) << 40) ^ std::uint64_t(index);
   return physics::detail::splitmix64(x);
 }
 
@@ -164,7 +166,8 @@ DigitsTrainResult train_digits(const DigitsTrainOptions& o, Progress* progress,
     if (ck.options.value("seed", std::uint64_t(0)) != o.seed ||
         ck.options.value("batch", 0) != o.batch ||
         ck.options.value("strings_per_epoch", 0) != o.strings_per_epoch)
-      throw ConfigError(last_path + ": cannot resume with another seed, batch or strings per epoch");
+      throw ConfigError(last_path +
+                        ": cannot resume with another seed, batch or strings per epoch");
   } else if (!o.init_weights.empty()) {
     DigitsModel init = DigitsModel::load(o.init_weights);
     DigitsConfig a = init.config(), b = cfg;
@@ -247,9 +250,9 @@ DigitsTrainResult train_digits(const DigitsTrainOptions& o, Progress* progress,
 #pragma omp parallel for schedule(static)
       for (int i = 0; i < o.batch; ++i) {
         const long long idx = s * o.batch + i;
-        batch[std::size_t(i)] =
-            compose_string(mnist, Split::train, draw_labels(o.seed, epoch, idx, o.len_min, o.len_max),
-                           string_seed(o.seed, epoch, idx), o.augment);
+        batch[std::size_t(i)] = compose_string(
+            mnist, Split::train, draw_labels(o.seed, epoch, idx, o.len_min, o.len_max),
+            string_seed(o.seed, epoch, idx), o.augment);
       }
       int tokens = 0;
       for (const auto& b : batch) tokens += int(b.labels.size()) + 1;
@@ -263,9 +266,9 @@ DigitsTrainResult train_digits(const DigitsTrainOptions& o, Progress* progress,
         const int per = (o.batch + nt - 1) / nt;
         for (int i = tid * per; i < std::min(o.batch, (tid + 1) * per); ++i) {
           const auto& b = batch[std::size_t(i)];
-          tloss[std::size_t(tid)] += sample_loss<float>(graph, p, b.pixels.data(), b.width, b.labels,
-                                                        *ws[std::size_t(tid)], &tg[std::size_t(tid)],
-                                                        scale, nullptr);
+          tloss[std::size_t(tid)] +=
+              sample_loss<float>(graph, p, b.pixels.data(), b.width, b.labels,
+                                 *ws[std::size_t(tid)], &tg[std::size_t(tid)], scale, nullptr);
         }
       }
       grads.set_zero();
@@ -278,7 +281,9 @@ DigitsTrainResult train_digits(const DigitsTrainOptions& o, Progress* progress,
           for (std::size_t e = 0; e < dst.size(); ++e) dst[e] += src[e];
         }
       }
-      if (!std::isfinite(loss)) throw train::TrainingDiverged("digits training: loss became NaN/Inf at step " + std::to_string(step));
+      if (!std::isfinite(loss))
+        throw train::TrainingDiverged("digits training: loss became NaN/Inf at step " +
+                                      std::to_string(step));
       const double gn = o.clip_norm > 0 ? train::clip_grad_norm(plist, o.clip_norm)
                                         : train::global_grad_norm(plist);
       if (!std::isfinite(gn))
@@ -289,9 +294,12 @@ DigitsTrainResult train_digits(const DigitsTrainOptions& o, Progress* progress,
       ++step;
       loss_sum += loss;
       tok_sum += tokens;
-      if (progress) progress->report(double(s + 1), double(steps_per_epoch), "epoch " + std::to_string(epoch + 1));
+      if (progress)
+        progress->report(double(s + 1), double(steps_per_epoch),
+                         "epoch " + std::to_string(epoch + 1));
       if (log && (s % 20 == 0 || s + 1 == steps_per_epoch)) {
-        const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        const double el =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         char buf[200];
         std::snprintf(buf, sizeof buf, "epoch %d/%d  step %lld/%lld  loss %.4f  %.1f strings/s\r",
                       epoch + 1, o.epochs, s + 1, steps_per_epoch, loss_sum / double(tok_sum),
@@ -363,12 +371,12 @@ DigitsTrainResult train_digits(const DigitsTrainOptions& o, Progress* progress,
         if (!f) throw IoError(o.out_dir + "/history.csv: cannot write");
       });
       char buf[300];
-      std::snprintf(buf, sizeof buf,
-                    "epoch %d/%d  train %.4f  val %.4f  val digits %.2f %%  exact %.1f %%  lr %.2e  "
-                    "%.1f strings/s%s\n",
-                    rec.epoch, o.epochs, rec.train_loss, rec.val_loss,
-                    100 * rec.val_digit_accuracy, 100 * rec.val_exact, rec.lr, rec.strings_per_s,
-                    better ? "  (best)" : "");
+      std::snprintf(
+          buf, sizeof buf,
+          "epoch %d/%d  train %.4f  val %.4f  val digits %.2f %%  exact %.1f %%  lr %.2e  "
+          "%.1f strings/s%s\n",
+          rec.epoch, o.epochs, rec.train_loss, rec.val_loss, 100 * rec.val_digit_accuracy,
+          100 * rec.val_exact, rec.lr, rec.strings_per_s, better ? "  (best)" : "");
       say(buf);
     }
   }

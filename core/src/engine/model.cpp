@@ -9,6 +9,7 @@
 
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/error.hpp"
+#include "weights_h5.hpp"
 
 namespace dotakv {
 
@@ -157,43 +158,18 @@ std::shared_ptr<const Model> Model::random_shared(const ModelConfig& cfg, std::u
 }
 
 // ---- HDF5 ----
+using weights_h5::is_hdf5;
+using weights_h5::read_string_attr;
+using weights_h5::write_string_attr;
+
 namespace {
 constexpr const char* kFormat = "dotakv-weights";
 constexpr int kFormatVersion = 1;
 
-bool is_hdf5(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  if (!f) return false;
-  char sig[8] = {};
-  f.read(sig, 8);
-  return f.gcount() == 8 && std::string(sig, 8) == std::string("\x89HDF\r\n\x1a\n", 8);
-}
-
-std::string read_string_attr(const H5::H5Object& o, const std::string& name) {
-  H5::Attribute a = o.openAttribute(name);
-  std::string s;
-  a.read(a.getStrType(), s);
-  return s;
-}
 double read_double_attr(const H5::H5Object& o, const std::string& name) {
   double v = 0;
   o.openAttribute(name).read(H5::PredType::NATIVE_DOUBLE, &v);
   return v;
-}
-// H5Lexists fails on a path whose parent group is missing, so walk it component by component.
-bool path_exists(const H5::H5File& f, const std::string& name) {
-  size_t pos = 0;
-  while (true) {
-    pos = name.find('/', pos);
-    const std::string prefix = name.substr(0, pos);
-    if (!f.nameExists(prefix)) return false;
-    if (pos == std::string::npos) return true;
-    ++pos;
-  }
-}
-void write_string_attr(H5::H5Object& o, const std::string& name, const std::string& v) {
-  H5::StrType t(H5::PredType::C_S1, v.empty() ? 1 : v.size());
-  o.createAttribute(name, t, H5::DataSpace(H5S_SCALAR)).write(t, v);
 }
 void write_double_attr(H5::H5Object& o, const std::string& name, double v) {
   o.createAttribute(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR))
@@ -246,26 +222,7 @@ Model Model::load(const std::string& path) {
     for_each_tensor(
         cfg, w, [&](const std::string& name, const std::vector<long long>& expected, Tensor& t) {
           where = "dataset '" + name + "'";
-          if (!path_exists(f, name)) {
-            throw FormatError(path + ": missing dataset '" + name + "' (expected shape " +
-                              shape_string(expected) + ")");
-          }
-          H5::DataSet ds = f.openDataSet(name);
-          H5::DataSpace sp = ds.getSpace();
-          const int rank = sp.getSimpleExtentNdims();
-          std::vector<hsize_t> dims(size_t(std::max(rank, 0)));
-          if (rank > 0) sp.getSimpleExtentDims(dims.data());
-          std::vector<long long> found(dims.begin(), dims.end());
-          if (found != expected)
-            throw ShapeError(path + ": tensor '" + name + "': expected " + shape_string(expected) +
-                             ", found " + shape_string(found));
-          if (ds.getTypeClass() != H5T_FLOAT)
-            throw FormatError(path + ": tensor '" + name + "': expected a floating-point dataset");
-          t = Tensor(expected);
-          ds.read(t.data.data(), H5::PredType::NATIVE_FLOAT);
-          for (float v : t.data)
-            if (!std::isfinite(v))
-              throw ValueError(path + ": tensor '" + name + "' contains NaN or Inf");
+          t = weights_h5::read_tensor(f, path, name, expected);
         });
     Model m(cfg, std::move(w), s);
     std::string desc = path;
@@ -300,16 +257,9 @@ void Model::save(const std::string& path) const {
       write_double_attr(root, "energy_max_mev", scaling_.energy_max_mev);
       write_double_attr(root, "dose_scale", scaling_.dose_scale);
       write_string_attr(root, "description", description_);
-      H5::LinkCreatPropList lcpl;
-      lcpl.setCreateIntermediateGroup(true);
       for_each_tensor([&](const std::string& name, const std::vector<long long>&, const Tensor& t) {
         where = "dataset '" + name + "'";
-        std::vector<hsize_t> dims(t.shape.begin(), t.shape.end());
-        H5::DataSpace sp(int(dims.size()), dims.data());
-        H5::DataSet ds =
-            f.createDataSet(name, H5::PredType::IEEE_F32LE, sp, H5::DSetCreatPropList::DEFAULT,
-                            H5::DSetAccPropList::DEFAULT, lcpl);
-        ds.write(t.data.data(), H5::PredType::NATIVE_FLOAT);
+        weights_h5::write_tensor(f, name, t);
       });
     } catch (const H5::Exception& e) {
       throw IoError(path + ": cannot write " + where + " (" + e.getDetailMsg() + ")");

@@ -136,7 +136,7 @@ struct DigitsPrediction {
   double bandwidth_gbs = 0;  // the bandwidth used for the memory bound
   double encoder_flops = 0, encoder_bytes = 0, encoder_s = 0;
   double decode_flops = 0, decode_bytes = 0, decode_s = 0;  // Σ over steps
-  double compute_bound_s = 0, memory_bound_s = 0;             // decode, Σ of each bound
+  double compute_bound_s = 0, memory_bound_s = 0;           // decode, Σ of each bound
   double first_token_s = 0, per_token_s = 0, total_s = 0;
   int steps = 0, memory_bound_steps = 0;
   nlohmann::json to_json() const;
@@ -177,7 +177,7 @@ struct CalibrateOptions {
   std::vector<int> lengths{2, 8, 24};
   std::vector<int> batches{1, 4};
   std::vector<int> width_lengths{8, 40};  // encoder widths: those of strings this long
-  int reps = 3;                            // median over reps after one warm-up
+  int reps = 3;                           // median over reps after one warm-up
   std::uint64_t seed = 11;
 };
 struct CalibrationReport {

@@ -54,8 +54,8 @@ struct DigitsConfig {
   int ffn = 256;
   int encoder_layers = 2;
   int decoder_layers = 2;
-  int max_digits = 96;     // longest string the decoder accepts (self cache: max_digits + 1)
-  int max_width = 4096;    // widest image in px (encoder tokens: max_width / 8)
+  int max_digits = 96;         // longest string the decoder accepts (self cache: max_digits + 1)
+  int max_width = 4096;        // widest image in px (encoder tokens: max_width / 8)
   int trained_max_digits = 0;  // longest string length seen in training (0: unknown); longer
                                // images are still read, but accuracy is only claimed up to it
   double rope_theta = 10000.0;
@@ -68,7 +68,7 @@ struct DigitsConfig {
   nlohmann::json to_json() const;
   void validate() const;
   int head_dim() const { return d_model / heads; }
-  int max_tokens() const { return max_digits + 1; }   // decoder positions 0 .. max_digits
+  int max_tokens() const { return max_digits + 1; }  // decoder positions 0 .. max_digits
   int max_encoder_tokens() const { return max_width / 8; }
 };
 

@@ -70,9 +70,9 @@ void save_calibration(const std::string& path, const AutoCalibration& c);  // at
 struct ReadOptions {
   CacheMode cache = CacheMode::full;
   KvPrecision kv_precision = KvPrecision::fp32;
-  int beam = 1;             // 1: greedy
-  int max_digits = 0;       // 0: the model's max_digits
-  int force_digits = 0;     // > 0: exactly this many digits (EOS masked), for benchmarks
+  int beam = 1;                   // 1: greedy
+  int max_digits = 0;             // 0: the model's max_digits
+  int force_digits = 0;           // > 0: exactly this many digits (EOS masked), for benchmarks
   bool record_attention = false;  // per output token, head-mean cross-attention of the last layer
   bool record_logits = false;     // per output token, the 13 logits of the chosen row
   int threads = 0;                // OpenMP threads (<= 0: leave the process setting)
@@ -88,7 +88,7 @@ struct ReadResult {
   std::vector<int> digits;  // without BOS/EOS
   std::string text;
   double log_prob = 0;
-  bool finished = false;    // emitted EOS (false: stopped at the length limit)
+  bool finished = false;  // emitted EOS (false: stopped at the length limit)
   int encoder_tokens = 0;
   std::vector<std::vector<float>> logits;           // [steps][13] if record_logits
   std::vector<std::vector<float>> cross_attention;  // [digits][Te] if record_attention

@@ -71,5 +71,4 @@ struct DigitsTrainResult {
 DigitsTrainResult train_digits(const DigitsTrainOptions& o, Progress* progress = nullptr,
                                const std::function<void(const std::string&)>& log = {});
 
-
 }  // namespace dotakv::digits
