@@ -62,11 +62,12 @@ QString mode_key(dd::CacheMode m) {
   return QString::fromStdString(dd::to_string(m));
 }
 
-// Benchmark files looked for when none was chosen: what `dotakv bench --family digits --json`
-// writes by default, then the resources.
+// Benchmark files looked for when none was chosen: a run of the user's own
+// (`dotakv bench --family digits --json ~/.cache/dotakv/digits_bench.json`), then the project's
+// published run (docs/bench/digits_bench.json, docs/BENCHMARKS_digits.md).
 QStringList default_bench_paths() {
   return {QDir::home().filePath(QStringLiteral(".cache/dotakv/digits_bench.json")),
-          QStringLiteral(DOTAKV_RESOURCES_DIR "/bench/digits.json")};
+          QStringLiteral(DOTAKV_RESOURCES_DIR "/../docs/bench/digits_bench.json")};
 }
 
 QString read_text(const QString& path) {
