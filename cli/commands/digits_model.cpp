@@ -156,10 +156,9 @@ void setup_digits_model(CLI::App& app) {
         if (a->index < 0 || a->index >= int(set.size()))
           throw ValueError(a->data + ": index " + std::to_string(a->index) + ": expected 0.." +
                            std::to_string(int(set.size()) - 1));
-        const auto s = set.string(a->index);
-        im.width = s.width;
-        im.pixels = s.pixels;
-        truth = s.labels;
+        const LabelledImage li = labelled_image(set.string(a->index));
+        im = li.image;
+        truth = li.labels;
       }
       auto session = open_session(a->model);
       const auto r = session->read(im, read_options(*a));
@@ -220,14 +219,7 @@ void setup_digits_model(CLI::App& app) {
       const std::size_t n =
           a->count > 0 ? std::min<std::size_t>(std::size_t(a->count), set.size()) : set.size();
       std::vector<LabelledImage> data;
-      for (std::size_t i = 0; i < n; ++i) {
-        const auto s = set.string(int(i));
-        LabelledImage li;
-        li.image.width = s.width;
-        li.image.pixels = s.pixels;
-        li.labels = s.labels;
-        data.push_back(std::move(li));
-      }
+      for (std::size_t i = 0; i < n; ++i) data.push_back(labelled_image(set.string(int(i))));
       auto session = open_session(a->model);
       const auto ev = evaluate(*session, data, read_options(*a), a->batch);
       if (a->json) {

@@ -23,13 +23,8 @@ constexpr double kBarDigit = 0.984, kBarExact = 0.955;
 std::vector<LabelledImage> test_strings(int count, int a, int b, std::uint64_t seed) {
   const auto set = load_mnist();
   std::vector<LabelledImage> out;
-  for (const auto& s : compose_strings(set, Split::test, count, a, b, seed)) {
-    LabelledImage li;
-    li.image.width = s.width;
-    li.image.pixels = s.pixels;
-    li.labels = s.labels;
-    out.push_back(std::move(li));
-  }
+  for (const auto& s : compose_strings(set, Split::test, count, a, b, seed))
+    out.push_back(labelled_image(s));
   return out;
 }
 }  // namespace

@@ -14,25 +14,17 @@
 #include "dotakv/machine_ceilings.hpp"
 #include "dotakv/sysinfo.hpp"
 
-#if __has_include("dotakv/digits/data.hpp")
+#include "../physics/rng.hpp"
 #include "dotakv/digits/data.hpp"
-#define DOTAKV_DIGITS_HAVE_DATA 1
-#else
-#define DOTAKV_DIGITS_HAVE_DATA 0
-#endif
+#include "dotakv/digits/evaluate.hpp"
 
 namespace dotakv::digits {
 
 namespace {
 
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 double unit(std::uint64_t& s) {
-  return double(mix(s++) >> 11) * 0x1.0p-53;
+  std::uint64_t x = s++;
+  return double(physics::detail::splitmix64(x) >> 11) * 0x1.0p-53;
 }
 
 double median_of(std::vector<double> v) {
@@ -87,20 +79,14 @@ GrayImage synthetic_string_image(int length, std::uint64_t seed) {
 std::vector<GrayImage> bench_images(int length, int batch, std::uint64_t seed,
                                     const std::string& mnist_dir, std::string* source) {
   std::vector<GrayImage> out;
-#if DOTAKV_DIGITS_HAVE_DATA
   std::string why;
   try {
     static std::map<std::string, std::shared_ptr<MnistSet>> cache;  // one load per process
     const std::string dir = mnist_dir.empty() ? default_mnist_dir() : mnist_dir;
     auto& set = cache[dir];
     if (!set) set = std::make_shared<MnistSet>(load_mnist(dir));
-    for (const auto& ds : compose_strings(*set, Split::test, batch, length, length, seed)) {
-      GrayImage g;
-      g.height = kImageHeight;
-      g.width = ds.width;
-      g.pixels = ds.pixels;
-      out.push_back(std::move(g));
-    }
+    for (const auto& ds : compose_strings(*set, Split::test, batch, length, length, seed))
+      out.push_back(labelled_image(ds).image);
     if (source) *source = "mnist";
     return out;
   } catch (const Error& e) {
@@ -108,10 +94,6 @@ std::vector<GrayImage> bench_images(int length, int batch, std::uint64_t seed,
     out.clear();
   }
   if (source) *source = "synthetic (MNIST not available: " + why + ")";
-#else
-  (void)mnist_dir;
-  if (source) *source = "synthetic (built without the digits data helper)";
-#endif
   for (int b = 0; b < batch; ++b) out.push_back(synthetic_string_image(length, seed * 1000 + b));
   return out;
 }

@@ -35,6 +35,15 @@ nlohmann::json DigitsEvaluation::to_json() const {
           {"beam", beam}};
 }
 
+LabelledImage labelled_image(const DigitString& s) {
+  LabelledImage li;
+  li.image.height = kImageHeight;
+  li.image.width = s.width;
+  li.image.pixels = s.pixels;
+  li.labels = s.labels;
+  return li;
+}
+
 int edit_distance(const std::vector<int>& a, const std::vector<int>& b) {
   std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) prev[j] = int(j);

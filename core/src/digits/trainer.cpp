@@ -208,13 +208,7 @@ DigitsTrainResult train_digits(const DigitsTrainOptions& o, Progress* progress,
   {
     const auto vs = compose_strings(mnist, Split::val, o.val_strings, o.len_min, o.len_max,
                                     o.seed + 1000003ULL);
-    for (const auto& s : vs) {
-      LabelledImage li;
-      li.image.width = s.width;
-      li.image.pixels = s.pixels;
-      li.labels = s.labels;
-      val.push_back(std::move(li));
-    }
+    for (const auto& s : vs) val.push_back(labelled_image(s));
   }
   const DigitsGraph<float> graph(cfg);
   const int threads = omp_get_max_threads();

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "dotakv/digits/data.hpp"
 #include "dotakv/digits/session.hpp"
 
 namespace dotakv::digits {
@@ -44,6 +45,9 @@ struct DigitsEvaluation {
   int beam = 1;
   nlohmann::json to_json() const;
 };
+
+// A composed or stored string as the model's input with its labels.
+LabelledImage labelled_image(const DigitString& s);
 
 int edit_distance(const std::vector<int>& a, const std::vector<int>& b);
 
