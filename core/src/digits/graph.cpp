@@ -114,6 +114,78 @@ void ffn_backward(const std::vector<const T*>& p, const std::vector<T*>& g, int 
   add_into(dx, dln.data(), dln.size());
 }
 
+// Pre-norm attention sub-block: x += Wo MHA(q = LN(x) Wq, k/v = src Wk/Wv), src = LN(x) (self)
+// or kv_src [tk, D] (cross); RoPE on q and k when `rope` (positions 0..). x [n, D] in place.
+template <class T>
+void attn_forward(const std::vector<const T*>& p, int ln_g, int ln_b, const Layout::Attn& w, int n,
+                  int D, int NH, int HD, const T* kv_src, int tk, bool rope, bool causal, T theta,
+                  T* x, AttnSaved<T>& A, ComputePrecision prec) {
+  const int m = kv_src ? tk : n;
+  resize(A.h, std::size_t(n) * D);
+  resize(A.mean, std::size_t(n));
+  resize(A.rstd, std::size_t(n));
+  resize(A.q, std::size_t(n) * D);
+  resize(A.k, std::size_t(m) * D);
+  resize(A.v, std::size_t(m) * D);
+  resize(A.a, std::size_t(n) * D);
+  resize(A.probs, std::size_t(NH) * n * m);
+  std::vector<T> tmp(std::size_t(std::max(n, m)) * D);
+  ly::layer_norm_forward<T>(x, n, D, p[ln_g], p[ln_b], T(ly::kLayerNormEps), A.h.data(),
+                            A.mean.data(), A.rstd.data());
+  const T* src = kv_src ? kv_src : A.h.data();
+  if (rope) {
+    ly::dense_forward<T>(A.h.data(), n, D, p[w.q], nullptr, D, tmp.data(), prec);
+    ly::rope_forward<T>(tmp.data(), n, NH, HD, 0, theta, A.q.data());
+    ly::dense_forward<T>(src, m, D, p[w.k], nullptr, D, tmp.data(), prec);
+    ly::rope_forward<T>(tmp.data(), m, NH, HD, 0, theta, A.k.data());
+  } else {
+    ly::dense_forward<T>(A.h.data(), n, D, p[w.q], nullptr, D, A.q.data(), prec);
+    ly::dense_forward<T>(src, m, D, p[w.k], nullptr, D, A.k.data(), prec);
+  }
+  ly::dense_forward<T>(src, m, D, p[w.v], nullptr, D, A.v.data(), prec);
+  ly::mha_forward<T>(A.q.data(), n, A.k.data(), A.v.data(), m, NH, HD, causal, A.probs.data(),
+                     A.a.data());
+  ly::dense_forward<T>(A.a.data(), n, D, p[w.o], nullptr, D, tmp.data(), prec);
+  add_into(x, tmp.data(), std::size_t(n) * D);
+}
+
+// dx: gradient at the sub-block output, becomes the gradient at its input x_in (residual added);
+// cross-attention adds the memory's gradient into dmem.
+template <class T>
+void attn_backward(const std::vector<const T*>& p, const std::vector<T*>& g, int ln_g, int ln_b,
+                   const Layout::Attn& w, int n, int D, int NH, int HD, const T* kv_src, int tk,
+                   bool rope, bool causal, T theta, const T* x_in, AttnSaved<T>& A, T* dx, T* dmem,
+                   ComputePrecision prec) {
+  const int m = kv_src ? tk : n;
+  const std::size_t nd = std::size_t(n) * D, mdz = std::size_t(m) * D;
+  std::vector<T> da(nd), dq(nd), dk(mdz), dv(mdz), dh(nd), tmp(std::max(nd, mdz));
+  ly::dense_backward<T>(A.a.data(), n, D, p[w.o], D, dx, da.data(), g[w.o], nullptr, prec);
+  ly::mha_backward<T>(A.q.data(), n, A.k.data(), A.v.data(), m, A.probs.data(), da.data(), NH, HD,
+                      causal, dq.data(), dk.data(), dv.data());
+  if (rope) {
+    ly::rope_backward<T>(dq.data(), n, NH, HD, 0, theta, dq.data());
+    ly::rope_backward<T>(dk.data(), m, NH, HD, 0, theta, dk.data());
+  }
+  const T* src = kv_src ? kv_src : A.h.data();
+  T* dsrc = kv_src ? dmem : dh.data();
+  if (kv_src) {  // memory gradients first, then the query's (the order of the sums kept)
+    ly::dense_backward<T>(src, m, D, p[w.k], D, dk.data(), tmp.data(), g[w.k], nullptr, prec);
+    add_into(dsrc, tmp.data(), mdz);
+    ly::dense_backward<T>(src, m, D, p[w.v], D, dv.data(), tmp.data(), g[w.v], nullptr, prec);
+    add_into(dsrc, tmp.data(), mdz);
+    ly::dense_backward<T>(A.h.data(), n, D, p[w.q], D, dq.data(), dh.data(), g[w.q], nullptr, prec);
+  } else {
+    ly::dense_backward<T>(A.h.data(), n, D, p[w.q], D, dq.data(), dh.data(), g[w.q], nullptr, prec);
+    ly::dense_backward<T>(src, m, D, p[w.k], D, dk.data(), tmp.data(), g[w.k], nullptr, prec);
+    add_into(dsrc, tmp.data(), mdz);
+    ly::dense_backward<T>(src, m, D, p[w.v], D, dv.data(), tmp.data(), g[w.v], nullptr, prec);
+    add_into(dsrc, tmp.data(), mdz);
+  }
+  ly::layer_norm_backward<T>(x_in, n, D, p[ln_g], A.mean.data(), A.rstd.data(), dh.data(),
+                             tmp.data(), g[ln_g], g[ln_b]);
+  add_into(dx, tmp.data(), nd);
+}
+
 }  // namespace
 
 template <class T>
@@ -165,27 +237,9 @@ void DigitsGraph<T>::encode(const std::vector<const T*>& p, const T* image, int 
   for (int l = 0; l < cfg_.encoder_layers; ++l) {
     const auto& B = L_.enc[std::size_t(l)];
     auto& S = ws.enc[std::size_t(l)];
-    auto& A = S.att;
     S.x0 = x;
-    const std::size_t nd = std::size_t(te) * D;
-    resize(A.h, nd);
-    resize(A.mean, std::size_t(te));
-    resize(A.rstd, std::size_t(te));
-    resize(A.q, nd);
-    resize(A.k, nd);
-    resize(A.v, nd);
-    resize(A.a, nd);
-    resize(A.probs, std::size_t(NH) * te * te);
-    ly::layer_norm_forward<T>(x.data(), te, D, p[B.ln1_g], p[B.ln1_b], T(ly::kLayerNormEps),
-                              A.h.data(), A.mean.data(), A.rstd.data());
-    ly::dense_forward<T>(A.h.data(), te, D, p[B.att.q], nullptr, D, A.q.data(), prec_);
-    ly::dense_forward<T>(A.h.data(), te, D, p[B.att.k], nullptr, D, A.k.data(), prec_);
-    ly::dense_forward<T>(A.h.data(), te, D, p[B.att.v], nullptr, D, A.v.data(), prec_);
-    ly::mha_forward<T>(A.q.data(), te, A.k.data(), A.v.data(), te, NH, HD, false, A.probs.data(),
-                       A.a.data());
-    std::vector<T> o(nd);
-    ly::dense_forward<T>(A.a.data(), te, D, p[B.att.o], nullptr, D, o.data(), prec_);
-    add_into(x.data(), o.data(), nd);
+    attn_forward<T>(p, B.ln1_g, B.ln1_b, B.att, te, D, NH, HD, nullptr, 0, false, false, T(0),
+                    x.data(), S.att, prec_);
     S.x1 = x;
     ffn_forward<T>(p, B.ln2_g, B.ln2_b, B.ff1_k, B.ff1_b, B.ff2_k, B.ff2_b, te, D, cfg_.ffn,
                    x.data(), S.ffn, prec_);
@@ -207,7 +261,7 @@ void DigitsGraph<T>::decode(const std::vector<const T*>& p, const int* tokens, i
   const int D = cfg_.d_model, NH = cfg_.heads, HD = cfg_.head_dim(), te = ws.te;
   ws.t = t;
   ws.tokens.assign(tokens, tokens + t);
-  const std::size_t nd = std::size_t(t) * D, md = std::size_t(te) * D;
+  const std::size_t nd = std::size_t(t) * D;
   std::vector<T> y(nd);
   for (int i = 0; i < t; ++i) {
     if (tokens[i] < 0 || tokens[i] >= kVocab)
@@ -216,54 +270,15 @@ void DigitsGraph<T>::decode(const std::vector<const T*>& p, const int* tokens, i
     std::copy_n(p[L_.embedding] + std::size_t(tokens[i]) * D, D, y.data() + std::size_t(i) * D);
   }
   const T theta = T(cfg_.rope_theta);
-  std::vector<T> tmp(nd);
   for (int l = 0; l < cfg_.decoder_layers; ++l) {
     const auto& B = L_.dec[std::size_t(l)];
     auto& S = ws.dec[std::size_t(l)];
     S.y0 = y;
-    {  // self-attention
-      auto& A = S.self;
-      resize(A.h, nd);
-      resize(A.mean, std::size_t(t));
-      resize(A.rstd, std::size_t(t));
-      resize(A.q, nd);
-      resize(A.k, nd);
-      resize(A.v, nd);
-      resize(A.a, nd);
-      resize(A.probs, std::size_t(NH) * t * t);
-      ly::layer_norm_forward<T>(y.data(), t, D, p[B.ln1_g], p[B.ln1_b], T(ly::kLayerNormEps),
-                                A.h.data(), A.mean.data(), A.rstd.data());
-      ly::dense_forward<T>(A.h.data(), t, D, p[B.self.q], nullptr, D, tmp.data(), prec_);
-      ly::rope_forward<T>(tmp.data(), t, NH, HD, 0, theta, A.q.data());
-      ly::dense_forward<T>(A.h.data(), t, D, p[B.self.k], nullptr, D, tmp.data(), prec_);
-      ly::rope_forward<T>(tmp.data(), t, NH, HD, 0, theta, A.k.data());
-      ly::dense_forward<T>(A.h.data(), t, D, p[B.self.v], nullptr, D, A.v.data(), prec_);
-      ly::mha_forward<T>(A.q.data(), t, A.k.data(), A.v.data(), t, NH, HD, true, A.probs.data(),
-                         A.a.data());
-      ly::dense_forward<T>(A.a.data(), t, D, p[B.self.o], nullptr, D, tmp.data(), prec_);
-      add_into(y.data(), tmp.data(), nd);
-    }
+    attn_forward<T>(p, B.ln1_g, B.ln1_b, B.self, t, D, NH, HD, nullptr, 0, true, true, theta,
+                    y.data(), S.self, prec_);
     S.y1 = y;
-    {  // cross-attention over the memory
-      auto& A = S.cross;
-      resize(A.h, nd);
-      resize(A.mean, std::size_t(t));
-      resize(A.rstd, std::size_t(t));
-      resize(A.q, nd);
-      resize(A.k, md);
-      resize(A.v, md);
-      resize(A.a, nd);
-      resize(A.probs, std::size_t(NH) * t * te);
-      ly::layer_norm_forward<T>(y.data(), t, D, p[B.ln2_g], p[B.ln2_b], T(ly::kLayerNormEps),
-                                A.h.data(), A.mean.data(), A.rstd.data());
-      ly::dense_forward<T>(A.h.data(), t, D, p[B.cross.q], nullptr, D, A.q.data(), prec_);
-      ly::dense_forward<T>(ws.memory.data(), te, D, p[B.cross.k], nullptr, D, A.k.data(), prec_);
-      ly::dense_forward<T>(ws.memory.data(), te, D, p[B.cross.v], nullptr, D, A.v.data(), prec_);
-      ly::mha_forward<T>(A.q.data(), t, A.k.data(), A.v.data(), te, NH, HD, false, A.probs.data(),
-                         A.a.data());
-      ly::dense_forward<T>(A.a.data(), t, D, p[B.cross.o], nullptr, D, tmp.data(), prec_);
-      add_into(y.data(), tmp.data(), nd);
-    }
+    attn_forward<T>(p, B.ln2_g, B.ln2_b, B.cross, t, D, NH, HD, ws.memory.data(), te, false, false,
+                    theta, y.data(), S.cross, prec_);
     S.y2 = y;
     ffn_forward<T>(p, B.ln3_g, B.ln3_b, B.ff1_k, B.ff1_b, B.ff2_k, B.ff2_b, t, D, cfg_.ffn,
                    y.data(), S.ffn, prec_);
@@ -285,8 +300,8 @@ void DigitsGraph<T>::backward(const std::vector<const T*>& p, DigitsWorkspace<T>
   const int D = cfg_.d_model, NH = cfg_.heads, HD = cfg_.head_dim(), te = ws.te, t = ws.t;
   const std::size_t nd = std::size_t(t) * D, md = std::size_t(te) * D;
   const T theta = T(cfg_.rope_theta);
-  std::vector<T> dy(nd), dn(nd), da(nd), dq(nd), dk(nd), dv(nd), dh(nd), tmp(nd);
-  std::vector<T> dmem(md, T(0)), dkc(md), dvc(md), tmpm(md);
+  std::vector<T> dy(nd), dn(nd);
+  std::vector<T> dmem(md, T(0));
   ly::dense_backward<T>(ws.dec_norm.data(), t, D, p[L_.logits_k], kVocab, dlogits, dn.data(),
                         g[L_.logits_k], g[L_.logits_b], prec_);
   ly::layer_norm_backward<T>(ws.dec_out.data(), t, D, p[L_.dec_ln_g], ws.dec_mean.data(),
@@ -297,74 +312,26 @@ void DigitsGraph<T>::backward(const std::vector<const T*>& p, DigitsWorkspace<T>
     auto& S = ws.dec[std::size_t(l)];
     ffn_backward<T>(p, g, B.ln3_g, B.ln3_b, B.ff1_k, B.ff1_b, B.ff2_k, B.ff2_b, t, D, cfg_.ffn,
                     S.y2.data(), S.ffn, dy.data(), prec_);
-    {  // cross
-      auto& A = S.cross;
-      ly::dense_backward<T>(A.a.data(), t, D, p[B.cross.o], D, dy.data(), da.data(), g[B.cross.o],
-                            nullptr, prec_);
-      ly::mha_backward<T>(A.q.data(), t, A.k.data(), A.v.data(), te, A.probs.data(), da.data(), NH,
-                          HD, false, dq.data(), dkc.data(), dvc.data());
-      ly::dense_backward<T>(ws.memory.data(), te, D, p[B.cross.k], D, dkc.data(), tmpm.data(),
-                            g[B.cross.k], nullptr, prec_);
-      add_into(dmem.data(), tmpm.data(), md);
-      ly::dense_backward<T>(ws.memory.data(), te, D, p[B.cross.v], D, dvc.data(), tmpm.data(),
-                            g[B.cross.v], nullptr, prec_);
-      add_into(dmem.data(), tmpm.data(), md);
-      ly::dense_backward<T>(A.h.data(), t, D, p[B.cross.q], D, dq.data(), dh.data(), g[B.cross.q],
-                            nullptr, prec_);
-      ly::layer_norm_backward<T>(S.y1.data(), t, D, p[B.ln2_g], A.mean.data(), A.rstd.data(),
-                                 dh.data(), tmp.data(), g[B.ln2_g], g[B.ln2_b]);
-      add_into(dy.data(), tmp.data(), nd);
-    }
-    {  // self
-      auto& A = S.self;
-      ly::dense_backward<T>(A.a.data(), t, D, p[B.self.o], D, dy.data(), da.data(), g[B.self.o],
-                            nullptr, prec_);
-      ly::mha_backward<T>(A.q.data(), t, A.k.data(), A.v.data(), t, A.probs.data(), da.data(), NH,
-                          HD, true, dq.data(), dk.data(), dv.data());
-      ly::rope_backward<T>(dq.data(), t, NH, HD, 0, theta, dq.data());
-      ly::rope_backward<T>(dk.data(), t, NH, HD, 0, theta, dk.data());
-      ly::dense_backward<T>(A.h.data(), t, D, p[B.self.q], D, dq.data(), dh.data(), g[B.self.q],
-                            nullptr, prec_);
-      ly::dense_backward<T>(A.h.data(), t, D, p[B.self.k], D, dk.data(), tmp.data(), g[B.self.k],
-                            nullptr, prec_);
-      add_into(dh.data(), tmp.data(), nd);
-      ly::dense_backward<T>(A.h.data(), t, D, p[B.self.v], D, dv.data(), tmp.data(), g[B.self.v],
-                            nullptr, prec_);
-      add_into(dh.data(), tmp.data(), nd);
-      ly::layer_norm_backward<T>(S.y0.data(), t, D, p[B.ln1_g], A.mean.data(), A.rstd.data(),
-                                 dh.data(), tmp.data(), g[B.ln1_g], g[B.ln1_b]);
-      add_into(dy.data(), tmp.data(), nd);
-    }
+    attn_backward<T>(p, g, B.ln2_g, B.ln2_b, B.cross, t, D, NH, HD, ws.memory.data(), te, false,
+                     false, theta, S.y1.data(), S.cross, dy.data(), dmem.data(), prec_);
+    attn_backward<T>(p, g, B.ln1_g, B.ln1_b, B.self, t, D, NH, HD, nullptr, 0, true, true, theta,
+                     S.y0.data(), S.self, dy.data(), nullptr, prec_);
   }
   for (int i = 0; i < t; ++i)
     add_into(g[L_.embedding] + std::size_t(ws.tokens[std::size_t(i)]) * D,
              dy.data() + std::size_t(i) * D, std::size_t(D));
   // encoder
-  std::vector<T> dx(md), eda(md), edq(md), edk(md), edv(md), edh(md), etmp(md);
+  std::vector<T> dx(md);
   ly::layer_norm_backward<T>(ws.enc_out.data(), te, D, p[L_.enc_ln_g], ws.enc_mean.data(),
                              ws.enc_rstd.data(), dmem.data(), dx.data(), g[L_.enc_ln_g],
                              g[L_.enc_ln_b]);
   for (int l = cfg_.encoder_layers - 1; l >= 0; --l) {
     const auto& B = L_.enc[std::size_t(l)];
     auto& S = ws.enc[std::size_t(l)];
-    auto& A = S.att;
     ffn_backward<T>(p, g, B.ln2_g, B.ln2_b, B.ff1_k, B.ff1_b, B.ff2_k, B.ff2_b, te, D, cfg_.ffn,
                     S.x1.data(), S.ffn, dx.data(), prec_);
-    ly::dense_backward<T>(A.a.data(), te, D, p[B.att.o], D, dx.data(), eda.data(), g[B.att.o],
-                          nullptr, prec_);
-    ly::mha_backward<T>(A.q.data(), te, A.k.data(), A.v.data(), te, A.probs.data(), eda.data(), NH,
-                        HD, false, edq.data(), edk.data(), edv.data());
-    ly::dense_backward<T>(A.h.data(), te, D, p[B.att.q], D, edq.data(), edh.data(), g[B.att.q],
-                          nullptr, prec_);
-    ly::dense_backward<T>(A.h.data(), te, D, p[B.att.k], D, edk.data(), etmp.data(), g[B.att.k],
-                          nullptr, prec_);
-    add_into(edh.data(), etmp.data(), md);
-    ly::dense_backward<T>(A.h.data(), te, D, p[B.att.v], D, edv.data(), etmp.data(), g[B.att.v],
-                          nullptr, prec_);
-    add_into(edh.data(), etmp.data(), md);
-    ly::layer_norm_backward<T>(S.x0.data(), te, D, p[B.ln1_g], A.mean.data(), A.rstd.data(),
-                               edh.data(), etmp.data(), g[B.ln1_g], g[B.ln1_b]);
-    add_into(dx.data(), etmp.data(), md);
+    attn_backward<T>(p, g, B.ln1_g, B.ln1_b, B.att, te, D, NH, HD, nullptr, 0, false, false, T(0),
+                     S.x0.data(), S.att, dx.data(), nullptr, prec_);
   }
   // stem
   const int H = kImageHeight, W = ws.width, C1 = cfg_.stem1, C2 = cfg_.stem2, C3 = cfg_.stem3;
