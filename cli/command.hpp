@@ -15,6 +15,12 @@
 
 namespace dotakv::cli {
 
+// Progress on stderr: printf-style text, usually "\r..." without a newline. While such a line is
+// open, end_progress_line() (called by main() before any error message) ends it, so that the
+// error is always a line of its own.
+void progress_printf(const char* format, ...) __attribute__((format(printf, 1, 2)));
+void end_progress_line();
+
 // A usage error found by a command's callback after parsing (e.g. a value out of range for the
 // chosen --family): main() prints one line "dotakv: error: <message>" and exits 2, as for
 // CLI11's own usage errors.

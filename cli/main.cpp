@@ -1,7 +1,11 @@
 // dotakv — command-line front end of the dotakv engine. See `dotakv --help`.
 #include <H5Cpp.h>
 
+#include <cstdarg>
+#include <cstdio>
+#include <cstring>
 #include <iostream>
+#include <new>
 #include <sstream>
 
 #include "command.hpp"
@@ -45,6 +49,24 @@ std::vector<std::string> parse_string_list(const std::string& text) {
   return out;
 }
 
+namespace {
+bool progress_line_open = false;
+}
+
+void progress_printf(const char* format, ...) {
+  std::va_list args;
+  va_start(args, format);
+  std::vfprintf(stderr, format, args);
+  va_end(args);
+  const std::size_t n = std::strlen(format);
+  progress_line_open = !(n > 0 && format[n - 1] == '\n');
+}
+
+void end_progress_line() {
+  if (progress_line_open) std::fputc('\n', stderr);
+  progress_line_open = false;
+}
+
 CLI::Validator percent_validator() {
   return CLI::Validator(
       [](std::string& text) {
@@ -73,20 +95,30 @@ int main(int argc, char** argv) {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     // --help/--version exit 0; every other parse or validation error is a usage error (2).
+    dotakv::cli::end_progress_line();
     return app.exit(e) == 0 ? 0 : 2;
   } catch (const dotakv::cli::UsageError& e) {
+    dotakv::cli::end_progress_line();
     std::cerr << "dotakv: error: " << e.what() << "\n";
     return 2;
   } catch (const dotakv::Cancelled&) {
+    dotakv::cli::end_progress_line();
     std::cerr << "dotakv: cancelled\n";
     return 130;
   } catch (const dotakv::Error& e) {
+    dotakv::cli::end_progress_line();
     std::cerr << "dotakv: error: " << e.what() << "\n";
     return 1;
   } catch (const H5::Exception& e) {
+    dotakv::cli::end_progress_line();
     std::cerr << "dotakv: error: HDF5: " << e.getDetailMsg() << "\n";
     return 1;
+  } catch (const std::bad_alloc&) {
+    dotakv::cli::end_progress_line();
+    std::cerr << "dotakv: error: out of memory (an input asks for more memory than is available)\n";
+    return 1;
   } catch (const std::exception& e) {
+    dotakv::cli::end_progress_line();
     std::cerr << "dotakv: error: " << e.what() << "\n";
     return 1;
   }

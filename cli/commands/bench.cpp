@@ -23,11 +23,11 @@
 #include <set>
 
 #include "command.hpp"
+#include "dotakv/atomic_file.hpp"
 #include "dotakv/bench_harness.hpp"
 #include "dotakv/bench_report.hpp"
 #include "dotakv/bench_workloads.hpp"
 #include "dotakv/digits/bench.hpp"
-#include "dotakv/atomic_file.hpp"
 #include "dotakv/error.hpp"
 
 namespace {
@@ -133,7 +133,6 @@ void print_table(const nlohmann::json& doc) {
     std::cout << "\n(cancelled: results hold the runs finished so far)\n";
 }
 
-
 std::string ms(double s) {
   return fmt(s < 0.01 ? "%.3f" : s < 1 ? "%.2f" : "%.1f", s * 1e3);
 }
@@ -172,9 +171,10 @@ void print_digits_table(const nlohmann::json& doc) {
   int fp32_n = 0;
   auto flush_kv = [&] {
     if (fp32_n > 0)
-      std::printf("  fp32 cache vs off: token agreement %.2f %% (lowest), max|logit diff| %.2e "
-                  "(one untimed read with logits per setting)\n",
-                  fp32_agree * 100, fp32_diff);
+      std::printf(
+          "  fp32 cache vs off: token agreement %.2f %% (lowest), max|logit diff| %.2e "
+          "(one untimed read with logits per setting)\n",
+          fp32_agree * 100, fp32_diff);
     fp32_agree = 1, fp32_diff = 0, fp32_n = 0;
     if (kvrows.empty()) return;
     std::cout << "  cache precision effect (one untimed read with logits, vs off fp32; logits "
@@ -192,9 +192,8 @@ void print_digits_table(const nlohmann::json& doc) {
       flush_kv();
       batch = d["batch"].get<int>();
       beam = d["beam"].get<int>();
-      std::cout << "\nbatch " << batch << ", " << (beam == 1 ? std::string("greedy")
-                                                             : "beam " + std::to_string(beam))
-                << "\n";
+      std::cout << "\nbatch " << batch << ", "
+                << (beam == 1 ? std::string("greedy") : "beam " + std::to_string(beam)) << "\n";
       std::printf("  %4s %-16s %3s %24s %16s %16s %19s %9s %9s %9s\n", "len", "setting", "n",
                   "ms/string [95% CI]", "first tok ms", "per tok ms", "speedup [95% CI]",
                   "cache KiB", "cold ms", "roof ms");
@@ -326,7 +325,7 @@ void run_digits_bench(const BenchOptions& o, bool config_given, bool cache_given
   dotakv::Progress progress([&](double done, double total, const std::string& msg) {
     if (o.quiet) return;
     if (tty)
-      std::fprintf(stderr, "\r[%4.0f/%4.0f] %-70.70s", done, total, msg.c_str());
+      dotakv::cli::progress_printf("\r[%4.0f/%4.0f] %-70.70s", done, total, msg.c_str());
     else if (int(done) % 50 == 0)
       std::fprintf(stderr, "[%.0f/%.0f] %s\n", done, total, msg.c_str());
   });
@@ -344,8 +343,7 @@ void run_digits_bench(const BenchOptions& o, bool config_given, bool cache_given
   g_progress = nullptr;
   if (tty && !o.quiet) std::fprintf(stderr, "\n");
   if (!o.json.empty()) dotakv::bench::save_results_json(doc, o.json);
-  if (!o.csv.empty())
-    dotakv::write_text_atomically(o.csv, dotakv::digits::digits_results_csv(doc));
+  if (!o.csv.empty()) dotakv::write_text_atomically(o.csv, dotakv::digits::digits_results_csv(doc));
   print_digits_table(doc);
   if (doc["cancelled"].get<bool>()) throw dotakv::Cancelled();
 }
@@ -391,9 +389,9 @@ void setup_bench(CLI::App& app) {
   auto* o_budget = cmd->add_option("--point-budget", o->point_budget,
                                    "digits: seconds of timed runs per point; reps reduced to fit "
                                    "(never below --min-reps)");
-  auto* o_minreps = cmd->add_option("--min-reps", o->min_reps,
-                                    "digits: fewest reps with --point-budget")
-                        ->capture_default_str();
+  auto* o_minreps =
+      cmd->add_option("--min-reps", o->min_reps, "digits: fewest reps with --point-budget")
+          ->capture_default_str();
   auto* o_mnist = cmd->add_option("--mnist-dir", o->mnist_dir,
                                   "digits: MNIST directory (default $DOTAKV_MNIST_DIR or "
                                   "~/.cache/dotakv/mnist/...)");
@@ -402,8 +400,8 @@ void setup_bench(CLI::App& app) {
       throw dotakv::cli::UsageError("--family: unknown value '" + o->family +
                                     "' (expected dota|digits)");
     if (o->family == "digits") {
-      for (const char* opt : {"--workload", "--slices", "--chunk", "--depth", "--precision",
-                              "--policy"})
+      for (const char* opt :
+           {"--workload", "--slices", "--chunk", "--depth", "--precision", "--policy"})
         if (cmd->get_option(opt)->count() > 0)
           throw dotakv::cli::UsageError(std::string(opt) + " applies to --family dota only");
       run_digits_bench(*o, cmd->get_option("--config")->count() > 0,
@@ -463,7 +461,7 @@ void setup_bench(CLI::App& app) {
     dotakv::Progress progress([&](double done, double total, const std::string& msg) {
       if (o->quiet) return;
       if (tty)
-        std::fprintf(stderr, "\r[%4.0f/%4.0f] %-60.60s", done, total, msg.c_str());
+        dotakv::cli::progress_printf("\r[%4.0f/%4.0f] %-60.60s", done, total, msg.c_str());
       else if (int(done) % 20 == 0 || done == total)
         std::fprintf(stderr, "[%.0f/%.0f] %s\n", done, total, msg.c_str());
     });

@@ -29,8 +29,8 @@ struct CalOptions {
 
 void run_digits_calibrate(const CalOptions& o, bool config_given, bool batch_given) {
   using namespace dotakv::digits;
-  if (o.reps < 1) throw dotakv::cli::UsageError("--reps: value " + std::to_string(o.reps) +
-                                                " must be >= 1");
+  if (o.reps < 1)
+    throw dotakv::cli::UsageError("--reps: value " + std::to_string(o.reps) + " must be >= 1");
   CalibrateOptions co;
   co.reps = o.reps;
   if (batch_given) {
@@ -48,7 +48,7 @@ void run_digits_calibrate(const CalOptions& o, bool config_given, bool batch_giv
   const std::string out = o.out.empty() ? default_calibration_path() : o.out;
   std::filesystem::create_directories(std::filesystem::absolute(out).parent_path());
   dotakv::Progress progress([&](double done, double total, const std::string& msg) {
-    if (!o.json) std::fprintf(stderr, "\r[%3.0f/%3.0f] %-40s", done, total, msg.c_str());
+    if (!o.json) dotakv::cli::progress_printf("\r[%3.0f/%3.0f] %-40s", done, total, msg.c_str());
   });
   const CalibrationReport rep = calibrate_digits(model, co, &progress);
   if (!o.json) std::fprintf(stderr, "\n");
@@ -67,7 +67,10 @@ void run_digits_calibrate(const CalOptions& o, bool config_given, bool batch_giv
         nlohmann::json p;
         for (CacheMode m : {CacheMode::off, CacheMode::self, CacheMode::full})
           p[to_string(m)] = session.predict_seconds(m, tes, L, beam);
-        be.push_back({{"length", L}, {"batch", B}, {"beam", beam}, {"encoder_tokens", te},
+        be.push_back({{"length", L},
+                      {"batch", B},
+                      {"beam", beam},
+                      {"encoder_tokens", te},
                       {"predicted_decode_s", p},
                       {"auto", to_string(session.resolve(CacheMode::automatic, tes, L, beam))}});
       }
@@ -80,17 +83,17 @@ void run_digits_calibrate(const CalOptions& o, bool config_given, bool batch_giv
   }
   const auto& k = rep.calibration;
   std::cout << "wrote " << out << " (" << k.cpu << ")\n";
-  std::printf("fitted (non-negative least squares on relative residuals, %zu runs, median of %d "
-              "reads each after one warm-up):\n"
-              "  step_overhead_s %.4g   row_token_s %.4g   cross_token_s %.4g   attn_s %.4g\n",
-              rep.samples.size(), o.reps, k.step_overhead_s, k.row_token_s, k.cross_token_s,
-              k.attn_s);
+  std::printf(
+      "fitted (non-negative least squares on relative residuals, %zu runs, median of %d "
+      "reads each after one warm-up):\n"
+      "  step_overhead_s %.4g   row_token_s %.4g   cross_token_s %.4g   attn_s %.4g\n",
+      rep.samples.size(), o.reps, k.step_overhead_s, k.row_token_s, k.cross_token_s, k.attn_s);
   std::printf("  %-5s %5s %5s %9s %12s %12s %8s\n", "mode", "steps", "batch", "enc tok",
               "measured ms", "model ms", "rel err");
   for (std::size_t i = 0; i < rep.samples.size(); ++i) {
     const auto& s = rep.samples[i];
-    std::printf("  %-5s %5d %5zu %9d %12.3f %12.3f %+7.1f%%\n", to_string(s.mode).c_str(),
-                s.steps, s.encoder_tokens.size(), s.encoder_tokens.front(), s.seconds * 1e3,
+    std::printf("  %-5s %5d %5zu %9d %12.3f %12.3f %+7.1f%%\n", to_string(s.mode).c_str(), s.steps,
+                s.encoder_tokens.size(), s.encoder_tokens.front(), s.seconds * 1e3,
                 rep.predicted_s[i] * 1e3, (rep.predicted_s[i] / s.seconds - 1) * 100);
   }
   std::printf("  relative error: median %.1f %%, max %.1f %%\n", rep.median_rel_error * 100,
@@ -99,12 +102,11 @@ void run_digits_calibrate(const CalOptions& o, bool config_given, bool batch_giv
   std::printf("  %4s %5s %4s %9s %9s %9s  %s\n", "beam", "batch", "len", "off", "self", "full",
               "auto");
   for (const auto& r : be)
-    std::printf("  %4d %5d %4d %9.2f %9.2f %9.2f  %s\n", r["beam"].get<int>(),
-                r["batch"].get<int>(), r["length"].get<int>(),
-                r["predicted_decode_s"]["off"].get<double>() * 1e3,
-                r["predicted_decode_s"]["self"].get<double>() * 1e3,
-                r["predicted_decode_s"]["full"].get<double>() * 1e3,
-                r["auto"].get<std::string>().c_str());
+    std::printf(
+        "  %4d %5d %4d %9.2f %9.2f %9.2f  %s\n", r["beam"].get<int>(), r["batch"].get<int>(),
+        r["length"].get<int>(), r["predicted_decode_s"]["off"].get<double>() * 1e3,
+        r["predicted_decode_s"]["self"].get<double>() * 1e3,
+        r["predicted_decode_s"]["full"].get<double>() * 1e3, r["auto"].get<std::string>().c_str());
 }
 
 void setup_calibrate(CLI::App& app) {
@@ -159,7 +161,7 @@ void setup_calibrate(CLI::App& app) {
     const std::string out = o->out.empty() ? default_policy_path() : o->out;
     std::filesystem::create_directories(std::filesystem::absolute(out).parent_path());
     dotakv::Progress progress([&](double done, double total, const std::string& msg) {
-      if (!o->json) std::fprintf(stderr, "\r[%3.0f/%3.0f] %-30s", done, total, msg.c_str());
+      if (!o->json) dotakv::cli::progress_printf("\r[%3.0f/%3.0f] %-30s", done, total, msg.c_str());
     });
     const AutoPolicy p = calibrate(model, co, &progress);
     if (!o->json) std::fprintf(stderr, "\n");

@@ -56,8 +56,8 @@ void setup_dataset(CLI::App& app) {
     dotakv::Progress progress([a](double done, double total, const std::string& msg) {
       if (a->quiet) return;
       const int width = 30, fill = int(width * done / std::max(total, 1.0));
-      std::fprintf(stderr, "\r[%s%s] %s   ", std::string(fill, '#').c_str(),
-                   std::string(width - fill, '.').c_str(), msg.c_str());
+      dotakv::cli::progress_printf("\r[%s%s] %s   ", std::string(fill, '#').c_str(),
+                                   std::string(width - fill, '.').c_str(), msg.c_str());
       std::fflush(stderr);
     });
     const auto s = ph::generate_dataset(o, a->out, &progress);

@@ -68,11 +68,11 @@ void setup_dose(CLI::App& app) {
       dotakv::Progress progress([&](double done, double total, const std::string&) {
         if (a->quiet) return;
         std::lock_guard<std::mutex> lock(mu);
-        std::fprintf(stderr, "\rmc: %5.1f %%", 100.0 * done / total);
+        dotakv::cli::progress_printf("\rmc: %5.1f %%", 100.0 * done / total);
         std::fflush(stderr);
       });
       ph::McResult r = ph::run_mc(c.ct, o, &progress);
-      if (!a->quiet) std::fprintf(stderr, "\rmc: 100.0 %%\n");
+      if (!a->quiet) dotakv::cli::progress_printf("\rmc: 100.0 %%\n");
       d.volume = std::move(r.dose);
       d.attributes = {{"engine", "mc"},
                       {"primaries", a->primaries},

@@ -40,7 +40,8 @@ void setup_evaluate(CLI::App& app) {
     o.rotation_average = a->tta;
     dotakv::Progress progress([a](double done, double total, const std::string& msg) {
       if (a->quiet) return;
-      std::fprintf(stderr, "\r%s (%.0f%%)   ", msg.c_str(), 100.0 * done / std::max(total, 1.0));
+      dotakv::cli::progress_printf("\r%s (%.0f%%)   ", msg.c_str(),
+                                   100.0 * done / std::max(total, 1.0));
       std::fflush(stderr);
     });
     const auto r = tr::evaluate(model, a->data, o, &progress);

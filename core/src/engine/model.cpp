@@ -218,6 +218,16 @@ Model Model::load(const std::string& path) {
     s.energy_min_mev = read_double_attr(root, "energy_min_mev");
     s.energy_max_mev = read_double_attr(root, "energy_max_mev");
     s.dose_scale = read_double_attr(root, "dose_scale");
+    if (!(s.ct_max_hu > s.ct_min_hu) || !(s.energy_max_mev > s.energy_min_mev) ||
+        !std::isfinite(s.ct_min_hu) || !std::isfinite(s.ct_max_hu) ||
+        !std::isfinite(s.energy_min_mev) || !std::isfinite(s.energy_max_mev) ||
+        !std::isfinite(s.dose_scale))
+      throw ValueError(path + ": scaling attributes: expected finite ct_min_hu < ct_max_hu, " +
+                       "energy_min_mev < energy_max_mev and dose_scale, found ct " +
+                       std::to_string(s.ct_min_hu) + ".." + std::to_string(s.ct_max_hu) +
+                       " HU, energy " + std::to_string(s.energy_min_mev) + ".." +
+                       std::to_string(s.energy_max_mev) + " MeV, dose_scale " +
+                       std::to_string(s.dose_scale));
     ModelWeights w;
     for_each_tensor(
         cfg, w, [&](const std::string& name, const std::vector<long long>& expected, Tensor& t) {

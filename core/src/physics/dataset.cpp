@@ -352,19 +352,38 @@ Case read_dataset_sample(const std::string& path, int index, bool crop_to_24) {
     Dose d;
     d.volume = read("dose");
     d.volume.spacing_mm = c.ct.spacing_mm;
-    const hsize_t n1 = hsize_t(info.n);
-    std::vector<double> e(n1);
+    // One element of a 1-D per-sample dataset (its length checked, never read whole).
+    auto read_element = [&](const char* name, const H5::PredType& type, void* out) {
+      H5::DataSet ds = f.openDataSet(name);
+      H5::DataSpace sp = ds.getSpace();
+      hsize_t dims[1] = {0};
+      if (sp.getSimpleExtentNdims() != 1 ||
+          (sp.getSimpleExtentDims(dims), dims[0]) != hsize_t(info.n))
+        throw ShapeError(path + ": dataset '" + name + "': expected [" + std::to_string(info.n) +
+                         "] (one per sample)");
+      const hsize_t at[1] = {hsize_t(index)}, one[1] = {1};
+      sp.selectHyperslab(H5S_SELECT_SET, one, at);
+      H5::DataSpace m1(1, one);
+      ds.read(out, type, m1, sp);
+    };
     if (!h5::has_link(f, "energy")) throw FormatError(path + ": missing dataset 'energy'");
-    f.openDataSet("energy").read(e.data(), H5::PredType::NATIVE_DOUBLE);
-    c.energy_mev = e[size_t(index)];
+    read_element("energy", H5::PredType::NATIVE_DOUBLE, &c.energy_mev);
+    if (!std::isfinite(c.energy_mev) || c.energy_mev <= 0)
+      throw ValueError(path + ": dataset 'energy', sample " + std::to_string(index) +
+                       ": expected a finite energy > 0 MeV, found " + std::to_string(c.energy_mev));
+    for (const auto* v : {&c.ct, &d.volume})
+      for (std::size_t i = 0; i < v->data.size(); ++i)
+        if (!std::isfinite(v->data[i]))
+          throw ValueError(path + ": dataset '" + (v == &c.ct ? "ct" : "dose") + "', sample " +
+                           std::to_string(index) + ": voxel " + std::to_string(i) +
+                           " is not finite (NaN/Inf)");
     d.attributes = {{"engine", "mc"}, {"sample", index}};
     if (h5::has_attr(f, "primaries"))
       d.attributes["primaries"] = (long long)h5::read_attr_double(f, "primaries", path);
     if (h5::has_link(f, "kind")) {
-      std::vector<long long> k(n1);
-      f.openDataSet("kind").read(k.data(), H5::PredType::NATIVE_LLONG);
-      d.attributes["kind"] =
-          phantom_kind_name(PhantomKind(std::clamp<long long>(k[size_t(index)], 0, 3)));
+      long long kind = 0;
+      read_element("kind", H5::PredType::NATIVE_LLONG, &kind);
+      d.attributes["kind"] = phantom_kind_name(PhantomKind(std::clamp<long long>(kind, 0, 3)));
     }
     c.doses.emplace("mc", std::move(d));
     return c;

@@ -165,6 +165,12 @@ std::vector<float> read_floats(const H5::Group& g, const std::string& group,
                      shape_string(std::vector<long long>(d.begin(), d.end())));
   std::vector<float> v(expect);
   if (expect) ds.read(v.data(), H5::PredType::NATIVE_FLOAT);
+  for (std::size_t i = 0; i < v.size(); ++i)
+    if (!std::isfinite(v[i]) || (group == "v" && v[i] < 0))
+      throw ValueError(where + ": dataset 'training/" + name + "': element " + std::to_string(i) +
+                       (group == "v" ? " must be finite and >= 0 (a second moment), found "
+                                     : " is not finite, found ") +
+                       std::to_string(v[i]));
   return v;
 }
 }  // namespace
