@@ -9,6 +9,13 @@ if(DOTAKV_SANITIZE)
   target_compile_options(dotakv_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
   target_link_options(dotakv_options INTERFACE -fsanitize=address,undefined)
 endif()
+if(DOTAKV_BUILD_FUZZ)
+  # libFuzzer coverage for core and the targets (the targets add -fsanitize=fuzzer when linking);
+  # UBSan findings abort so libFuzzer records them as crashes.
+  target_compile_options(dotakv_options INTERFACE -fsanitize=fuzzer-no-link
+                                                  -fno-sanitize-recover=all)
+  target_link_options(dotakv_options INTERFACE -fno-sanitize-recover=all)
+endif()
 string(TOUPPER "${CMAKE_BUILD_TYPE}" _bt)
 string(JOIN " " DOTAKV_CXX_FLAGS_SUMMARY ${CMAKE_CXX_FLAGS} ${CMAKE_CXX_FLAGS_${_bt}} -fopenmp)
 if(DOTAKV_NATIVE)

@@ -12,6 +12,7 @@ packages=(
   libeigen3-dev libdnnl-dev libhdf5-dev libpng-dev
   nlohmann-json3-dev libcli11-dev libbenchmark-dev
   xvfb xauth libgl1-mesa-dri mesa-utils poppler-utils fonts-dejavu-core
+  clang-14 libclang-rt-14-dev libomp-14-dev  # the fuzz preset: libFuzzer, sanitizers, OpenMP
 )
 # npm (nodejs comes with it) only when no npm is on PATH already.
 command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "../engine/weights_h5.hpp"
+#include "../physics/h5util.hpp"
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/error.hpp"
 
@@ -276,14 +277,11 @@ std::size_t DigitsModel::parameter_count() const {
   return n;
 }
 
-using weights_h5::is_hdf5;
 DigitsModel DigitsModel::load(const std::string& path) {
   H5::Exception::dontPrint();
-  if (!std::filesystem::exists(path)) throw IoError(path + ": no such file");
-  if (!is_hdf5(path)) throw IoError(path + ": not an HDF5 file");
   std::string where = "file";
   try {
-    H5::H5File f(path, H5F_ACC_RDONLY);
+    H5::H5File f = physics::h5::open_read(path);  // IoError: missing, not HDF5, corrupt
     H5::Group root = f.openGroup("/");
     const std::string family =
         root.attrExists("family") ? weights_h5::read_string_attr(root, "family") : "";

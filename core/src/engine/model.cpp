@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../physics/h5util.hpp"
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/error.hpp"
 #include "weights_h5.hpp"
@@ -158,7 +159,6 @@ std::shared_ptr<const Model> Model::random_shared(const ModelConfig& cfg, std::u
 }
 
 // ---- HDF5 ----
-using weights_h5::is_hdf5;
 using weights_h5::read_string_attr;
 using weights_h5::write_string_attr;
 
@@ -179,11 +179,9 @@ void write_double_attr(H5::H5Object& o, const std::string& name, double v) {
 
 Model Model::load(const std::string& path) {
   H5::Exception::dontPrint();
-  if (!std::filesystem::exists(path)) throw IoError(path + ": no such file");
-  if (!is_hdf5(path)) throw IoError(path + ": not an HDF5 file");
   std::string where = "file";
   try {
-    H5::H5File f(path, H5F_ACC_RDONLY);
+    H5::H5File f = physics::h5::open_read(path);  // IoError: missing, not HDF5, corrupt
     H5::Group root = f.openGroup("/");
     if (root.attrExists("family") && read_string_attr(root, "family") != "dota")
       throw FormatError(path + ": attribute 'family': expected 'dota', found '" +

@@ -1,13 +1,70 @@
 #include "h5util.hpp"
 
 #include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
 
 #include "dotakv/error.hpp"
+#include "dotakv/h5_file_image.hpp"
+
+// ---- file images registered by dotakv::h5::ScopedFileImage (fuzz targets and tests) ----
+namespace dotakv::h5 {
+namespace {
+std::mutex& images_mutex() {
+  static std::mutex m;
+  return m;
+}
+std::map<std::string, std::shared_ptr<const std::string>>& images() {
+  static std::map<std::string, std::shared_ptr<const std::string>> m;
+  return m;
+}
+}  // namespace
+
+ScopedFileImage::ScopedFileImage(std::string bytes, std::string path) : path_(std::move(path)) {
+  std::lock_guard lock(images_mutex());
+  images()[path_] = std::make_shared<const std::string>(std::move(bytes));
+}
+ScopedFileImage::~ScopedFileImage() {
+  std::lock_guard lock(images_mutex());
+  images().erase(path_);
+}
+}  // namespace dotakv::h5
 
 namespace dotakv::physics::h5 {
 
+namespace {
+std::shared_ptr<const std::string> registered_image(const std::string& path) {
+  std::lock_guard lock(dotakv::h5::images_mutex());
+  auto it = dotakv::h5::images().find(path);
+  return it == dotakv::h5::images().end() ? nullptr : it->second;
+}
+
+// The HDF5 signature at offset 0, 512, 1024, 2048, ... (after a user block), as H5Fis_hdf5.
+bool has_hdf5_signature(const std::string& b) {
+  static const std::string sig("\x89HDF\r\n\x1a\n", 8);
+  for (std::size_t off = 0; off + sig.size() <= b.size(); off = off ? off * 2 : 512)
+    if (b.compare(off, sig.size(), sig) == 0) return true;
+  return false;
+}
+
+H5::H5File open_image(const std::string& path, const std::string& image) {
+  if (!has_hdf5_signature(image)) throw IoError(path + ": not an HDF5 file");
+  try {
+    H5::FileAccPropList fapl;
+    if (H5Pset_fapl_core(fapl.getId(), 1 << 16, false) < 0 ||
+        H5Pset_file_image(fapl.getId(), const_cast<char*>(image.data()), image.size()) < 0)
+      throw IoError(path + ": cannot set up the in-memory HDF5 driver");
+    return H5::H5File(path, H5F_ACC_RDONLY, H5::FileCreatPropList::DEFAULT, fapl);
+  } catch (const H5::Exception& e) {
+    throw IoError(path + ": cannot open as HDF5 (truncated or corrupt file?): " + e.getDetailMsg());
+  }
+}
+}  // namespace
+
 H5::H5File open_read(const std::string& path) {
   H5::Exception::dontPrint();
+  if (const auto image = registered_image(path)) return open_image(path, *image);
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw IoError(path + ": no such file");
   try {

@@ -11,6 +11,8 @@
 namespace dotakv::physics::h5 {
 
 // Throws IoError if `path` is missing or not an HDF5 file (names the file), else opens it.
+// The one place core opens an HDF5 file for reading; a dotakv::h5::ScopedFileImage registered
+// for `path` (dotakv/h5_file_image.hpp, fuzz targets and tests) is opened from memory instead.
 H5::H5File open_read(const std::string& path);
 bool has_link(const H5::Group& g, const std::string& name);
 bool has_attr(const H5::H5Object& o, const std::string& name);
