@@ -10,6 +10,8 @@
 #include "../engine/weights_h5.hpp"
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/error.hpp"
+#include "dotakv/json_file.hpp"
+#include "dotakv/limits.hpp"
 
 namespace dotakv::digits {
 
@@ -92,14 +94,7 @@ DigitsConfig DigitsConfig::from_json(const nlohmann::json& j) {
 
 DigitsConfig DigitsConfig::from_name_or_file(const std::string& s) {
   if (s.size() > 5 && s.substr(s.size() - 5) == ".json") {
-    std::ifstream f(s);
-    if (!f) throw IoError(s + ": cannot open");
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(f);
-    } catch (const nlohmann::json::exception&) {
-      throw ConfigError(s + ": not valid JSON");
-    }
+    const nlohmann::json j = read_json_file<ConfigError>(s, "digits config");
     try {
       return from_json(j);
     } catch (const ConfigError& e) {
@@ -306,6 +301,14 @@ DigitsModel DigitsModel::load(const std::string& path) {
     } catch (const ConfigError& e) {
       throw ConfigError(path + ": attribute 'config': " + e.what());
     }
+    std::uint64_t parameters = 0;
+    for (const auto& s : tensor_layout(cfg)) {
+      std::uint64_t n = 1;
+      for (long long e : s.shape) n *= std::uint64_t(e);
+      parameters += n;
+    }
+    require_memory(std::vector<std::uint64_t>{parameters}, sizeof(float),
+                   path + ": attribute 'config' (all weights)");
     std::vector<Tensor> ts;
     for (const auto& s : tensor_layout(cfg)) {
       where = "dataset '" + s.name + "'";

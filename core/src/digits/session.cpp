@@ -18,6 +18,7 @@
 #include "dotakv/digits/data.hpp"
 #include "dotakv/digits/graph.hpp"
 #include "dotakv/error.hpp"
+#include "dotakv/json_file.hpp"
 #include "dotakv/layers/activation.hpp"
 #include "dotakv/layers/attention.hpp"
 #include "dotakv/layers/layer_norm.hpp"
@@ -86,14 +87,7 @@ std::string default_calibration_path() {
 }
 
 AutoCalibration load_calibration(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw IoError(path + ": cannot open");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(f);
-  } catch (const nlohmann::json::exception&) {
-    throw FormatError(path + ": not valid JSON");
-  }
+  nlohmann::json j = read_json_file(path, "digits calibration");
   if (!j.is_object() || !j.contains("digits"))
     throw FormatError(path + ": missing object 'digits' (not a digits calibration)");
   try {

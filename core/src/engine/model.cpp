@@ -9,6 +9,7 @@
 
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/error.hpp"
+#include "dotakv/limits.hpp"
 #include "weights_h5.hpp"
 
 namespace dotakv {
@@ -228,6 +229,8 @@ Model Model::load(const std::string& path) {
                        " HU, energy " + std::to_string(s.energy_min_mev) + ".." +
                        std::to_string(s.energy_max_mev) + " MeV, dose_scale " +
                        std::to_string(s.dose_scale));
+    require_memory(std::vector<std::uint64_t>{std::uint64_t(cfg.parameter_count())}, sizeof(float),
+                   path + ": attribute 'config' (all weights)");
     ModelWeights w;
     for_each_tensor(
         cfg, w, [&](const std::string& name, const std::vector<long long>& expected, Tensor& t) {

@@ -16,6 +16,7 @@
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/dataset.hpp"
 #include "dotakv/kernels.hpp"
+#include "dotakv/limits.hpp"
 #include "dotakv/session.hpp"
 #include "dotakv/sysinfo.hpp"
 #include "dotakv/train/augment.hpp"
@@ -135,6 +136,7 @@ std::vector<EpochRecord> read_history(const H5::Group& g, const std::string& whe
   if (d.size() != 2 || d[1] != hsize_t(kHistN))
     throw ShapeError(where + ": dataset 'training/history': expected [epochs, " +
                      std::to_string(kHistN) + "]");
+  require_memory(d, sizeof(double), where + ": dataset 'training/history'");
   std::vector<double> flat(d[0] * d[1]);
   if (!flat.empty()) ds.read(flat.data(), H5::PredType::NATIVE_DOUBLE);
   std::vector<EpochRecord> h;
@@ -163,6 +165,7 @@ std::vector<float> read_floats(const H5::Group& g, const std::string& group,
     throw ShapeError(where + ": dataset 'training/" + name + "': expected [" +
                      std::to_string(expect) + "], found " +
                      shape_string(std::vector<long long>(d.begin(), d.end())));
+  require_memory(d, sizeof(float), where + ": dataset 'training/" + name + "'");
   std::vector<float> v(expect);
   if (expect) ds.read(v.data(), H5::PredType::NATIVE_FLOAT);
   for (std::size_t i = 0; i < v.size(); ++i)
@@ -278,6 +281,9 @@ Data load_data(const TrainOptions& o, const Model& like, Progress* progress) {
   const int scan = o.max_samples > 0 ? std::min(o.max_samples, i.n) : i.n;
   const auto& c = like.config();
   d.S = c.num_slices, d.H = c.rows(), d.W = c.cols();
+  // CT and dose of every scanned sample stay in memory for the whole run.
+  require_memory(std::vector<std::uint64_t>{std::uint64_t(std::max(scan, 0)), 2, d.voxels()},
+                 sizeof(float), o.data + ": training set (" + std::to_string(scan) + " samples)");
   for (int s = 0; s < scan; ++s) {
     if (progress) progress->report(s, scan, "loading " + o.data);
     Case cs = physics::read_dataset_sample(o.data, s, true);
