@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../h5_memory_file.hpp"
 #include "../physics/h5util.hpp"
 #include "../physics/rng.hpp"
 #include "dotakv/atomic_file.hpp"
@@ -448,7 +449,7 @@ void save_strings(const std::string& path, const std::vector<DigitString>& strin
   H5::Exception::dontPrint();
   write_atomically(path, [&](const std::string& tmp) {
     try {
-      H5::H5File f(tmp, H5F_ACC_TRUNC);
+      H5::H5File f = h5mem::create();  // in memory: a failed disk write cannot wedge HDF5
       h5::write_attr(f, "family", std::string(kFamily));
       h5::write_attr(f, "format_version", kFormatVersion);
       h5::write_attr(f, "height", (long long)kCanvasHeight);
@@ -466,7 +467,7 @@ void save_strings(const std::string& path, const std::vector<DigitString>& strin
       write_1d(f, "source_class", H5::PredType::NATIVE_UINT8, source_class);
       write_1d(f, "source_index", H5::PredType::NATIVE_INT32, source_index);
       write_1d(f, "center_x", H5::PredType::NATIVE_FLOAT, center_x);
-      f.close();
+      h5mem::write_image(f, tmp, path);
     } catch (const H5::Exception& e) {
       throw IoError(path + ": cannot write HDF5: " + e.getDetailMsg());
     }

@@ -8,6 +8,7 @@
 #include <random>
 
 #include "../engine/weights_h5.hpp"
+#include "../h5_memory_file.hpp"
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/error.hpp"
 #include "dotakv/json_file.hpp"
@@ -334,7 +335,7 @@ void DigitsModel::save(const std::string& path) const {
   H5::Exception::dontPrint();
   write_atomically(path, [&](const std::string& tmp) {
     try {
-      H5::H5File f(tmp, H5F_ACC_TRUNC);
+      H5::H5File f = h5mem::create();  // in memory: a failed disk write cannot wedge HDF5
       H5::Group root = f.openGroup("/");
       weights_h5::write_string_attr(root, "format", kFormat);
       weights_h5::write_string_attr(root, "family", kFamily);
@@ -343,6 +344,7 @@ void DigitsModel::save(const std::string& path) const {
       const auto specs = tensor_layout(cfg_);
       for (std::size_t i = 0; i < specs.size(); ++i)
         weights_h5::write_tensor(f, specs[i].name, tensors_[i]);
+      h5mem::write_image(f, tmp, path);
     } catch (const H5::Exception& e) {
       throw IoError(path + ": cannot write (" + e.getDetailMsg() + ")");
     }

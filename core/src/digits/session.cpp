@@ -99,11 +99,7 @@ AutoCalibration load_calibration(const std::string& path) {
 
 void save_calibration(const std::string& path, const AutoCalibration& c) {
   const nlohmann::json j = {{"schema", "dotakv.digits_policy/1"}, {"digits", c.to_json()}};
-  write_atomically(path, [&](const std::string& tmp) {
-    std::ofstream f(tmp);
-    f << j.dump(2) << "\n";
-    if (!f) throw IoError(path + ": cannot write");
-  });
+  write_text_atomically(path, j.dump(2) + "\n");
 }
 
 nlohmann::json ReadStats::to_json() const {

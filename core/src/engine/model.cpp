@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../h5_memory_file.hpp"
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/error.hpp"
 #include "dotakv/limits.hpp"
@@ -258,7 +259,7 @@ void Model::save(const std::string& path) const {
   write_atomically(path, [&](const std::string& tmp) {
     std::string where = "file";
     try {
-      H5::H5File f(tmp, H5F_ACC_TRUNC);
+      H5::H5File f = h5mem::create();  // in memory: a failed disk write cannot wedge HDF5
       H5::Group root = f.openGroup("/");
       write_string_attr(root, "format", kFormat);
       write_string_attr(root, "family", "dota");
@@ -274,6 +275,8 @@ void Model::save(const std::string& path) const {
         where = "dataset '" + name + "'";
         weights_h5::write_tensor(f, name, t);
       });
+      where = "file";
+      h5mem::write_image(f, tmp, path);
     } catch (const H5::Exception& e) {
       throw IoError(path + ": cannot write " + where + " (" + e.getDetailMsg() + ")");
     }

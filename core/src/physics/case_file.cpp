@@ -4,6 +4,7 @@
 #include <cmath>
 #include <filesystem>
 
+#include "../h5_memory_file.hpp"
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/error.hpp"
 #include "dotakv/limits.hpp"
@@ -104,7 +105,7 @@ void save_case(const Case& c, const std::string& path) {
   H5::Exception::dontPrint();
   write_atomically(path, [&](const std::string& tmp) {
     try {
-      H5::H5File f(tmp, H5F_ACC_TRUNC);
+      H5::H5File f = h5mem::create();  // in memory: a failed disk write cannot wedge HDF5
       write_volume3(f, "ct", c.ct);
       H5::DataSet ct = f.openDataSet("ct");
       physics::h5::write_attr(ct, "spacing_mm",
@@ -119,7 +120,7 @@ void save_case(const Case& c, const std::string& path) {
         H5::DataSet ds = g.openDataSet(name);
         physics::h5::write_json_attrs(ds, d.attributes);
       }
-      f.flush(H5F_SCOPE_GLOBAL);
+      h5mem::write_image(f, tmp, path);
     } catch (const H5::Exception& e) {
       throw IoError(path + ": write failed: " + e.getDetailMsg());
     }

@@ -202,7 +202,10 @@ DatasetSummary generate_dataset(const DatasetOptions& o, const std::string& out,
   }
   sum.reused += existing;
 
-  // Assemble atomically.
+  // Assemble atomically, after checking there is room (HDF5 cannot recover from a failed write).
+  std::uintmax_t need = existing > 0 ? fs::file_size(out) : 0;
+  for (int i = existing; i < o.n; ++i) need += fs::file_size(part_path(out, i));
+  check_room_for(out, need + need / 8 + 65536);
   write_atomically(out, [&](const std::string& tmp) {
     try {
       H5::H5File f(tmp, H5F_ACC_TRUNC);

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <sstream>
 
+#include "../h5_memory_file.hpp"
 #include "../physics/h5util.hpp"
 #include "../physics/rng.hpp"
 #include "dotakv/atomic_file.hpp"
@@ -195,7 +196,7 @@ void save_checkpoint_with(const std::string& path,
   write_atomically(path, [&](const std::string& tmp) {
     write_weights(tmp);
     try {
-      H5::H5File f(tmp, H5F_ACC_RDWR);
+      H5::H5File f = h5mem::open_rdwr(tmp);  // in memory: a failed write cannot wedge HDF5
       H5::Group g = f.createGroup("training");
       h5::write_attr(g, "optimizer", ck.optimizer);
       h5::write_attr(g, "optimizer_step", (long long)ck.state.step);
@@ -210,6 +211,7 @@ void save_checkpoint_with(const std::string& path,
         write_floats(gm, names[i], ck.state.m[i]);
         write_floats(gv, names[i], ck.state.v[i]);
       }
+      h5mem::write_image(f, tmp, path);
     } catch (const H5::Exception& e) {
       throw IoError(path + ": cannot write the training state (" + e.getDetailMsg() + ")");
     }
@@ -438,6 +440,8 @@ TrainResult train(const TrainOptions& o, Progress* progress,
   if (o.threads > 0) set_num_threads(o.threads);
   std::filesystem::create_directories(o.out_dir);
   const std::string last_path = o.out_dir + "/last.h5", best_path = o.out_dir + "/best.h5";
+  for (const char* f : {"/last.h5", "/best.h5", "/model.h5", "/history.csv", "/history.h5"})
+    remove_stale_temporaries(o.out_dir + f);  // left by a killed run; not all are rewritten
 
   // initial model (random or given) and resume state
   Checkpoint ck;
@@ -623,9 +627,14 @@ TrainResult train(const TrainOptions& o, Progress* progress,
     save_checkpoint(last_path, ck, params.names);
     write_text_atomically(o.out_dir + "/history.csv", history_csv(res.history));
     write_atomically(o.out_dir + "/history.h5", [&](const std::string& tmp) {
-      H5::H5File f(tmp, H5F_ACC_TRUNC);
-      H5::Group g = f.openGroup("/");
-      write_history(g, res.history);
+      try {
+        H5::H5File f = h5mem::create();
+        H5::Group g = f.openGroup("/");
+        write_history(g, res.history);
+        h5mem::write_image(f, tmp, o.out_dir + "/history.h5");
+      } catch (const H5::Exception& e) {
+        throw IoError(o.out_dir + "/history.h5: write failed: " + e.getDetailMsg());
+      }
     });
     char line[300];
     std::snprintf(line, sizeof line,
