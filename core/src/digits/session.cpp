@@ -542,8 +542,13 @@ std::vector<ReadResult> DigitsSession::read(const std::vector<GrayImage>& images
     res.encoder_tokens = te[std::size_t(b)];
     std::vector<int> order(static_cast<std::size_t>(Wb));
     std::iota(order.begin(), order.end(), b * Wb);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int x, int z) { return score[std::size_t(x)] > score[std::size_t(z)]; });
+    // Best first; ties keep beam order. (std::sort with an index tie-break rather than
+    // stable_sort: GCC 12's temporary buffer trips ASan's alloc-dealloc check,
+    // docs/reliability.md.)
+    std::sort(order.begin(), order.end(), [&](int x, int z) {
+      const double sx = score[std::size_t(x)], sz = score[std::size_t(z)];
+      return sx > sz || (!(sz > sx) && x < z);
+    });
     for (int r : order) {
       if (!std::isfinite(score[std::size_t(r)])) continue;
       BeamHypothesis hyp;
