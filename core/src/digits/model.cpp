@@ -8,9 +8,12 @@
 #include <random>
 
 #include "../engine/weights_h5.hpp"
+#include "../h5_memory_file.hpp"
 #include "../physics/h5util.hpp"
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/error.hpp"
+#include "dotakv/json_file.hpp"
+#include "dotakv/limits.hpp"
 
 namespace dotakv::digits {
 
@@ -93,14 +96,7 @@ DigitsConfig DigitsConfig::from_json(const nlohmann::json& j) {
 
 DigitsConfig DigitsConfig::from_name_or_file(const std::string& s) {
   if (s.size() > 5 && s.substr(s.size() - 5) == ".json") {
-    std::ifstream f(s);
-    if (!f) throw IoError(s + ": cannot open");
-    nlohmann::json j;
-    try {
-      j = nlohmann::json::parse(f);
-    } catch (const nlohmann::json::exception&) {
-      throw ConfigError(s + ": not valid JSON");
-    }
+    const nlohmann::json j = read_json_file<ConfigError>(s, "digits config");
     try {
       return from_json(j);
     } catch (const ConfigError& e) {
@@ -304,6 +300,14 @@ DigitsModel DigitsModel::load(const std::string& path) {
     } catch (const ConfigError& e) {
       throw ConfigError(path + ": attribute 'config': " + e.what());
     }
+    std::uint64_t parameters = 0;
+    for (const auto& s : tensor_layout(cfg)) {
+      std::uint64_t n = 1;
+      for (long long e : s.shape) n *= std::uint64_t(e);
+      parameters += n;
+    }
+    require_memory(std::vector<std::uint64_t>{parameters}, sizeof(float),
+                   path + ": attribute 'config' (all weights)");
     std::vector<Tensor> ts;
     for (const auto& s : tensor_layout(cfg)) {
       where = "dataset '" + s.name + "'";
@@ -329,7 +333,7 @@ void DigitsModel::save(const std::string& path) const {
   H5::Exception::dontPrint();
   write_atomically(path, [&](const std::string& tmp) {
     try {
-      H5::H5File f(tmp, H5F_ACC_TRUNC);
+      H5::H5File f = h5mem::create();  // in memory: a failed disk write cannot wedge HDF5
       H5::Group root = f.openGroup("/");
       weights_h5::write_string_attr(root, "format", kFormat);
       weights_h5::write_string_attr(root, "family", kFamily);
@@ -338,6 +342,7 @@ void DigitsModel::save(const std::string& path) const {
       const auto specs = tensor_layout(cfg_);
       for (std::size_t i = 0; i < specs.size(); ++i)
         weights_h5::write_tensor(f, specs[i].name, tensors_[i]);
+      h5mem::write_image(f, tmp, path);
     } catch (const H5::Exception& e) {
       throw IoError(path + ": cannot write (" + e.getDetailMsg() + ")");
     }

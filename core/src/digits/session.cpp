@@ -18,6 +18,7 @@
 #include "dotakv/digits/data.hpp"
 #include "dotakv/digits/graph.hpp"
 #include "dotakv/error.hpp"
+#include "dotakv/json_file.hpp"
 #include "dotakv/layers/activation.hpp"
 #include "dotakv/layers/attention.hpp"
 #include "dotakv/layers/layer_norm.hpp"
@@ -86,14 +87,7 @@ std::string default_calibration_path() {
 }
 
 AutoCalibration load_calibration(const std::string& path) {
-  std::ifstream f(path);
-  if (!f) throw IoError(path + ": cannot open");
-  nlohmann::json j;
-  try {
-    j = nlohmann::json::parse(f);
-  } catch (const nlohmann::json::exception&) {
-    throw FormatError(path + ": not valid JSON");
-  }
+  nlohmann::json j = read_json_file(path, "digits calibration");
   if (!j.is_object() || !j.contains("digits"))
     throw FormatError(path + ": missing object 'digits' (not a digits calibration)");
   try {
@@ -105,11 +99,7 @@ AutoCalibration load_calibration(const std::string& path) {
 
 void save_calibration(const std::string& path, const AutoCalibration& c) {
   const nlohmann::json j = {{"schema", "dotakv.digits_policy/1"}, {"digits", c.to_json()}};
-  write_atomically(path, [&](const std::string& tmp) {
-    std::ofstream f(tmp);
-    f << j.dump(2) << "\n";
-    if (!f) throw IoError(path + ": cannot write");
-  });
+  write_text_atomically(path, j.dump(2) + "\n");
 }
 
 nlohmann::json ReadStats::to_json() const {
@@ -552,8 +542,13 @@ std::vector<ReadResult> DigitsSession::read(const std::vector<GrayImage>& images
     res.encoder_tokens = te[std::size_t(b)];
     std::vector<int> order(static_cast<std::size_t>(Wb));
     std::iota(order.begin(), order.end(), b * Wb);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int x, int z) { return score[std::size_t(x)] > score[std::size_t(z)]; });
+    // Best first; ties keep beam order. (std::sort with an index tie-break rather than
+    // stable_sort: GCC 12's temporary buffer trips ASan's alloc-dealloc check,
+    // docs/reliability.md.)
+    std::sort(order.begin(), order.end(), [&](int x, int z) {
+      const double sx = score[std::size_t(x)], sz = score[std::size_t(z)];
+      return sx > sz || (!(sz > sx) && x < z);
+    });
     for (int r : order) {
       if (!std::isfinite(score[std::size_t(r)])) continue;
       BeamHypothesis hyp;

@@ -7,9 +7,11 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../h5_memory_file.hpp"
 #include "../physics/h5util.hpp"
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/error.hpp"
+#include "dotakv/limits.hpp"
 #include "weights_h5.hpp"
 
 namespace dotakv {
@@ -226,6 +228,8 @@ Model Model::load(const std::string& path) {
                        " HU, energy " + std::to_string(s.energy_min_mev) + ".." +
                        std::to_string(s.energy_max_mev) + " MeV, dose_scale " +
                        std::to_string(s.dose_scale));
+    require_memory(std::vector<std::uint64_t>{std::uint64_t(cfg.parameter_count())}, sizeof(float),
+                   path + ": attribute 'config' (all weights)");
     ModelWeights w;
     for_each_tensor(
         cfg, w, [&](const std::string& name, const std::vector<long long>& expected, Tensor& t) {
@@ -253,7 +257,7 @@ void Model::save(const std::string& path) const {
   write_atomically(path, [&](const std::string& tmp) {
     std::string where = "file";
     try {
-      H5::H5File f(tmp, H5F_ACC_TRUNC);
+      H5::H5File f = h5mem::create();  // in memory: a failed disk write cannot wedge HDF5
       H5::Group root = f.openGroup("/");
       write_string_attr(root, "format", kFormat);
       write_string_attr(root, "family", "dota");
@@ -269,6 +273,8 @@ void Model::save(const std::string& path) const {
         where = "dataset '" + name + "'";
         weights_h5::write_tensor(f, name, t);
       });
+      where = "file";
+      h5mem::write_image(f, tmp, path);
     } catch (const H5::Exception& e) {
       throw IoError(path + ": cannot write " + where + " (" + e.getDetailMsg() + ")");
     }

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "dotakv/error.hpp"
+#include "dotakv/json_file.hpp"
 
 namespace dotakv {
 
@@ -100,14 +101,7 @@ ModelConfig ModelConfig::from_json(const nlohmann::json& j) {
 }
 
 ModelConfig ModelConfig::from_json_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw IoError(path + ": cannot open model config");
-  nlohmann::json j;
-  try {
-    in >> j;
-  } catch (const nlohmann::json::exception& e) {
-    throw ConfigError(path + ": not valid JSON (" + e.what() + ")");
-  }
+  const nlohmann::json j = read_json_file<ConfigError>(path, "model config");
   try {
     return from_json(j);
   } catch (const ConfigError& e) {
@@ -166,9 +160,19 @@ void ModelConfig::validate() const {
   if (projection_dim[2] % bottleneck_groups())
     fail("'projection_dim'[2] must be a multiple of " + std::to_string(bottleneck_groups()) +
          " (GroupNorm groups)");
-  if (num_slices > 100000 || num_heads > 4096 || key_dim > 65536 || conv_channels > 1024 ||
-      projection_dim[2] > 1024)
-    fail("sizes are unreasonably large (conv_channels and projection_dim[2] <= 1024)");
+  const auto at_most = [&](long long v, long long limit, const char* key) {
+    if (v > limit)
+      fail(std::string("'") + key + "' must be <= " + std::to_string(limit) + ", found " +
+           std::to_string(v));
+  };
+  at_most(num_slices, 100000, "num_slices");
+  at_most(num_heads, 4096, "num_heads");
+  at_most(key_dim, 65536, "key_dim");
+  at_most(conv_channels, 1024, "conv_channels");
+  at_most(projection_dim[2], 1024, "projection_dim[2]");
+  at_most(num_transformers, 1024, "num_transformers");
+  at_most(data_shape[0], 4096, "data_shape[0]");
+  at_most(data_shape[1], 4096, "data_shape[1]");
 }
 
 // ---- cost model ----

@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "dotakv/error.hpp"
+#include "dotakv/limits.hpp"
 
 namespace dotakv::weights_h5 {
 
@@ -53,6 +54,7 @@ Tensor read_tensor(const H5::H5File& f, const std::string& path, const std::stri
                      ", found " + shape_string(found));
   if (ds.getTypeClass() != H5T_FLOAT)
     throw FormatError(path + ": tensor '" + name + "': expected a floating-point dataset");
+  require_memory(dims, sizeof(float), path + ": tensor '" + name + "'");
   Tensor t(expected);
   ds.read(t.data.data(), H5::PredType::NATIVE_FLOAT);
   for (float v : t.data)

@@ -4,8 +4,10 @@
 #include <cmath>
 #include <filesystem>
 
+#include "../h5_memory_file.hpp"
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/error.hpp"
+#include "dotakv/limits.hpp"
 #include "h5util.hpp"
 
 namespace dotakv {
@@ -25,6 +27,8 @@ Volume read_volume3(const H5::Group& g, const std::string& name, const std::stri
   if (d[0] == 0 || d[1] == 0 || d[2] == 0)
     throw ValueError(where + ": dataset '" + name + "' is empty " +
                      shape_string(std::vector<long long>(d.begin(), d.end())));
+  require_volume_axes(d, where + ": dataset '" + name + "'");
+  require_memory(d, sizeof(float), where + ": dataset '" + name + "'");
   Volume v(static_cast<int>(d[0]), static_cast<int>(d[1]), static_cast<int>(d[2]));
   ds.read(v.data.data(), H5::PredType::NATIVE_FLOAT);
   return v;
@@ -101,7 +105,7 @@ void save_case(const Case& c, const std::string& path) {
   H5::Exception::dontPrint();
   write_atomically(path, [&](const std::string& tmp) {
     try {
-      H5::H5File f(tmp, H5F_ACC_TRUNC);
+      H5::H5File f = h5mem::create();  // in memory: a failed disk write cannot wedge HDF5
       write_volume3(f, "ct", c.ct);
       H5::DataSet ct = f.openDataSet("ct");
       physics::h5::write_attr(ct, "spacing_mm",
@@ -116,7 +120,7 @@ void save_case(const Case& c, const std::string& path) {
         H5::DataSet ds = g.openDataSet(name);
         physics::h5::write_json_attrs(ds, d.attributes);
       }
-      f.flush(H5F_SCOPE_GLOBAL);
+      h5mem::write_image(f, tmp, path);
     } catch (const H5::Exception& e) {
       throw IoError(path + ": write failed: " + e.getDetailMsg());
     }
@@ -159,6 +163,10 @@ Volume read_dota_volume(H5::H5File& f, const std::string& name, int n, bool crop
   if (n < 0 || hsize_t(n) >= d[3])
     throw ValueError(path + ": sample " + std::to_string(n) + " out of range [0, " +
                      std::to_string(d[3]) + ")");
+  require_volume_axes(std::vector<hsize_t>(d.begin(), d.begin() + 3),
+                      path + ": dataset '" + name + "'");
+  require_memory(std::vector<hsize_t>(d.begin(), d.begin() + 3), sizeof(float),
+                 path + ": dataset '" + name + "' (one sample)");
   const hsize_t start[4] = {0, 0, 0, hsize_t(n)}, count[4] = {d[0], d[1], d[2], 1};
   H5::DataSpace fs = ds.getSpace();
   fs.selectHyperslab(H5S_SELECT_SET, count, start);
@@ -200,6 +208,8 @@ Case read_dota_sample(const std::string& path, int index, bool crop_to_24) {
         if (hsize_t(index) >= total)
           throw ShapeError(path + ": dataset '" + en + "' has " + std::to_string(total) +
                            " values, sample " + std::to_string(index) + " requested");
+        require_memory(std::vector<hsize_t>{total}, sizeof(double),
+                       path + ": dataset '" + en + "'");
         std::vector<double> all(total);
         es.read(all.data(), H5::PredType::NATIVE_DOUBLE);
         e = all[index];

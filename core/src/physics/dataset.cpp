@@ -10,6 +10,7 @@
 
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/error.hpp"
+#include "dotakv/limits.hpp"
 #include "dotakv/materials.hpp"
 #include "dotakv/mc.hpp"
 #include "h5util.hpp"
@@ -201,7 +202,10 @@ DatasetSummary generate_dataset(const DatasetOptions& o, const std::string& out,
   }
   sum.reused += existing;
 
-  // Assemble atomically.
+  // Assemble atomically, after checking there is room (HDF5 cannot recover from a failed write).
+  std::uintmax_t need = existing > 0 ? fs::file_size(out) : 0;
+  for (int i = existing; i < o.n; ++i) need += fs::file_size(part_path(out, i));
+  check_room_for(out, need + need / 8 + 65536);
   write_atomically(out, [&](const std::string& tmp) {
     try {
       H5::H5File f(tmp, H5F_ACC_TRUNC);
@@ -270,6 +274,18 @@ DatasetSummary generate_dataset(const DatasetOptions& o, const std::string& out,
   return sum;
 }
 
+namespace {
+// Sample count fits an int; one sample's grid is a valid volume that fits the memory cap.
+void check_extents(const std::string& path, const std::string& name, hsize_t n,
+                   const std::vector<hsize_t>& grid) {
+  if (n > hsize_t(std::numeric_limits<int>::max()))
+    throw ValueError(path + ": dataset '" + name + "' claims " + std::to_string(n) +
+                     " samples, more than " + std::to_string(std::numeric_limits<int>::max()));
+  require_volume_axes(grid, path + ": dataset '" + name + "' sample grid");
+  require_memory(grid, sizeof(float), path + ": dataset '" + name + "' (one sample)");
+}
+}  // namespace
+
 DatasetInfo dataset_info(const std::string& path) {
   H5::H5File f = h5::open_read(path);
   try {
@@ -281,6 +297,7 @@ DatasetInfo dataset_info(const std::string& path) {
                          shape_string(std::vector<long long>(d.begin(), d.end())));
       if (h5::dims(f.openDataSet("dose")) != d)
         throw ShapeError(path + ": datasets 'ct' and 'dose' differ in shape");
+      check_extents(path, "ct", d[0], {d[1], d[2], d[3]});
       info.n = int(d[0]);
       info.slices = int(d[1]);
       info.rows = int(d[2]);
@@ -291,6 +308,7 @@ DatasetInfo dataset_info(const std::string& path) {
         throw ShapeError(path +
                          ": dataset 'geometry': expected rank 4 [lat, lat, depth, N], found " +
                          shape_string(std::vector<long long>(d.begin(), d.end())));
+      check_extents(path, "geometry", d[3], {d[2], d[1], d[0]});
       info.dota_layout = true;
       info.n = int(d[3]);
       info.slices = int(d[2]);

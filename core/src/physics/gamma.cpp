@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <regex>
 #include <string>
 
@@ -59,9 +60,17 @@ std::vector<Offset> make_offsets(const Volume& v, const GammaOptions& o) {
                   (a ? f.fz : 1.f - f.fz) * (b ? f.fy : 1.f - f.fy) * (e ? f.fx : 1.f - f.fx);
         out.push_back(f);
       }
-  std::stable_sort(out.begin(), out.end(),
-                   [](const Offset& a, const Offset& b) { return a.r2 < b.r2; });
-  return out;
+  // Nearest first; equal distances keep generation order (an index tie-break, not stable_sort:
+  // see docs/reliability.md on GCC 12's temporary buffer under ASan).
+  std::vector<std::size_t> order(out.size());
+  std::iota(order.begin(), order.end(), std::size_t(0));
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return out[a].r2 < out[b].r2 || (!(out[b].r2 < out[a].r2) && a < b);
+  });
+  std::vector<Offset> sorted;
+  sorted.reserve(out.size());
+  for (std::size_t i : order) sorted.push_back(out[i]);
+  return sorted;
 }
 
 // Trilinear interpolation of `v` at voxel (z,y,x) + offset; false if outside the grid.

@@ -6,6 +6,7 @@
 #include <random>
 
 #include "dotakv/error.hpp"
+#include "dotakv/limits.hpp"
 
 namespace dotakv::physics {
 namespace {
@@ -128,6 +129,10 @@ Volume make_phantom(const PhantomOptions& o) {
   if (o.slices <= 0 || o.rows <= 0 || o.cols <= 0 || !(o.spacing_mm > 0.0) || !(o.noise_hu >= 0.0))
     throw ValueError("phantom: grid " + shape_string({o.slices, o.rows, o.cols}) + " spacing " +
                      std::to_string(o.spacing_mm) + " mm: sizes and spacing must be positive");
+  const std::vector<std::uint64_t> grid{std::uint64_t(o.slices), std::uint64_t(o.rows),
+                                        std::uint64_t(o.cols)};
+  require_volume_axes(grid, "phantom: grid");
+  require_memory(grid, sizeof(float), "phantom: grid");
   Volume v(o.slices, o.rows, o.cols, 0.f);
   v.spacing_mm = {o.spacing_mm, o.spacing_mm, o.spacing_mm};
   Grid g{v, o.spacing_mm};

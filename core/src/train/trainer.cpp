@@ -11,11 +11,13 @@
 #include <filesystem>
 #include <sstream>
 
+#include "../h5_memory_file.hpp"
 #include "../physics/h5util.hpp"
 #include "../physics/rng.hpp"
 #include "dotakv/atomic_file.hpp"
 #include "dotakv/dataset.hpp"
 #include "dotakv/kernels.hpp"
+#include "dotakv/limits.hpp"
 #include "dotakv/session.hpp"
 #include "dotakv/sysinfo.hpp"
 #include "dotakv/train/augment.hpp"
@@ -144,6 +146,7 @@ std::vector<EpochRecord> read_history(const H5::Group& g, const std::string& whe
   if (d.size() != 2 || d[1] != hsize_t(kHistN))
     throw ShapeError(where + ": dataset 'training/history': expected [epochs, " +
                      std::to_string(kHistN) + "]");
+  require_memory(d, sizeof(double), where + ": dataset 'training/history'");
   std::vector<double> flat(d[0] * d[1]);
   if (!flat.empty()) ds.read(flat.data(), H5::PredType::NATIVE_DOUBLE);
   std::vector<EpochRecord> h;
@@ -172,6 +175,7 @@ std::vector<float> read_floats(const H5::Group& g, const std::string& group,
     throw ShapeError(where + ": dataset 'training/" + name + "': expected [" +
                      std::to_string(expect) + "], found " +
                      shape_string(std::vector<long long>(d.begin(), d.end())));
+  require_memory(d, sizeof(float), where + ": dataset 'training/" + name + "'");
   std::vector<float> v(expect);
   if (expect) ds.read(v.data(), H5::PredType::NATIVE_FLOAT);
   for (std::size_t i = 0; i < v.size(); ++i)
@@ -201,7 +205,7 @@ void save_checkpoint_with(const std::string& path,
   write_atomically(path, [&](const std::string& tmp) {
     write_weights(tmp);
     try {
-      H5::H5File f(tmp, H5F_ACC_RDWR);
+      H5::H5File f = h5mem::open_rdwr(tmp);  // in memory: a failed write cannot wedge HDF5
       H5::Group g = f.createGroup("training");
       h5::write_attr(g, "optimizer", ck.optimizer);
       h5::write_attr(g, "optimizer_step", (long long)ck.state.step);
@@ -216,6 +220,7 @@ void save_checkpoint_with(const std::string& path,
         write_floats(gm, names[i], ck.state.m[i]);
         write_floats(gv, names[i], ck.state.v[i]);
       }
+      h5mem::write_image(f, tmp, path);
     } catch (const H5::Exception& e) {
       throw IoError(path + ": cannot write the training state (" + e.getDetailMsg() + ")");
     }
@@ -290,6 +295,9 @@ Data load_data(const TrainOptions& o, const Model& like, Progress* progress) {
   const int scan = o.max_samples > 0 ? std::min(o.max_samples, i.n) : i.n;
   const auto& c = like.config();
   d.S = c.num_slices, d.H = c.rows(), d.W = c.cols();
+  // CT and dose of every scanned sample stay in memory for the whole run.
+  require_memory(std::vector<std::uint64_t>{std::uint64_t(std::max(scan, 0)), 2, d.voxels()},
+                 sizeof(float), o.data + ": training set (" + std::to_string(scan) + " samples)");
   for (int s = 0; s < scan; ++s) {
     if (progress) progress->report(s, scan, "loading " + o.data);
     Case cs = physics::read_dataset_sample(o.data, s, true);
@@ -444,6 +452,8 @@ TrainResult train(const TrainOptions& o, Progress* progress,
   if (o.threads > 0) set_num_threads(o.threads);
   std::filesystem::create_directories(o.out_dir);
   const std::string last_path = o.out_dir + "/last.h5", best_path = o.out_dir + "/best.h5";
+  for (const char* f : {"/last.h5", "/best.h5", "/model.h5", "/history.csv", "/history.h5"})
+    remove_stale_temporaries(o.out_dir + f);  // left by a killed run; not all are rewritten
 
   // initial model (random or given) and resume state
   Checkpoint ck;
@@ -629,9 +639,14 @@ TrainResult train(const TrainOptions& o, Progress* progress,
     save_checkpoint(last_path, ck, params.names);
     write_text_atomically(o.out_dir + "/history.csv", history_csv(res.history));
     write_atomically(o.out_dir + "/history.h5", [&](const std::string& tmp) {
-      H5::H5File f(tmp, H5F_ACC_TRUNC);
-      H5::Group g = f.openGroup("/");
-      write_history(g, res.history);
+      try {
+        H5::H5File f = h5mem::create();
+        H5::Group g = f.openGroup("/");
+        write_history(g, res.history);
+        h5mem::write_image(f, tmp, o.out_dir + "/history.h5");
+      } catch (const H5::Exception& e) {
+        throw IoError(o.out_dir + "/history.h5: write failed: " + e.getDetailMsg());
+      }
     });
     char line[300];
     std::snprintf(line, sizeof line,
