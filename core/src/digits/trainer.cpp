@@ -163,9 +163,17 @@ DigitsTrainResult train_digits(const DigitsTrainOptions& o, Progress* progress,
     if (!(start.config().to_json() == cfg.to_json()))
       throw ConfigError(last_path + ": cannot resume: the checkpoint's config differs");
     ck = train::load_training_state(last_path, names, sizes);
-    if (ck.options.value("seed", std::uint64_t(0)) != o.seed ||
-        ck.options.value("batch", 0) != o.batch ||
-        ck.options.value("strings_per_epoch", 0) != o.strings_per_epoch)
+    bool same = false;
+    try {
+      same = ck.options.value("seed", std::uint64_t(0)) == o.seed &&
+             ck.options.value("batch", 0) == o.batch &&
+             ck.options.value("strings_per_epoch", 0) == o.strings_per_epoch;
+    } catch (const nlohmann::json::exception&) {
+      throw FormatError(last_path +
+                        ": attribute 'training/options': 'seed', 'batch' and "
+                        "'strings_per_epoch' must be integers");
+    }
+    if (!same)
       throw ConfigError(last_path +
                         ": cannot resume with another seed, batch or strings per epoch");
   } else if (!o.init_weights.empty()) {

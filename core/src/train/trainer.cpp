@@ -259,6 +259,9 @@ Checkpoint load_training_state(const std::string& path, const std::vector<std::s
     } catch (const nlohmann::json::exception&) {
       throw FormatError(path + ": attribute 'training/options' is not valid JSON");
     }
+    if (!ck.options.is_object())
+      throw FormatError(path + ": attribute 'training/options': expected a JSON object, found " +
+                        std::string(ck.options.type_name()));
     ck.history = read_history(g, path);
     if (h5::read_attr_double(g, "has_moments", path) != 0.0) {
       for (std::size_t i = 0; i < names.size(); ++i) {
