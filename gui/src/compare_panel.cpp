@@ -335,7 +335,10 @@ void ComparePanel::showStatistics() {
 
 void ComparePanel::updateHistogram(const physics::GammaResult* r) {
   hist_->removeAllSeries();
-  for (auto* a : hist_->axes()) hist_->removeAxis(a);
+  for (auto* a : hist_->axes()) {
+    hist_->removeAxis(a);  // ownership returns to us
+    delete a;
+  }
   hist_->setTitle(tr("γ histogram"));
   if (!r || r->histogram.empty()) return;
   auto* set = new QBarSet(QStringLiteral("γ"));

@@ -54,7 +54,11 @@ void plot(QChart* chart, const QString& title, const QString& xtitle, const QStr
           const std::vector<std::pair<QString, std::vector<QPointF>>>& curves,
           std::optional<double> marker) {
   chart->removeAllSeries();
-  for (auto* a : chart->axes()) chart->removeAxis(a);
+  // removeAxis hands the axis back to the caller (Qt Charts): delete it, or every replot leaks two.
+  for (auto* a : chart->axes()) {
+    chart->removeAxis(a);
+    delete a;
+  }
   chart->setTitle(title);
   auto* ax = new QValueAxis;
   auto* ay = new QValueAxis;
