@@ -231,6 +231,9 @@ MainWindow::~MainWindow() {
   digits_->cancel();
   engine_->cancel();
   reference_->cancel();
+  // The undo stack is a child destroyed by ~QObject after this destructor; its clear() emits
+  // signals whose slots are MainWindow members, by then an invalid downcast (found by UBSan).
+  undo_->disconnect(this);
 }
 
 void MainWindow::buildActions() {
