@@ -102,10 +102,11 @@ QChart* make_bench_chart(const dotakv::bench::ReportChart& spec) {
       for (size_t i = 0; i < s.y.size(); ++i) {
         const double x0 = s.x[i] - slot / 2 + bw * si, x1 = x0 + bw * 0.9;
         const double base = logy ? ymin / 1.3 : 0.0;
-        auto* up = new QLineSeries;
+        // QAreaSeries does not own its boundary series: the chart does, as their parent.
+        auto* up = new QLineSeries(chart);
         up->append(x0, s.y[i]);
         up->append(x1, s.y[i]);
-        auto* lo = new QLineSeries;
+        auto* lo = new QLineSeries(chart);
         lo->append(x0, base);
         lo->append(x1, base);
         auto* area = new QAreaSeries(up, lo);

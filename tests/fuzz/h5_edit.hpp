@@ -133,8 +133,8 @@ inline nlohmann::json special_json(Reader& r) {
       return nlohmann::json::array({1, 2, 3, 4});
     case 10:
       return nlohmann::json::parse("[\"fp32\", 1, {\"a\": 2}]");
-    default:
-      return -special_int(r);
+    default:  // the negation, wrapping (LLONG_MIN stays itself) rather than overflowing
+      return static_cast<long long>(0ull - static_cast<unsigned long long>(special_int(r)));
   }
 }
 

@@ -168,11 +168,6 @@ namespace {
 constexpr const char* kFormat = "dotakv-weights";
 constexpr int kFormatVersion = 1;
 
-double read_double_attr(const H5::H5Object& o, const std::string& name) {
-  double v = 0;
-  o.openAttribute(name).read(H5::PredType::NATIVE_DOUBLE, &v);
-  return v;
-}
 void write_double_attr(H5::H5Object& o, const std::string& name, double v) {
   o.createAttribute(name, H5::PredType::NATIVE_DOUBLE, H5::DataSpace(H5S_SCALAR))
       .write(H5::PredType::NATIVE_DOUBLE, &v);
@@ -213,11 +208,11 @@ Model Model::load(const std::string& path) {
     }
     Scaling s;
     where = "scaling attributes";
-    s.ct_min_hu = read_double_attr(root, "ct_min_hu");
-    s.ct_max_hu = read_double_attr(root, "ct_max_hu");
-    s.energy_min_mev = read_double_attr(root, "energy_min_mev");
-    s.energy_max_mev = read_double_attr(root, "energy_max_mev");
-    s.dose_scale = read_double_attr(root, "dose_scale");
+    s.ct_min_hu = physics::h5::read_attr_double(root, "ct_min_hu", path);
+    s.ct_max_hu = physics::h5::read_attr_double(root, "ct_max_hu", path);
+    s.energy_min_mev = physics::h5::read_attr_double(root, "energy_min_mev", path);
+    s.energy_max_mev = physics::h5::read_attr_double(root, "energy_max_mev", path);
+    s.dose_scale = physics::h5::read_attr_double(root, "dose_scale", path);
     if (!(s.ct_max_hu > s.ct_min_hu) || !(s.energy_max_mev > s.energy_min_mev) ||
         !std::isfinite(s.ct_min_hu) || !std::isfinite(s.ct_max_hu) ||
         !std::isfinite(s.energy_min_mev) || !std::isfinite(s.energy_max_mev) ||
