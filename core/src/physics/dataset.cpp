@@ -396,13 +396,9 @@ Case read_dataset_sample(const std::string& path, int index, bool crop_to_24) {
                            std::to_string(index) + ": voxel " + std::to_string(i) +
                            " is not finite (NaN/Inf)");
     d.attributes = {{"engine", "mc"}, {"sample", index}};
-    if (h5::has_attr(f, "primaries")) {
-      const double primaries = h5::read_attr_double(f, "primaries", path);
-      if (!(primaries >= 0 && primaries <= 9.007199254740992e15))  // 0..2^53, NaN refused
-        throw ValueError(path + ": attribute 'primaries': expected a count in 0..2^53, found " +
-                         std::to_string(primaries));
-      d.attributes["primaries"] = static_cast<long long>(primaries);
-    }
+    if (h5::has_attr(f, "primaries"))
+      d.attributes["primaries"] = h5::stored_count(h5::read_attr_double(f, "primaries", path),
+                                                   9.0e18, path + ": attribute 'primaries'");
     if (h5::has_link(f, "kind")) {
       long long kind = 0;
       read_element("kind", H5::PredType::NATIVE_LLONG, &kind);

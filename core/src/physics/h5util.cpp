@@ -1,5 +1,6 @@
 #include "h5util.hpp"
 
+#include <cmath>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -108,6 +109,13 @@ double read_attr_double(const H5::H5Object& o, const std::string& name, const st
     throw FormatError(where + ": attribute '" + name + "' must be a scalar, found " +
                       std::to_string(v.size()) + " values");
   return v[0];
+}
+
+long long stored_count(double v, double max, const std::string& what) {
+  if (!std::isfinite(v) || v < 0 || v > max)
+    throw FormatError(what + ": expected a count in 0.." + std::to_string((long long)max) +
+                      ", found " + std::to_string(v));
+  return static_cast<long long>(v);
 }
 
 void write_attr(H5::H5Object& o, const std::string& name, double v) {

@@ -19,6 +19,10 @@ bool has_attr(const H5::H5Object& o, const std::string& name);
 std::vector<hsize_t> dims(const H5::DataSet& ds);
 
 double read_attr_double(const H5::H5Object& o, const std::string& name, const std::string& where);
+// A count stored as a double (epoch, optimizer step, primaries) as an integer: FormatError
+// "<what>: expected a count in 0..max, found v" unless finite and in [0, max] (casting NaN or
+// an out-of-range double is undefined behaviour).
+long long stored_count(double v, double max, const std::string& what);
 std::vector<double> read_attr_doubles(const H5::H5Object& o, const std::string& name,
                                       const std::string& where);
 void write_attr(H5::H5Object& o, const std::string& name, double v);

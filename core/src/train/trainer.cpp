@@ -102,19 +102,10 @@ std::vector<double> history_row(const EpochRecord& r) {
   return {double(r.epoch),   double(r.step),  r.lr,      r.train_loss,   r.val_loss_full,
           r.val_loss_stream, r.max_mode_diff, r.seconds, r.samples_per_s};
 }
-// A stored count (epoch, optimizer step) as an integer: FormatError unless finite and in
-// [0, max] (a cast of NaN or an out-of-range double is undefined behaviour).
-long long stored_count(double v, double max, const std::string& what) {
-  if (!std::isfinite(v) || v < 0 || v > max)
-    throw FormatError(what + ": expected a count in 0.." + std::to_string((long long)max) +
-                      ", found " + std::to_string(v));
-  return (long long)v;
-}
-
 EpochRecord history_from_row(const double* v, const std::string& where) {
   EpochRecord r;
-  r.epoch = int(stored_count(v[0], 2147483647.0, where + ": training/history epoch"));
-  r.step = stored_count(v[1], 9.0e18, where + ": training/history step");
+  r.epoch = int(h5::stored_count(v[0], 2147483647.0, where + ": training/history epoch"));
+  r.step = h5::stored_count(v[1], 9.0e18, where + ": training/history step");
   r.lr = v[2];
   r.train_loss = v[3];
   r.val_loss_full = v[4];
@@ -247,12 +238,12 @@ Checkpoint load_training_state(const std::string& path, const std::vector<std::s
       throw FormatError(path + ": no group 'training' (a weights file, not a training checkpoint)");
     H5::Group g = f.openGroup("training");
     ck.optimizer = h5::read_attr_string(g, "optimizer");
-    ck.state.step = stored_count(h5::read_attr_double(g, "optimizer_step", path), 9.0e18,
-                                 path + ": attribute 'training/optimizer_step'");
-    ck.epoch = int(stored_count(h5::read_attr_double(g, "epoch", path), 2147483647.0,
-                                path + ": attribute 'training/epoch'"));
-    ck.best_epoch = int(stored_count(h5::read_attr_double(g, "best_epoch", path), 2147483647.0,
-                                     path + ": attribute 'training/best_epoch'"));
+    ck.state.step = h5::stored_count(h5::read_attr_double(g, "optimizer_step", path), 9.0e18,
+                                     path + ": attribute 'training/optimizer_step'");
+    ck.epoch = int(h5::stored_count(h5::read_attr_double(g, "epoch", path), 2147483647.0,
+                                    path + ": attribute 'training/epoch'"));
+    ck.best_epoch = int(h5::stored_count(h5::read_attr_double(g, "best_epoch", path), 2147483647.0,
+                                         path + ": attribute 'training/best_epoch'"));
     ck.best_val_loss = h5::read_attr_double(g, "best_val_loss", path);
     try {
       ck.options = nlohmann::json::parse(h5::read_attr_string(g, "options"));
