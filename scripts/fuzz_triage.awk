@@ -7,8 +7,9 @@
 #             "freed by" stack) starts, below the runtime, in libhdf5, so the fault and the
 #             memory it touched both belong to HDF5; a buffer of dotakv's that HDF5 overran
 #             has a dotakv allocation stack and is not upstream;
-#   dotakv    any other report, an unsymbolised frame, or a replay that reported nothing
-#             (a finding that does not reproduce is not waved through).
+#   dotakv    any other report or an unsymbolised frame;
+#   unreproduced  the replay, alone in a fresh process, reported nothing (scripts/fuzz.sh
+#             replays it again and then lists it apart; docs/fuzzing.md says why).
 # Runtime frames: the sanitizer and libFuzzer runtimes, libc, libstdc++, the dynamic loader.
 
 function runtime_frame(line) {
@@ -43,7 +44,7 @@ function runtime_frame(line) {
 
 END {
   if (stacks == 0) {
-    print "dotakv\tno sanitizer report on replay (not reproduced)"
+    print "unreproduced\tno sanitizer report on replay"
     exit
   }
   upstream = 1

@@ -107,6 +107,12 @@ class TestDigitsModel : public QObject {
     bad = j;
     bad["d_model"] = "128";
     expect_throw_containing([&] { DigitsConfig::from_json(bad); }, "d_model");
+    bad = j;
+    bad["heads"] = 4294967300ull;  // 2^32 + 4 would wrap to 4 heads through get<int>()
+    expect_throw_containing([&] { DigitsConfig::from_json(bad); }, "heads");
+    bad = j;
+    bad["stem_channels"] = {"16", 32, 32};  // fuzz finding: nlohmann's type_error escaped
+    expect_throw_containing([&] { DigitsConfig::from_json(bad); }, "stem_channels'[0]");
     expect_throw_containing([] { DigitsConfig::preset("huge"); }, "unknown preset");
   }
 

@@ -88,6 +88,11 @@ class TestEngineIo : public QObject {
                               << "conv_channels";
     QTest::newRow("negative") << R"({"num_heads": -1})"
                               << "num_heads";
+    // 2^32 + 16: nlohmann's get<int>() would wrap it to 16, a valid head count.
+    QTest::newRow("past int") << R"({"num_heads": 4294967312})"
+                              << "num_heads";
+    QTest::newRow("past int in array") << R"({"data_shape": [4294967446, 24, 24]})"
+                                       << "data_shape";
     QTest::newRow("shape arity") << R"({"data_shape": [24,24]})"
                                  << "data_shape";
     QTest::newRow("causal type") << R"({"causal": 1})"

@@ -8,6 +8,7 @@
 //   ErrorT         "<path>: <what> is not valid JSON (<parser's message>)"   (default FormatError)
 // The size check happens before anything is read, so a multi-gigabyte file is refused at once.
 #pragma once
+#include <limits>
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -33,6 +34,15 @@ nlohmann::json read_json_file(const std::string& path, const std::string& what) 
   } catch (const nlohmann::json::exception& e) {
     throw ErrorT(path + ": " + what + " is not valid JSON (" + json_error_text(e.what()) + ")");
   }
+}
+
+// True when v is an integer number that fits in an int. nlohmann's get<int>() of 4294967304
+// wraps to 8, so every config integer is checked with this before get<int>().
+inline bool is_int32(const nlohmann::json& v) {
+  if (v.is_number_unsigned()) return v.get<unsigned long long>() <= std::numeric_limits<int>::max();
+  if (!v.is_number_integer()) return false;
+  const long long x = v.get<long long>();
+  return x >= std::numeric_limits<int>::min() && x <= std::numeric_limits<int>::max();
 }
 
 }  // namespace dotakv

@@ -21,11 +21,14 @@ namespace {
 constexpr const char* kFormat = "dotakv-weights";
 constexpr const char* kFamily = "digits";
 
+int int_value(const nlohmann::json& v, const std::string& what) {
+  if (!is_int32(v))
+    throw ConfigError("digits config: " + what + ": expected an integer, found " + v.dump());
+  return v.get<int>();
+}
+
 int get_int(const nlohmann::json& j, const std::string& key) {
-  if (!j.at(key).is_number_integer())
-    throw ConfigError("digits config: key '" + key + "': expected an integer, found " +
-                      j.at(key).dump());
-  return j.at(key).get<int>();
+  return int_value(j.at(key), "key '" + key + "'");
 }
 }  // namespace
 
@@ -61,9 +64,9 @@ DigitsConfig DigitsConfig::from_json(const nlohmann::json& j) {
     else if (k == "stem_channels") {
       if (!it->is_array() || it->size() != 3)
         throw ConfigError("digits config: key 'stem_channels': expected 3 integers");
-      c.stem1 = (*it)[0].get<int>();
-      c.stem2 = (*it)[1].get<int>();
-      c.stem3 = (*it)[2].get<int>();
+      c.stem1 = int_value((*it)[0], "key 'stem_channels'[0]");
+      c.stem2 = int_value((*it)[1], "key 'stem_channels'[1]");
+      c.stem3 = int_value((*it)[2], "key 'stem_channels'[2]");
     } else if (k == "d_model")
       c.d_model = get_int(j, k);
     else if (k == "heads")

@@ -51,7 +51,7 @@ ModelConfig ModelConfig::preset(const std::string& name) {
 namespace {
 int get_int(const nlohmann::json& j, const char* key) {
   const auto& v = j.at(key);
-  if (!v.is_number_integer())
+  if (!is_int32(v))
     throw ConfigError(std::string("model config: key '") + key + "' must be an integer, found " +
                       v.dump());
   return v.get<int>();
@@ -63,7 +63,7 @@ std::array<int, 3> get_int3(const nlohmann::json& j, const char* key) {
                       "' must be an array of 3 integers, found " + v.dump());
   std::array<int, 3> a{};
   for (int i = 0; i < 3; ++i) {
-    if (!v[i].is_number_integer())
+    if (!is_int32(v[i]))
       throw ConfigError(std::string("model config: key '") + key +
                         "' must be an array of 3 integers, found " + v.dump());
     a[i] = v[i].get<int>();
