@@ -11,8 +11,8 @@ cd "$(dirname "$0")/.."
 OUT=${1:-$HOME/.cache/dotakv/digits}
 BIN=${DOTAKV_BIN:-build/release/bin/dotakv}
 mkdir -p "$OUT"
-stage() {  # name epochs strings len lr warmup [init [flags...]]
-  local name=$1 epochs=$2 strings=$3 len=$4 lr=$5 warmup=$6 init=${7:-}
+stage() {  # name epochs strings len lr warmup [init [flags...]]   (DIGITS_SEED: default 1)
+  local name=$1 epochs=$2 strings=$3 len=$4 lr=$5 warmup=$6 init=${7:-} seed=${DIGITS_SEED:-1}
   shift 6; shift || true
   local dir="$OUT/$name"
   if [ -f "$dir/history.csv" ] && [ "$(($(wc -l < "$dir/history.csv") - 1))" -ge "$epochs" ]; then
@@ -21,7 +21,7 @@ stage() {  # name epochs strings len lr warmup [init [flags...]]
   local extra=()
   if [ -f "$dir/last.h5" ]; then extra+=(--resume); elif [ -n "$init" ]; then extra+=(--init "$init"); fi
   "$BIN" digits train --out "$dir" --epochs "$epochs" --strings "$strings" --batch 32 \
-    --len "$len" --val 400 --lr "$lr" --warmup "$warmup" --seed 1 "${extra[@]}" "$@"
+    --len "$len" --val 400 --lr "$lr" --warmup "$warmup" --seed "$seed" "${extra[@]}" "$@"
 }
 stage s1 2 10000 1:4 1e-3 100 "" --no-augment
 stage s2 2 20000 1:10 1e-3 100 "$OUT/s1/model.h5" --no-augment
@@ -31,4 +31,7 @@ stage s3 6 30000 1:30 7e-4 200 "$OUT/s2/model.h5" --no-augment
 stage s4 8 30000 1:30 5e-4 100 "$OUT/s3/model.h5"
 # elastic distortions on top (alpha 24 px, sigma 4 px), at a lower learning rate
 stage s5 8 30000 1:30 3e-4 100 "$OUT/s4/model.h5" --elastic 24
-echo "model: $OUT/s5/model.h5"
+# two more elastic stages with fresh string seeds, one thread each (run beside other work)
+DIGITS_SEED=6 stage s6 8 30000 1:30 3e-4 100 "$OUT/s5/model.h5" --elastic 24 --threads 1
+DIGITS_SEED=7 stage s7 8 30000 1:30 1.5e-4 100 "$OUT/s6/model.h5" --elastic 24 --threads 1
+echo "model: $OUT/s7/model.h5"

@@ -15,10 +15,11 @@ using namespace dotakv;
 using namespace dotakv::digits;
 
 namespace {
-// Floors: the model card's figures on these 1,000 strings (98.84 % of digits, 96.6 % of strings)
+// Floors: the model card's figures on these 1,000 strings (99.07 % of digits, 97.2 % of strings)
 // less about two standard errors of a 1,000-string sample. They guard what ships; they are NOT the
-// issue's bar (99.0 % / 97 %), which this model does not reach (model card, "Limits").
-constexpr double kBarDigit = 0.984, kBarExact = 0.955;
+// issue's bar (99.0 % / 97 %): this set passes it, a second 1,000-string test set (98.89 % /
+// 96.6 %) does not (model card, "Limits").
+constexpr double kBarDigit = 0.987, kBarExact = 0.962;
 
 std::vector<LabelledImage> test_strings(int count, int a, int b, std::uint64_t seed) {
   const auto set = load_mnist();
