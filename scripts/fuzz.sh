@@ -83,7 +83,9 @@ run_target() {
     replay="$cache/logs/$t.$(basename "$a").replay"
     for attempt in 1 2 3; do
       set +e
-      timeout $((${FUZZ_TIMEOUT_S:-10} * 3 + 30)) "$bin/fuzz_$t" "${limits[@]}" "$a" >"$replay" 2>&1
+      # the subshell keeps bash's "Aborted" job notice for each replayed crash out of the log
+      (timeout $((${FUZZ_TIMEOUT_S:-10} * 3 + 30)) "$bin/fuzz_$t" "${limits[@]}" "$a" \
+        >"$replay" 2>&1) 2>/dev/null
       set -e
       verdict="$(awk -f "$triage" "$replay")"
       [ "${verdict%%$'\t'*}" = unreproduced ] || break

@@ -13,7 +13,10 @@ struct CliResult {
   QString out;
   QString err;
 };
-// Runs the built `dotakv` binary with `args` (timeout in ms) and captures its output.
+// Runs the built `dotakv` binary with `args` (timeout in ms; then SIGKILL and err "timed out"),
+// stdin from /dev/null, and captures stdout and stderr. exit_code is -1 when the child died of a
+// signal. posix_spawn rather than QProcess: under ThreadSanitizer (scripts/test_tsan.sh) Qt's
+// forkfd goes through TSan's clone interceptor, which aborts in its ForkAfter CHECK.
 CliResult run_cli(const QStringList& args, int timeout_ms = 300000);
 // Absolute path of a file in the source tree, e.g. source_path("resources/models/default.h5").
 std::string source_path(const std::string& relative);
