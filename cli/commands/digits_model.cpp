@@ -93,6 +93,8 @@ void setup_digits_model(CLI::App& app) {
     cmd->add_option("--init", o->init_weights, "Start from these weights");
     cmd->add_option("--threads", o->threads, "OpenMP threads (0: all)");
     cmd->add_flag("--resume", o->resume, "Continue from OUT/last.h5");
+    cmd->add_flag("--keep-epochs", o->keep_epoch_weights,
+                  "Also write each epoch's weights to OUT/epoch_N.h5 (for `digits average`)");
     auto no_aug = std::make_shared<bool>(false);
     cmd->add_flag("--no-augment", *no_aug,
                   "No per-digit rotation/shear/stretch of training strings");
@@ -193,6 +195,24 @@ void setup_digits_model(CLI::App& app) {
           std::printf("  beam  %-24s log p %.4f%s\n", tokens_to_text(b.digits).c_str(), b.log_prob,
                       b.finished ? "" : " (unfinished)");
       }
+    });
+  }
+  {  // average
+    auto* cmd = g->add_subcommand(
+        "average", "Average the weights of checkpoints of one config (SWA-style model averaging)");
+    auto inputs = std::make_shared<std::vector<std::string>>();
+    auto out = std::make_shared<std::string>();
+    cmd->add_option("models", *inputs, "Digits weights (.h5) of one config, two or more")
+        ->required()
+        ->expected(2, 64);
+    cmd->add_option("--out", *out, "Output weights (.h5, written atomically)")->required();
+    cmd->callback([inputs, out] {
+      std::vector<DigitsModel> models;
+      for (const auto& p : *inputs) models.push_back(DigitsModel::load(p));
+      const DigitsModel mean = average_models(models, *inputs);
+      mean.save(*out);
+      std::printf("%s: mean of %zu models, %zu parameters\n", out->c_str(), models.size(),
+                  mean.parameter_count());
     });
   }
   {  // evaluate

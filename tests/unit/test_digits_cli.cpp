@@ -84,6 +84,30 @@ class TestDigitsCli : public QObject {
     QVERIFY(r.out.contains("per token"));
   }
 
+  void averagesCheckpoints() {
+    const std::string other = dir() + "/tiny_b.h5", mean = dir() + "/mean.h5";
+    digits::DigitsModel::random(digits::DigitsConfig::preset("digits-tiny"), 6).save(other);
+    std::filesystem::remove(mean);
+    auto r = run_cli({"digits", "average", q(model_), q(other), "--out", q(mean)});
+    QVERIFY2(r.exit_code == 0, qPrintable(r.err));
+    const auto a = digits::DigitsModel::load(model_), b = digits::DigitsModel::load(other),
+               m = digits::DigitsModel::load(mean);
+    const float want = float((double(a.tensors()[0].data[0]) + b.tensors()[0].data[0]) / 2);
+    QCOMPARE(m.tensors()[0].data[0], want);
+    QVERIFY(m.description().find("tiny_b.h5") != std::string::npos);
+    // another config, a DoTA file, one model only: an error, nothing written
+    const std::string small = dir() + "/small.h5", never = dir() + "/mean_never.h5";
+    digits::DigitsModel::random(digits::DigitsConfig::preset("digits-small"), 1).save(small);
+    expect_error(run_cli({"digits", "average", q(model_), q(small), "--out", q(never)}), 1,
+                 "config differs");
+    const std::string dota = dir() + "/dota_avg.h5";
+    Model::random(ModelConfig::preset("compact"), 1).save(dota);
+    expect_error(run_cli({"digits", "average", q(model_), q(dota), "--out", q(never)}), 1,
+                 "family");
+    expect_error(run_cli({"digits", "average", q(model_), "--out", q(never)}), 2, "models");
+    QVERIFY(!std::filesystem::exists(never));
+  }
+
   void badInputGivesOneLine() {
     // a DoTA model given to digits, and a digits model given to DoTA
     const std::string dota = dir() + "/dota.h5";

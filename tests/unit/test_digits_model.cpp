@@ -159,6 +159,45 @@ class TestDigitsModel : public QObject {
     QVERIFY_THROWS_EXCEPTION(ShapeError, DigitsModel(m->config(), ts));
   }
 
+  void averageModelsIsTheElementwiseMean() {
+    const auto a = tiny_model(3), b = tiny_model(4), c = tiny_model(5);
+    // one model: itself, bit for bit
+    const DigitsModel self = average_models({*a});
+    for (std::size_t i = 0; i < a->tensors().size(); ++i)
+      QVERIFY(self.tensors()[i].data == a->tensors()[i].data);
+    // three models: every element the mean, computed independently in long double
+    const DigitsModel mean = average_models({*a, *b, *c}, {"a.h5", "b.h5", "c.h5"});
+    QCOMPARE(mean.config().to_json(), a->config().to_json());
+    double worst = 0;
+    for (std::size_t t = 0; t < a->tensors().size(); ++t) {
+      QVERIFY(mean.tensors()[t].shape == a->tensors()[t].shape);
+      for (std::size_t i = 0; i < a->tensors()[t].data.size(); ++i) {
+        const long double want = ((long double)a->tensors()[t].data[i] + b->tensors()[t].data[i] +
+                                  c->tensors()[t].data[i]) /
+                                 3.0L;
+        worst = std::max(worst, double(std::fabs((long double)mean.tensors()[t].data[i] - want)));
+      }
+    }
+    QVERIFY2(worst <= 1e-7, qPrintable(QString("max |mean - reference| = %1").arg(worst)));
+    QVERIFY(mean.description().find("mean of 3 models") != std::string::npos);
+    QVERIFY(mean.description().find("c.h5") != std::string::npos);
+    // mean of the same model twice is the model (x + x) / 2 == x exactly in double
+    const DigitsModel twice = average_models({*b, *b});
+    for (std::size_t t = 0; t < b->tensors().size(); ++t)
+      QVERIFY(twice.tensors()[t].data == b->tensors()[t].data);
+    // bad input: none, or another config
+    expect_throw_containing([] { average_models({}); }, "at least one model");
+    const DigitsModel small = DigitsModel::random(DigitsConfig::preset("digits-small"), 1);
+    try {
+      average_models({*a, small}, {"tiny.h5", "small.h5"});
+      QFAIL("mixed configs were averaged");
+    } catch (const ConfigError& e) {
+      QVERIFY2(std::string(e.what()).find("small.h5: config differs from tiny.h5") !=
+                   std::string::npos,
+               e.what());
+    }
+  }
+
   void graphGradientsMatchFiniteDifferences() {
     const DigitsConfig cfg = DigitsConfig::preset("digits-tiny");
     const DigitsModel fm = DigitsModel::random(cfg, 11);

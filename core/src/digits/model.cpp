@@ -368,4 +368,35 @@ void sinusoid_position(int p, int d, float* out) {
   if (d % 2) out[d - 1] = 0.f;
 }
 
+DigitsModel average_models(const std::vector<DigitsModel>& models,
+                           const std::vector<std::string>& names) {
+  if (models.empty()) throw ValueError("average_models: expected at least one model, found none");
+  const auto label = [&](std::size_t i) {
+    return i < names.size() ? names[i] : "model " + std::to_string(i);
+  };
+  const nlohmann::json cfg0 = models[0].config().to_json();
+  for (std::size_t m = 1; m < models.size(); ++m)
+    if (models[m].config().to_json() != cfg0)
+      throw ConfigError(label(m) + ": config differs from " + label(0) +
+                        "'s; only models of one config can be averaged");
+  std::vector<Tensor> mean = models[0].tensors();
+  for (std::size_t t = 0; t < mean.size(); ++t) {
+    std::vector<double> acc(mean[t].data.begin(), mean[t].data.end());
+    for (std::size_t m = 1; m < models.size(); ++m) {
+      const auto& src = models[m].tensors()[t].data;
+      for (std::size_t i = 0; i < acc.size(); ++i) acc[i] += src[i];
+    }
+    for (std::size_t i = 0; i < acc.size(); ++i)
+      mean[t].data[i] = float(acc[i] / double(models.size()));
+  }
+  DigitsModel out(models[0].config(), std::move(mean));
+  std::string d = "mean of " + std::to_string(models.size()) + " models";
+  if (!names.empty()) {
+    d += ":";
+    for (const auto& n : names) d += " " + n;
+  }
+  out.set_description(d);
+  return out;
+}
+
 }  // namespace dotakv::digits

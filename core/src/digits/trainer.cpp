@@ -367,6 +367,7 @@ DigitsTrainResult train_digits(const DigitsTrainOptions& o, Progress* progress,
         train::save_checkpoint_with(best_path, writer, out, names);
         m.save(model_path);
       }
+      if (o.keep_epoch_weights) m.save(o.out_dir + "/epoch_" + std::to_string(rec.epoch) + ".h5");
       write_atomically(o.out_dir + "/history.csv", [&](const std::string& tmp) {
         std::ofstream f(tmp);
         f << history_csv(result.history);

@@ -131,6 +131,14 @@ class DigitsModel {
   std::string description_;
 };
 
+// Element-wise mean of the weights of models with one config: checkpoint averaging along one
+// training run (stochastic weight averaging, Izmailov et al., UAI 2018; "model soups", Wortsman
+// et al., ICML 2022). Valid for this family because it has LayerNorm only, no batch statistics.
+// ConfigError naming the first model whose config differs from models[0]'s; ValueError for an
+// empty list. The result's description names the count; `names` (if given) are listed in it.
+DigitsModel average_models(const std::vector<DigitsModel>& models,
+                           const std::vector<std::string>& names = {});
+
 // Token <-> text: digits '0'..'9'; BOS/EOS/PAD never appear in text.
 std::string tokens_to_text(const std::vector<int>& tokens);
 

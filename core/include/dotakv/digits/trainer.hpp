@@ -49,6 +49,9 @@ struct DigitsTrainOptions {
   bool resume = false;
   int threads = 0;
   std::string init_weights;
+  // Also write each epoch's weights to OUT/epoch_<N>.h5 (for checkpoint averaging,
+  // model.hpp average_models); does not change training, so not part of to_json().
+  bool keep_epoch_weights = false;
   // Per-digit affine distortions of the training strings (data.hpp Augment); none for validation.
   Augment augment{12.0, 0.3, 0.15};
   nlohmann::json to_json() const;
