@@ -192,9 +192,9 @@ class TestDigitsModel : public QObject {
       average_models({*a, small}, {"tiny.h5", "small.h5"});
       QFAIL("mixed configs were averaged");
     } catch (const ConfigError& e) {
-      QVERIFY2(std::string(e.what()).find("small.h5: config differs from tiny.h5") !=
-                   std::string::npos,
-               e.what());
+      QVERIFY2(
+          std::string(e.what()).find("small.h5: config differs from tiny.h5") != std::string::npos,
+          e.what());
     }
   }
 
