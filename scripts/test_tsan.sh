@@ -11,11 +11,13 @@ cd "$(dirname "$0")/.."
 default_tests=(unit.physics_mc unit.physics_pba unit.physics_dataset unit.bench_harness unit.bench_cli
   unit.digits_bench unit.digits_model unit.train_graph unit.engine_modes unit.engine_kvcache
   gui.bench_panel gui.studio gui.digits_panel)
-# A regex argument picks among these tests. Only what they run is built: their executables
-# (unit.X -> unit_test_X) and the CLI.
+# A regex argument picks among these tests. Only what the picked tests run is built: their
+# executables (unit.X -> unit_test_X) and the CLI.
 regex="${1:-^($(IFS='|'; echo "${default_tests[*]}"))\$}"
 build_targets=(dotakv)
-for t in "${default_tests[@]}"; do build_targets+=("${t%%.*}_test_${t#*.}"); done
+for t in "${default_tests[@]}"; do
+  if [[ "$t" =~ $regex ]]; then build_targets+=("${t%%.*}_test_${t#*.}"); fi
+done
 llvm=/usr/lib/llvm-14
 cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 \

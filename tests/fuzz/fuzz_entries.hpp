@@ -11,7 +11,8 @@
 //   <name>        raw bytes, opened from memory through dotakv::h5::ScopedFileImage;
 //   <name>_edit   the bytes drive edits (h5_edit.hpp) of a valid file that the project's own
 //                 writers produce (base_* below), then the edited image goes through <name>.
-// JSON and PNG targets write the bytes to a scratch file (/dev/shm when present) and load it.
+// JSON, PNG and tokenizer targets write the bytes to a scratch file (/dev/shm when present) and
+// load it.
 #pragma once
 #include <unistd.h>
 
@@ -35,6 +36,7 @@
 #include "dotakv/digits/session.hpp"
 #include "dotakv/error.hpp"
 #include "dotakv/h5_file_image.hpp"
+#include "dotakv/lm/tokenizer.hpp"
 #include "dotakv/model.hpp"
 #include "dotakv/model_config.hpp"
 #include "dotakv/train/graph.hpp"
@@ -347,6 +349,18 @@ inline const std::string& base_calibration() {
   return b;
 }
 
+// A tiny SentencePiece BPE tokenizer (kMinVocab pieces) trained on a few sentences.
+inline const std::string& base_tokenizer() {
+  static const std::string b = [] {
+    const std::vector<std::string_view> texts{
+        "The jury said the election was conducted well .\n",
+        "The quick brown fox jumps over the lazy dog .\nIt was 1961 .\n\nA new line .\n",
+        "Was the jury in the city or the county ?\n"};
+    return lm::Tokenizer::train(texts, {lm::kMinVocab}).model_bytes();
+  }();
+  return b;
+}
+
 // ---- raw HDF5 entries ----
 
 inline void case_file(std::string_view bytes) {
@@ -510,6 +524,17 @@ inline void png(std::string_view bytes) {
   require(im.pixels.size() == std::size_t(im.height) * std::size_t(im.width), "pixel count");
 }
 
+inline void tokenizer(std::string_view bytes) {
+  const std::string path = scratch_file("tokenizer.model", bytes);
+  const lm::Tokenizer t = lm::Tokenizer::load(path);
+  require(t.vocab_size() > lm::kByteFallbackPieces, "vocabulary holds the byte pieces");
+  const std::string probe = "The jury said \xC3\xA9t\xC3\xA9 1/2 .\n\n\tA \xF0\x9F\x98\x80\n";
+  const std::vector<int> ids = t.encode(probe);
+  for (int id : ids) require(id >= 0 && id < t.vocab_size(), "encoded ids in range");
+  t.decode(ids);
+  for (int id = 0; id < t.vocab_size() && id < 300; ++id) t.id_of(t.piece(id));
+}
+
 // ---- the table of targets: name, entry, seeds (valid files the project writes) ----
 
 struct Target {
@@ -557,6 +582,7 @@ inline const std::vector<Target>& targets() {
       {"auto_policy", auto_policy, [] { return std::vector{base_auto_policy()}; }},
       {"calibration", calibration, [] { return std::vector{base_calibration()}; }},
       {"png", png, [] { return std::vector{base_png()}; }},
+      {"tokenizer", tokenizer, [] { return std::vector{base_tokenizer()}; }},
   };
   return t;
 }

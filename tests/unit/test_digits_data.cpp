@@ -16,36 +16,15 @@
 #include "dotakv/digits/data.hpp"
 #include "dotakv/error.hpp"
 #include "dotakv/sysinfo.hpp"
+#include "test_expect.hpp"
 #include "test_support.hpp"
 
 using namespace dotakv;
 using namespace dotakv::digits;
+using dotakv::test::expect_error;
 using dotakv::test::run_cli;
 
 namespace {
-
-std::string slurp(const std::string& p) {
-  std::ifstream in(p, std::ios::binary);
-  return std::string((std::istreambuf_iterator<char>(in)), {});
-}
-void spit(const std::string& p, const std::string& s) {
-  std::ofstream(p, std::ios::binary | std::ios::trunc) << s;
-}
-
-template <class E, class F>
-void expect_error(F&& f, const std::vector<std::string>& needles) {
-  try {
-    f();
-  } catch (const E& e) {
-    const std::string m = e.what();
-    for (const auto& n : needles)
-      QVERIFY2(m.find(n) != std::string::npos, qPrintable(QString::fromStdString(m)));
-    return;
-  } catch (const std::exception& e) {
-    QFAIL(qPrintable(QStringLiteral("wrong exception type: ") + e.what()));
-  }
-  QFAIL("no exception");
-}
 
 bool same(const DigitString& a, const DigitString& b) {
   return a.width == b.width && a.pixels == b.pixels && a.labels == b.labels &&
@@ -94,7 +73,7 @@ class TestDigitsData : public QObject {
     for (int k = 0; k < 10; ++k) {
       const std::string f = d + "/" + std::to_string(k) + ".json";
       if (k == bad)
-        spit(f, content);
+        dotakv::test::write_bytes(f, content);
       else
         std::filesystem::create_symlink(m.dir + "/" + std::to_string(k) + ".json", f);
     }
@@ -341,12 +320,12 @@ class TestDigitsData : public QObject {
   void badDatasetFiles() {
     expect_error<IoError>([&] { load_strings(tmp("absent.h5")); }, {"absent.h5"});
     const std::string text = tmp("text.h5");
-    spit(text, "not hdf5 at all");
+    dotakv::test::write_bytes(text, "not hdf5 at all");
     expect_error<IoError>([&] { load_strings(text); }, {"text.h5", "HDF5"});
     const std::string good = valid_file("good.h5");
     const std::string cut = tmp("cut.h5");
-    const std::string bytes = slurp(good);
-    spit(cut, bytes.substr(0, bytes.size() / 2));
+    const std::string bytes = dotakv::test::read_bytes(good);
+    dotakv::test::write_bytes(cut, bytes.substr(0, bytes.size() / 2));
     expect_error<IoError>([&] { load_strings(cut); }, {"cut.h5"});
     // a DoTA model file: readable HDF5, not ours
     expect_error<FormatError>(
@@ -472,12 +451,12 @@ class TestDigitsData : public QObject {
     std::vector<float> narrow(32 * 4, 1.0f);
     save_png(tmp("narrow.png"), narrow, 32, 4);
     expect_error<ShapeError>([&] { load_png(tmp("narrow.png")); }, {"narrow.png", "width"});
-    spit(tmp("text.png"), "this is not an image");
+    dotakv::test::write_bytes(tmp("text.png"), "this is not an image");
     expect_error<FormatError>([&] { load_png(tmp("text.png")); }, {"text.png", "not a PNG"});
     const auto s = compose_string(m, Split::test, {1, 2, 3, 4, 5, 6, 7, 8}, 3);
     save_png(tmp("full.png"), s.pixels, kCanvasHeight, s.width);
-    const std::string bytes = slurp(tmp("full.png"));
-    spit(tmp("cut.png"), bytes.substr(0, bytes.size() / 2));
+    const std::string bytes = dotakv::test::read_bytes(tmp("full.png"));
+    dotakv::test::write_bytes(tmp("cut.png"), bytes.substr(0, bytes.size() / 2));
     expect_error<FormatError>([&] { load_png(tmp("cut.png")); }, {"cut.png", "truncated"});
     save_png(tmp("black.png"), std::vector<float>(32 * 64, 0.0f), 32, 64);
     expect_error<ValueError>([&] { load_png(tmp("black.png")); }, {"black.png", "empty canvas"});

@@ -301,24 +301,6 @@ MnistSet load_mnist(const std::string& dir) {
 
 // ---- split ----
 
-Split parse_split(const std::string& text) {
-  if (text == "train") return Split::train;
-  if (text == "val") return Split::val;
-  if (text == "test") return Split::test;
-  throw ValueError("split: expected train, val or test, found '" + text + "'");
-}
-
-std::string to_string(Split s) {
-  switch (s) {
-    case Split::train:
-      return "train";
-    case Split::val:
-      return "val";
-    case Split::test:
-      return "test";
-  }
-  return "?";
-}
 
 IndexRange split_range(int n, Split s) {
   // Integer arithmetic: floor(0.72 n) and floor(0.8 n) without rounding surprises.

@@ -26,6 +26,8 @@
 #include <string>
 #include <vector>
 
+#include "dotakv/split.hpp"
+
 namespace dotakv::digits {
 
 // ---- constants ----
@@ -76,10 +78,10 @@ MnistSet load_mnist(const std::string& dir = default_mnist_dir());
 //   train = [0, floor(0.72 n)),  val = [floor(0.72 n), floor(0.8 n)),  test = [floor(0.8 n), n).
 // The first 80 % is for training and validation, the last 20 % for test only, so no test image
 // ever appears in a training or validation string.
-enum class Split { train, val, test };
-// "train" | "val" | "test"; anything else: ValueError naming the accepted values.
-Split parse_split(const std::string& text);
-std::string to_string(Split s);
+// dotakv/split.hpp, shared by the families
+using dotakv::parse_split;
+using dotakv::Split;
+using dotakv::to_string;
 struct IndexRange {
   int begin = 0, end = 0;  // [begin, end)
   int size() const { return end - begin; }
