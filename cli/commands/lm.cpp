@@ -4,6 +4,11 @@
 //   BPE tokenizer on the train split, reports bytes per token on val, writes F.model atomically.
 // `dotakv lm tokenize --tokenizer F.model (--text FILE | --split S) [--brown DIR] [--json]`:
 //   token count, bytes per token and the decode(encode(text)) == text check of a text.
+// `dotakv lm train --out DIR --tokenizer F.model [--config lm-tiny|lm-small|FILE.json] [--epochs N]
+//   [--context C] [--batch B] [--lr X] [--warmup N] [--train-docs N] [--val-docs N] [--resume]`:
+//   trains the language model (lm/trainer.hpp); a preset takes its vocabulary from the tokenizer.
+// `dotakv lm perplexity --model M.h5 --tokenizer F.model (--text FILE | --split S) [--context C]
+//   [--json]`: bits per byte (total -log2 p / UTF-8 bytes) and token perplexity (lm/evaluate.hpp).
 // docs/lm.md. Usage errors exit 2; data errors (missing corpus, bad model or text) print one line
 // and exit 1, and so does a failed round trip (after its figures). Nothing is written to --out on
 // any error.
@@ -16,7 +21,10 @@
 #include "command.hpp"
 #include "dotakv/error.hpp"
 #include "dotakv/lm/corpus.hpp"
+#include "dotakv/lm/evaluate.hpp"
+#include "dotakv/lm/model.hpp"
 #include "dotakv/lm/tokenizer.hpp"
+#include "dotakv/lm/trainer.hpp"
 #include "lm_group.hpp"
 
 namespace {
@@ -151,7 +159,7 @@ struct TokenizeArgs {
   bool json = false;
 };
 
-std::string read_text_file(const std::string& path) {
+std::string read_text_file(const std::string& path, const char* command = "lm tokenize") {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw dotakv::IoError(path + ": no such file");
   const std::uintmax_t size = std::filesystem::file_size(path, ec);
@@ -159,14 +167,16 @@ std::string read_text_file(const std::string& path) {
   if (size > kMaxTextBytes)
     throw dotakv::ResourceError(path + ": text of " + std::to_string(size >> 20) +
                                 " MiB, more than the " + std::to_string(kMaxTextBytes >> 20) +
-                                " MiB `lm tokenize` reads");
+                                " MiB `" + command + "` reads");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw dotakv::IoError(path + ": cannot open");
   std::ostringstream s;
   s << in.rdbuf();
   if (in.bad()) throw dotakv::IoError(path + ": cannot read");
   std::string text = s.str();
-  if (text.empty()) throw dotakv::FormatError(path + ": empty text (nothing to tokenize)");
+  if (text.empty())
+    throw dotakv::FormatError(path + ": empty text (nothing to " +
+                              (std::string(command) == "lm tokenize" ? "tokenize" : "score") + ")");
   if (const auto bad = lm::first_invalid_utf8(text); bad != std::string::npos) {
     std::ostringstream m;
     m << path << ": not UTF-8 text (byte 0x" << std::hex << std::uppercase << std::setw(2)
@@ -234,6 +244,78 @@ void run_tokenize(const TokenizeArgs& a) {
                              std::to_string(differs));
 }
 
+// ---- lm train ----
+
+struct TrainArgs {
+  lm::LmTrainOptions o;
+  std::string config = "lm-small";
+  double lr = 1e-3;
+  long long warmup = 100;
+  bool json = false;
+};
+
+void run_train(TrainArgs& a) {
+  a.o.config = lm::LmConfig::from_name_or_file(a.config);
+  if (a.config.size() < 5 || a.config.substr(a.config.size() - 5) != ".json")
+    a.o.config.vocab =
+        lm::Tokenizer::load(a.o.tokenizer).vocab_size();  // a preset: the tokenizer's
+  a.o.schedule.base_lr = a.lr;
+  a.o.schedule.warmup_steps = a.warmup;
+  a.o.schedule.min_lr = std::min(a.o.schedule.min_lr, a.lr);
+  const auto r = lm::train_lm(a.o, nullptr, [](const std::string& line) {
+    dotakv::cli::progress_printf("%s", line.c_str());
+  });
+  if (a.json) {
+    print_json(r.to_json());
+    return;
+  }
+  const auto& best = r.history[std::size_t(r.best_epoch - 1)];
+  std::cout << "best epoch " << r.best_epoch << ": validation " << fixed(best.val_loss, 4)
+            << " nats/token, " << fixed(best.val_bits_per_byte, 4) << " bits/byte, perplexity "
+            << fixed(best.val_perplexity, 2) << "; model " << a.o.out_dir << "/model.h5\n";
+}
+
+// ---- lm perplexity ----
+
+struct PerplexityArgs {
+  std::string model, tokenizer, text, split, brown;
+  int context = 0;
+  bool json = false;
+};
+
+void run_perplexity(const PerplexityArgs& a) {
+  if (a.text.empty() == a.split.empty())
+    throw dotakv::cli::UsageError("lm perplexity: give exactly one of --text FILE and --split S");
+  const auto model = lm::LmModel::load_shared(a.model);
+  const lm::Tokenizer tok = lm::Tokenizer::load(a.tokenizer);
+  lm::check_tokenizer(*model, tok, a.tokenizer);
+  std::string text, source;
+  if (!a.text.empty()) {
+    text = read_text_file(a.text, "lm perplexity");
+    source = a.text;
+  } else {
+    const lm::Corpus c = lm::load_brown(brown_dir(a.brown));
+    text = lm::join_text(split_docs(c, a.split));
+    source = "split " + a.split;
+  }
+  const std::vector<int> ids = tok.encode(text);
+  const lm::TextScore s =
+      lm::score_tokens(model, ids, (long long)text.size(), tok.bos_id(), a.context);
+  if (a.json) {
+    auto j = s.to_json();
+    j["model"] = a.model;
+    j["tokenizer"] = a.tokenizer;
+    j["source"] = source;
+    print_json(j);
+    return;
+  }
+  std::cout << source << ": " << s.bytes << " bytes, " << s.tokens << " tokens, "
+            << fixed(s.bits_per_byte(), 4) << " bits/byte, token perplexity "
+            << fixed(s.token_perplexity(), 3) << " (" << fixed(s.nats_per_token(), 4)
+            << " nats/token, context " << s.context << ", " << s.windows << " windows, "
+            << fixed(s.seconds, 1) << " s)\n";
+}
+
 void setup_lm(CLI::App& app) {
   CLI::App* g = dotakv::cli::lm_group(app);
   const std::string brown_help = "Brown Corpus directory (default: " + lm::default_brown_dir() +
@@ -272,6 +354,61 @@ void setup_lm(CLI::App& app) {
     cmd->add_option("--brown", a->brown, brown_help);
     cmd->add_flag("--json", a->json, "Print JSON");
     cmd->callback([a] { run_tokenize(*a); });
+  }
+  {
+    auto a = std::make_shared<TrainArgs>();
+    auto* cmd = g->add_subcommand("train", "Train the language model on the corpus train split");
+    cmd->add_option("--out", a->o.out_dir, "Output directory (checkpoints, history, tokenizer)")
+        ->required();
+    cmd->add_option("--tokenizer", a->o.tokenizer, "Tokenizer model (.model)")->required();
+    cmd->add_option("--config", a->config, "lm-small | lm-tiny | JSON file")->capture_default_str();
+    cmd->add_option("--epochs", a->o.epochs, "Total epochs")
+        ->check(CLI::Range(1, 100000))
+        ->capture_default_str();
+    cmd->add_option("--context", a->o.context, "Window length in tokens (0: max_context)")
+        ->capture_default_str();
+    cmd->add_option("--batch", a->o.batch, "Windows per step")
+        ->check(CLI::Range(1, 4096))
+        ->capture_default_str();
+    cmd->add_option("--lr", a->lr, "Peak learning rate (cosine with warm-up)")
+        ->check(CLI::PositiveNumber)
+        ->capture_default_str();
+    cmd->add_option("--warmup", a->warmup, "Warm-up steps")
+        ->check(CLI::NonNegativeNumber)
+        ->capture_default_str();
+    cmd->add_option("--optimizer", a->o.optimizer, "adamw | lamb")
+        ->check(CLI::IsMember({"adamw", "lamb"}))
+        ->capture_default_str();
+    cmd->add_option("--weight-decay", a->o.weight_decay, "Decoupled weight decay (kernels)")
+        ->capture_default_str();
+    cmd->add_option("--train-docs", a->o.train_documents,
+                    "Use the first N train documents (0: all)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--val-docs", a->o.val_documents, "Use the first N val documents (0: all)")
+        ->check(CLI::NonNegativeNumber);
+    cmd->add_option("--seed", a->o.seed, "Data order and initialisation seed")
+        ->capture_default_str();
+    cmd->add_option("--threads", a->o.threads, "OpenMP threads (0: all)");
+    cmd->add_option("--brown", a->o.brown_dir, brown_help);
+    cmd->add_flag("--resume", a->o.resume, "Continue from OUT/last.h5");
+    cmd->add_flag("--json", a->json, "Print the result as JSON");
+    cmd->callback([a] { run_train(*a); });
+  }
+  {
+    auto a = std::make_shared<PerplexityArgs>();
+    auto* cmd = g->add_subcommand(
+        "perplexity", "Bits per byte and token perplexity of a text file or a corpus split");
+    cmd->add_option("--model", a->model, "Language model weights (.h5)")->required();
+    cmd->add_option("--tokenizer", a->tokenizer, "Tokenizer model (.model)")->required();
+    auto* text = cmd->add_option("--text", a->text, "UTF-8 text file");
+    auto* split = cmd->add_option("--split", a->split, "train|val|test|all of the corpus")
+                      ->check(CLI::IsMember({"train", "val", "test", "all"}));
+    text->excludes(split);
+    cmd->add_option("--context", a->context, "Window length in tokens (0: the model's context)")
+        ->capture_default_str();
+    cmd->add_option("--brown", a->brown, brown_help);
+    cmd->add_flag("--json", a->json, "Print JSON");
+    cmd->callback([a] { run_perplexity(*a); });
   }
 }
 DOTAKV_REGISTER_COMMAND(setup_lm);

@@ -36,6 +36,8 @@
 #include "dotakv/digits/session.hpp"
 #include "dotakv/error.hpp"
 #include "dotakv/h5_file_image.hpp"
+#include "dotakv/lm/model.hpp"
+#include "dotakv/lm/session.hpp"
 #include "dotakv/lm/tokenizer.hpp"
 #include "dotakv/model.hpp"
 #include "dotakv/model_config.hpp"
@@ -261,6 +263,28 @@ inline digits::DigitString tiny_digit_string(int width, std::vector<int> labels)
   s.labels = std::move(labels);
   return s;
 }
+// A tiny lm model (vocab 8, D 4, one block of 2 query heads / 1 K/V head); tied or not.
+inline lm::LmConfig tiny_lm_config(bool tied) {
+  lm::LmConfig c;
+  c.vocab = 8;
+  c.d_model = 4;
+  c.layers = 1;
+  c.heads = 2;
+  c.kv_heads = 1;
+  c.ffn = 4;
+  c.max_context = 8;
+  c.tie_embeddings = tied;
+  return c;
+}
+inline const std::string& base_lm_model(bool tied = false) {
+  static const std::string untied = written_by(
+      "lm.h5", [](const std::string& p) { lm::LmModel::random(tiny_lm_config(false), 1).save(p); });
+  static const std::string tied_b = written_by("lm_tied.h5", [](const std::string& p) {
+    lm::LmModel::random(tiny_lm_config(true), 1).save(p);
+  });
+  return tied ? tied_b : untied;
+}
+
 inline const std::string& base_strings() {
   static const std::string b = written_by("strings.h5", [](const std::string& p) {
     digits::StringsMeta meta;
@@ -419,6 +443,17 @@ inline void digits_model(std::string_view bytes) {
   require(m.tensors().size() == digits::tensor_layout(m.config()).size(), "tensor count");
 }
 
+inline void lm_model(std::string_view bytes) {
+  dotakv::h5::ScopedFileImage image(std::string(bytes), kImagePath);
+  auto m = lm::LmModel::load_shared(kImagePath);
+  require(m->tensors().size() == lm::tensor_layout(m->config()).size(), "tensor count");
+  require(m->config().to_json() == lm::LmConfig::from_json(m->config().to_json()).to_json(),
+          "loaded config round-trips");
+  lm::LmSession s(m);  // a loaded model runs: prefill, then one decoding step
+  s.prefill({0});
+  s.decode(m->config().vocab - 1);
+}
+
 inline void digits_strings(std::string_view bytes) {
   dotakv::h5::ScopedFileImage image(std::string(bytes), kImagePath);
   const digits::DigitStringSet set = digits::load_strings(kImagePath);
@@ -458,6 +493,11 @@ inline void checkpoint_edit(std::string_view bytes) {
 inline void digits_model_edit(std::string_view bytes) {
   Reader r(bytes);
   digits_model(edit_h5_image(base_digits_model(), r));
+}
+inline void lm_model_edit(std::string_view bytes) {
+  Reader r(bytes);
+  const std::string& base = pick_base(r, {&base_lm_model(false), &base_lm_model(true)});
+  lm_model(edit_h5_image(base, r));
 }
 inline void digits_strings_edit(std::string_view bytes) {
   Reader r(bytes);
@@ -571,6 +611,11 @@ inline const std::vector<Target>& targets() {
       {"checkpoint_edit", checkpoint_edit, edit_seeds},
       {"digits_model", digits_model, [] { return std::vector{base_digits_model()}; }},
       {"digits_model_edit", digits_model_edit, edit_seeds},
+      {"lm_model", lm_model,
+       [] {
+         return std::vector{base_lm_model(false), base_lm_model(true)};
+       }},
+      {"lm_model_edit", lm_model_edit, edit_seeds},
       {"digits_strings", digits_strings, [] { return std::vector{base_strings()}; }},
       {"digits_strings_edit", digits_strings_edit, edit_seeds},
       {"model_config", model_config,

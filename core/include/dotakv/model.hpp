@@ -53,6 +53,12 @@ struct Tensor {
   std::int64_t numel() const;
 };
 
+// One entry of a model family's ordered tensor list (digits, lm: tensor_layout(config)).
+struct TensorSpec {
+  std::string name;
+  std::vector<long long> shape;
+};
+
 struct Scaling {
   double ct_min_hu = -1024.0, ct_max_hu = 3071.0;
   double energy_min_mev = 70.0, energy_max_mev = 220.0;

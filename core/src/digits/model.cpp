@@ -277,55 +277,14 @@ std::size_t DigitsModel::parameter_count() const {
 }
 
 DigitsModel DigitsModel::load(const std::string& path) {
-  H5::Exception::dontPrint();
-  std::string where = "file";
-  try {
-    H5::H5File f = physics::h5::open_read(path);  // IoError: missing, not HDF5, corrupt
-    H5::Group root = f.openGroup("/");
-    const std::string family =
-        root.attrExists("family") ? weights_h5::read_string_attr(root, "family") : "";
-    if (family != kFamily)
-      throw FormatError(path + ": attribute 'family': expected 'digits', found '" +
-                        (family.empty() ? std::string("none (a DoTA dose model?)") : family) + "'" +
-                        (family == "dota" ? " (a DoTA dose model: use `dotakv infer`)" : ""));
-    if (!root.attrExists("format") || weights_h5::read_string_attr(root, "format") != kFormat)
-      throw FormatError(path + ": attribute 'format': expected '" + std::string(kFormat) + "'");
-    if (!root.attrExists("config")) throw FormatError(path + ": missing root attribute 'config'");
-    nlohmann::json cj;
-    try {
-      cj = nlohmann::json::parse(weights_h5::read_string_attr(root, "config"));
-    } catch (const nlohmann::json::exception&) {
-      throw ConfigError(path + ": attribute 'config' is not valid JSON");
-    }
-    DigitsConfig cfg;
-    try {
-      cfg = DigitsConfig::from_json(cj);
-    } catch (const ConfigError& e) {
-      throw ConfigError(path + ": attribute 'config': " + e.what());
-    }
-    std::uint64_t parameters = 0;
-    for (const auto& s : tensor_layout(cfg)) {
-      std::uint64_t n = 1;
-      for (long long e : s.shape) n *= std::uint64_t(e);
-      parameters += n;
-    }
-    require_memory(std::vector<std::uint64_t>{parameters}, sizeof(float),
-                   path + ": attribute 'config' (all weights)");
-    std::vector<Tensor> ts;
-    for (const auto& s : tensor_layout(cfg)) {
-      where = "dataset '" + s.name + "'";
-      Tensor t = weights_h5::read_tensor(f, path, s.name, s.shape);
-      ts.push_back(std::move(t));
-    }
-    DigitsModel m(cfg, std::move(ts));
-    m.set_description(
-        root.attrExists("description") ? weights_h5::read_string_attr(root, "description") : path);
-    return m;
-  } catch (const Error&) {
-    throw;
-  } catch (const H5::Exception& e) {
-    throw IoError(path + ": cannot read " + where + " (" + e.getDetailMsg() + ")");
-  }
+  DigitsConfig cfg;
+  auto w = weights_h5::load_family_weights(path, kFamily, kFormat, [&](const nlohmann::json& j) {
+    cfg = DigitsConfig::from_json(j);
+    return tensor_layout(cfg);
+  });
+  DigitsModel m(cfg, std::move(w.tensors));
+  m.set_description(std::move(w.description));
+  return m;
 }
 
 std::shared_ptr<const DigitsModel> DigitsModel::load_shared(const std::string& path) {
@@ -333,23 +292,8 @@ std::shared_ptr<const DigitsModel> DigitsModel::load_shared(const std::string& p
 }
 
 void DigitsModel::save(const std::string& path) const {
-  H5::Exception::dontPrint();
-  write_atomically(path, [&](const std::string& tmp) {
-    try {
-      H5::H5File f = h5mem::create();  // in memory: a failed disk write cannot wedge HDF5
-      H5::Group root = f.openGroup("/");
-      weights_h5::write_string_attr(root, "format", kFormat);
-      weights_h5::write_string_attr(root, "family", kFamily);
-      weights_h5::write_string_attr(root, "config", cfg_.to_json().dump());
-      weights_h5::write_string_attr(root, "description", description_);
-      const auto specs = tensor_layout(cfg_);
-      for (std::size_t i = 0; i < specs.size(); ++i)
-        weights_h5::write_tensor(f, specs[i].name, tensors_[i]);
-      h5mem::write_image(f, tmp, path);
-    } catch (const H5::Exception& e) {
-      throw IoError(path + ": cannot write (" + e.getDetailMsg() + ")");
-    }
-  });
+  weights_h5::save_family_weights(path, kFamily, kFormat, cfg_.to_json(), description_,
+                                  tensor_layout(cfg_), tensors_);
 }
 
 std::string tokens_to_text(const std::vector<int>& tokens) {

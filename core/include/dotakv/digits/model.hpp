@@ -73,10 +73,7 @@ struct DigitsConfig {
 };
 
 // The ordered tensor list of a config: name and shape (Keras order: Dense kernels [in, out]).
-struct TensorSpec {
-  std::string name;
-  std::vector<long long> shape;
-};
+using dotakv::TensorSpec;  // dotakv/model.hpp
 std::vector<TensorSpec> tensor_layout(const DigitsConfig& cfg);
 
 // Index of every tensor in tensor_layout() order (for fast access by graph and session).

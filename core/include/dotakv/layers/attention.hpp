@@ -27,13 +27,16 @@ void attention_head(const float* q, long q_stride, int n, int p0, const float* k
 //        of B images reading the images' cross-attention cache: cache_sample[b*W + w] = b)
 //   causal: query i (position p0 + i) attends to j <= min(L_b - 1, p0 + i)
 //   out: rows [batch*n, >= NH*KD] at out + (b*n + i)*out_stride, head h at columns h*KD..
+//   q_heads_per_kv = G >= 1: grouped-query attention (Ainslie et al. 2023; llama 2/3): the
+//        queries have NH*G heads, query head h reads cache head h / G (the cache holds NH =
+//        cache.heads() K/V heads); q and out rows then hold NH*G*KD values. G = 1: plain MHA.
 // fp16/int8 caches are dequantized into per-thread scratch; scratch buffers are thread_local and
 // only grow, so steady-state calls (decoding token by token) allocate nothing. OpenMP over
 // (b, h); runs serially with one thread or inside a parallel region. Throws ValueError (before
 // any work) if a cache sample is out of range or holds no tokens.
 void attention_rows(const float* q, long q_stride, int batch, int n, int p0, const KVCache& cache,
                     int layer, bool causal, float* out, long out_stride,
-                    const int* cache_sample = nullptr);
+                    const int* cache_sample = nullptr, int q_heads_per_kv = 1);
 
 // DoTA's fused form: q from qkv [B*n, 3*NH*KD] (the first NH*KD columns), K/V from cache layer
 // `layer` (lengths p0+n), out [B*n, NH*KD]. = attention_rows(qkv, 3*NH*KD, ..., out, NH*KD).
@@ -57,6 +60,18 @@ void mha_forward(const T* q, int tq, const T* k, const T* v, int tk, int nh, int
 template <class T>
 void mha_backward(const T* q, int tq, const T* k, const T* v, int tk, const T* probs, const T* dout,
                   int nh, int kd, bool causal, T* dq, T* dk, T* dv);
+
+// Grouped-query form (Ainslie et al. 2023, "GQA"): nh query heads share nkv key/value heads
+// (nh % nkv == 0, G = nh / nkv); query head h attends with kv head h / G. nkv == nh is mha_*.
+//   q [tq, NH*KD]; k, v [tk, NKV*KD]; out [tq, NH*KD]; probs [NH, tq, tk].
+// Backward: dq [tq, NH*KD], dk, dv [tk, NKV*KD] overwritten; a kv head's gradient is the sum
+// over the G query heads of its group (in head order). ValueError if nkv does not divide nh.
+template <class T>
+void gqa_forward(const T* q, int tq, const T* k, const T* v, int tk, int nh, int nkv, int kd,
+                 bool causal, T* probs, T* out);
+template <class T>
+void gqa_backward(const T* q, int tq, const T* k, const T* v, int tk, const T* probs, const T* dout,
+                  int nh, int nkv, int kd, bool causal, T* dq, T* dk, T* dv);
 
 // Self-attention forms (tq = tk = t), as used by DoTA: q, k, v, out [t, NH*KD], probs [NH, t, t].
 template <class T>

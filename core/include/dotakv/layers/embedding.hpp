@@ -1,5 +1,5 @@
-// Token assembly: token 0 = Dense(1 -> D)(scaled energy) = e * kernel + bias; tokens 1..S are
-// the encoder outputs of the slices; the learned position embedding row p is added to token p.
+// Token assembly (DoTA): token 0 = Dense(1 -> D)(scaled energy) = e * kernel + bias; tokens 1..S
+// are the encoder outputs of the slices; the learned position embedding row p is added to token p.
 // Shapes: kernel, bias [D]; pos [T, D]; out [D].
 #pragma once
 
@@ -22,5 +22,14 @@ void embed_tokens_forward(const T* slice_tokens, T e, const T* kernel, const T* 
 template <class T>
 void embed_tokens_backward(const T* dtokens, T e, int t, int d, T* dslice_tokens, T* dkernel,
                            T* dbias, T* dpos);
+
+// ---- token embedding lookup (digits, lm; templated on the scalar) ----
+// out[i, :] = table[ids[i], :] for i < n. Shapes: table [vocab, D]; ids [n]; out [n, D].
+// Throws ValueError (before writing) naming the first id outside [0, vocab) and its position.
+template <class T>
+void embedding_lookup_forward(const T* table, int vocab, int d, const int* ids, int n, T* out);
+// dtable[ids[i], :] += dout[i, :] (accumulated; repeated ids add up). dout [n, D].
+template <class T>
+void embedding_lookup_backward(const T* dout, const int* ids, int n, int d, T* dtable);
 
 }  // namespace dotakv::layers

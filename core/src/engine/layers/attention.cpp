@@ -64,8 +64,13 @@ AttentionScratch& thread_scratch(int n, const KVCache& cache) {
 }  // namespace
 
 void attention_rows(const float* q, long q_stride, int batch, int n, int p0, const KVCache& cache,
-                    int layer, bool causal, float* out, long out_stride, const int* cache_sample) {
-  const int NH = cache.heads(), KD = cache.key_dim();
+                    int layer, bool causal, float* out, long out_stride, const int* cache_sample,
+                    int q_heads_per_kv) {
+  const int G = q_heads_per_kv, KD = cache.key_dim();
+  if (G < 1)
+    throw ValueError("attention_rows: query heads per K/V head must be >= 1, found " +
+                     std::to_string(G));
+  const int NH = cache.heads() * G;  // query heads
   if (batch <= 0 || n <= 0) return;
   if (layer < 0 || layer >= cache.layers())
     throw ValueError("attention_rows: layer " + std::to_string(layer) + " outside the cache's " +
@@ -87,12 +92,13 @@ void attention_rows(const float* q, long q_stride, int batch, int n, int p0, con
     const int s = cache_sample ? cache_sample[b] : b;
     const int L = cache.length(layer, s);
     const float *k, *v;
+    const int kvh = h / G;
     if (direct) {
-      k = cache.keys_fp32(layer, s, h);
-      v = cache.values_fp32(layer, s, h);
+      k = cache.keys_fp32(layer, s, kvh);
+      v = cache.values_fp32(layer, s, kvh);
     } else {
-      cache.read_keys(layer, s, h, 0, L, scratch.k.data());
-      cache.read_values(layer, s, h, 0, L, scratch.v.data());
+      cache.read_keys(layer, s, kvh, 0, L, scratch.k.data());
+      cache.read_values(layer, s, kvh, 0, L, scratch.v.data());
       k = scratch.k.data();
       v = scratch.v.data();
     }
@@ -134,17 +140,22 @@ using HeadOut = Eigen::Map<RowMatT<T>, 0, Eigen::OuterStride<>>;
 }  // namespace
 
 template <class T>
-void mha_forward(const T* q, int tq, const T* k, const T* v, int tk, int nh, int kd, bool causal,
-                 T* probs, T* out) {
+void gqa_forward(const T* q, int tq, const T* k, const T* v, int tk, int nh, int nkv, int kd,
+                 bool causal, T* probs, T* out) {
   if (causal && tq != tk)
     throw ValueError("mha_forward: causal attention needs as many queries as keys, found " +
                      std::to_string(tq) + " and " + std::to_string(tk));
-  const long ld = long(nh) * kd;
+  if (nkv < 1 || nh % nkv != 0)
+    throw ValueError("gqa_forward: " + std::to_string(nkv) + " key/value heads do not divide " +
+                     std::to_string(nh) + " query heads");
+  const int G = nh / nkv;
+  const long ld = long(nh) * kd, ldkv = long(nkv) * kd;
   const T scale = T(1) / std::sqrt(T(kd));
   for (int h = 0; h < nh; ++h) {
-    const std::size_t col = std::size_t(h) * kd;
+    const std::size_t col = std::size_t(h) * kd, kvcol = std::size_t(h / G) * kd;
     HeadIn<T> Q(q + col, tq, kd, Eigen::OuterStride<>(ld)),
-        K(k + col, tk, kd, Eigen::OuterStride<>(ld)), V(v + col, tk, kd, Eigen::OuterStride<>(ld));
+        K(k + kvcol, tk, kd, Eigen::OuterStride<>(ldkv)),
+        V(v + kvcol, tk, kd, Eigen::OuterStride<>(ldkv));
     T* ph = probs + std::size_t(h) * tq * tk;
     Eigen::Map<RowMatT<T>> P(ph, tq, tk);
     P.noalias() = Q * K.transpose();
@@ -167,23 +178,32 @@ void mha_forward(const T* q, int tq, const T* k, const T* v, int tk, int nh, int
 }
 
 template <class T>
-void mha_backward(const T* q, int tq, const T* k, const T* v, int tk, const T* probs, const T* dout,
-                  int nh, int kd, bool causal, T* dq, T* dk, T* dv) {
+void gqa_backward(const T* q, int tq, const T* k, const T* v, int tk, const T* probs, const T* dout,
+                  int nh, int nkv, int kd, bool causal, T* dq, T* dk, T* dv) {
   if (causal && tq != tk)
     throw ValueError("mha_backward: causal attention needs as many queries as keys, found " +
                      std::to_string(tq) + " and " + std::to_string(tk));
-  const long ld = long(nh) * kd;
+  if (nkv < 1 || nh % nkv != 0)
+    throw ValueError("gqa_backward: " + std::to_string(nkv) + " key/value heads do not divide " +
+                     std::to_string(nh) + " query heads");
+  const int G = nh / nkv;
+  const long ld = long(nh) * kd, ldkv = long(nkv) * kd;
   const T scale = T(1) / std::sqrt(T(kd));
   thread_local std::vector<T> buf;
   if (buf.size() < std::size_t(tq) * tk) buf.resize(std::size_t(tq) * tk);
   Eigen::Map<RowMatT<T>> D(buf.data(), tq, tk);
   for (int h = 0; h < nh; ++h) {
-    const std::size_t col = std::size_t(h) * kd;
-    const Eigen::OuterStride<> st(ld);
-    HeadIn<T> Q(q + col, tq, kd, st), K(k + col, tk, kd, st), V(v + col, tk, kd, st),
+    const std::size_t col = std::size_t(h) * kd, kvcol = std::size_t(h / G) * kd;
+    const bool first = h % G == 0;  // the first query head of its group assigns dK/dV
+    const Eigen::OuterStride<> st(ld), stkv(ldkv);
+    HeadIn<T> Q(q + col, tq, kd, st), K(k + kvcol, tk, kd, stkv), V(v + kvcol, tk, kd, stkv),
         DO(dout + col, tq, kd, st);
     Eigen::Map<const RowMatT<T>> P(probs + std::size_t(h) * tq * tk, tq, tk);
-    HeadOut<T>(dv + col, tk, kd, st).noalias() = P.transpose() * DO;
+    HeadOut<T> DV(dv + kvcol, tk, kd, stkv), DK(dk + kvcol, tk, kd, stkv);
+    if (first)
+      DV.noalias() = P.transpose() * DO;
+    else
+      DV.noalias() += P.transpose() * DO;
     D.noalias() = DO * V.transpose();  // dP
     // dS = P * (dP - rowsum(dP * P)); masked entries have P = 0 so dS = 0 there
     for (int i = 0; i < tq; ++i) {
@@ -196,8 +216,23 @@ void mha_backward(const T* q, int tq, const T* k, const T* v, int tk, const T* p
       for (int j = valid; j < tk; ++j) d[j] = T(0);
     }
     HeadOut<T>(dq + col, tq, kd, st).noalias() = D * K;
-    HeadOut<T>(dk + col, tk, kd, st).noalias() = D.transpose() * Q;
+    if (first)
+      DK.noalias() = D.transpose() * Q;
+    else
+      DK.noalias() += D.transpose() * Q;
   }
+}
+
+template <class T>
+void mha_forward(const T* q, int tq, const T* k, const T* v, int tk, int nh, int kd, bool causal,
+                 T* probs, T* out) {
+  gqa_forward(q, tq, k, v, tk, nh, nh, kd, causal, probs, out);
+}
+
+template <class T>
+void mha_backward(const T* q, int tq, const T* k, const T* v, int tk, const T* probs, const T* dout,
+                  int nh, int kd, bool causal, T* dq, T* dk, T* dv) {
+  gqa_backward(q, tq, k, v, tk, probs, dout, nh, nh, kd, causal, dq, dk, dv);
 }
 
 template <class T>
@@ -212,6 +247,15 @@ void mha_backward(const T* q, const T* k, const T* v, const T* probs, const T* d
   mha_backward(q, t, k, v, t, probs, dout, nh, kd, causal, dq, dk, dv);
 }
 
+template void gqa_forward<float>(const float*, int, const float*, const float*, int, int, int, int,
+                                 bool, float*, float*);
+template void gqa_forward<double>(const double*, int, const double*, const double*, int, int, int,
+                                  int, bool, double*, double*);
+template void gqa_backward<float>(const float*, int, const float*, const float*, int, const float*,
+                                  const float*, int, int, int, bool, float*, float*, float*);
+template void gqa_backward<double>(const double*, int, const double*, const double*, int,
+                                   const double*, const double*, int, int, int, bool, double*,
+                                   double*, double*);
 template void mha_forward<float>(const float*, const float*, const float*, int, int, int, bool,
                                  float*, float*);
 template void mha_forward<double>(const double*, const double*, const double*, int, int, int, bool,

@@ -1,6 +1,10 @@
 #include "dotakv/layers/embedding.hpp"
 
+#include <algorithm>
 #include <cstddef>
+#include <string>
+
+#include "dotakv/error.hpp"
 
 namespace dotakv::layers {
 
@@ -45,5 +49,29 @@ template void embed_tokens_backward<float>(const float*, float, int, int, float*
                                            float*);
 template void embed_tokens_backward<double>(const double*, double, int, int, double*, double*,
                                             double*, double*);
+
+template <class T>
+void embedding_lookup_forward(const T* table, int vocab, int d, const int* ids, int n, T* out) {
+  for (int i = 0; i < n; ++i)
+    if (ids[i] < 0 || ids[i] >= vocab)
+      throw ValueError("token id " + std::to_string(ids[i]) + " at position " + std::to_string(i) +
+                       " outside the vocabulary 0.." + std::to_string(vocab - 1));
+  for (int i = 0; i < n; ++i)
+    std::copy_n(table + std::size_t(ids[i]) * d, d, out + std::size_t(i) * d);
+}
+
+template <class T>
+void embedding_lookup_backward(const T* dout, const int* ids, int n, int d, T* dtable) {
+  for (int i = 0; i < n; ++i) {
+    T* row = dtable + std::size_t(ids[i]) * d;
+    const T* g = dout + std::size_t(i) * d;
+    for (int j = 0; j < d; ++j) row[j] += g[j];
+  }
+}
+
+template void embedding_lookup_forward<float>(const float*, int, int, const int*, int, float*);
+template void embedding_lookup_forward<double>(const double*, int, int, const int*, int, double*);
+template void embedding_lookup_backward<float>(const float*, const int*, int, int, float*);
+template void embedding_lookup_backward<double>(const double*, const int*, int, int, double*);
 
 }  // namespace dotakv::layers
