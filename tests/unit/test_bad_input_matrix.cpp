@@ -313,6 +313,13 @@ class TestBadInputMatrix : public QObject {
             replace_dataset(f, "/ct", H5::PredType::NATIVE_FLOAT, {60000, 60000, 100}, nullptr,
                             chunk3);
           }));
+      k.bad.push_back(h5_edit(
+          "huge size", "`/ct` in chunks of [64, 4096, 1024] float32 (1 GiB each, larger than it)",
+          [=](H5::H5File& f) {
+            std::vector<hsize_t> d(3);
+            f.openDataSet("/ct").getSpace().getSimpleExtentDims(d.data());
+            replace_dataset(f, "/ct", H5::PredType::NATIVE_FLOAT, d, nullptr, {64, 4096, 1024});
+          }));
       kinds_.push_back(k);
     }
     {  // DoTA weights

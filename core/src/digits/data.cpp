@@ -229,6 +229,7 @@ std::vector<T> read_1d(const H5::H5File& f, const std::string& name, const H5::P
   if (ds.getTypeClass() != cls)
     throw FormatError(path + ": dataset '" + name + "' has the wrong element type (expected " +
                       (cls == H5T_FLOAT ? "float" : "integer") + ")");
+  h5::require_plain_layout(ds, path + ": dataset '" + name + "'");
   const auto d = h5::dims(ds);
   if (d.size() != 1)
     throw FormatError(path + ": dataset '" + name + "' must be 1-D, found " +
@@ -300,7 +301,6 @@ MnistSet load_mnist(const std::string& dir) {
 }
 
 // ---- split ----
-
 
 IndexRange split_range(int n, Split s) {
   // Integer arithmetic: floor(0.72 n) and floor(0.8 n) without rounding surprises.

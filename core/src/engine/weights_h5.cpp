@@ -1,5 +1,6 @@
 #include "weights_h5.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 
@@ -57,6 +58,7 @@ Tensor read_tensor(const H5::H5File& f, const std::string& path, const std::stri
                      ", found " + shape_string(found));
   if (ds.getTypeClass() != H5T_FLOAT)
     throw FormatError(path + ": tensor '" + name + "': expected a floating-point dataset");
+  physics::h5::require_plain_layout(ds, path + ": tensor '" + name + "'");
   require_memory(dims, sizeof(float), path + ": tensor '" + name + "'");
   Tensor t(expected);
   ds.read(t.data.data(), H5::PredType::NATIVE_FLOAT);

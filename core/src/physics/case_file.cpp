@@ -19,6 +19,7 @@ Volume read_volume3(const H5::Group& g, const std::string& name, const std::stri
   H5::DataSet ds = g.openDataSet(name);
   if (ds.getTypeClass() != H5T_FLOAT && ds.getTypeClass() != H5T_INTEGER)
     throw FormatError(where + ": dataset '" + name + "' must be numeric (float32)");
+  physics::h5::require_plain_layout(ds, where + ": dataset '" + name + "'");
   const auto d = physics::h5::dims(ds);
   if (d.size() != 3)
     throw ShapeError(where + ": dataset '" + name +

@@ -1,5 +1,6 @@
 #include "h5util.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <map>
@@ -89,6 +90,24 @@ std::vector<hsize_t> dims(const H5::DataSet& ds) {
   std::vector<hsize_t> d(sp.getSimpleExtentNdims());
   if (!d.empty()) sp.getSimpleExtentDims(d.data());
   return d;
+}
+
+void require_plain_layout(const H5::DataSet& ds, const std::string& where) {
+  const std::size_t element = ds.getDataType().getSize();
+  if (element != 1 && element != 2 && element != 4 && element != 8)
+    throw FormatError(where + ": expected 1-, 2-, 4- or 8-byte elements, found " +
+                      std::to_string(element) + "-byte elements");
+  const H5::DSetCreatPropList create = ds.getCreatePlist();
+  if (create.getLayout() != H5D_CHUNKED) return;
+  const std::vector<hsize_t> d = dims(ds);
+  std::vector<hsize_t> chunk(d.size());
+  if (!d.empty()) create.getChunk(int(d.size()), chunk.data());
+  for (std::size_t i = 0; i < d.size(); ++i)
+    if (chunk[i] > std::max<hsize_t>(d[i], 1))
+      throw FormatError(where + ": chunk " +
+                        shape_string(std::vector<long long>(chunk.begin(), chunk.end())) +
+                        " is larger than the dataset " +
+                        shape_string(std::vector<long long>(d.begin(), d.end())));
 }
 
 std::vector<double> read_attr_doubles(const H5::H5Object& o, const std::string& name,

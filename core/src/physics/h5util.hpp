@@ -17,6 +17,12 @@ H5::H5File open_read(const std::string& path);
 bool has_link(const H5::Group& g, const std::string& name);
 bool has_attr(const H5::H5Object& o, const std::string& name);
 std::vector<hsize_t> dims(const H5::DataSet& ds);
+// HDF5 sizes its conversion and chunk buffers from the file's claims, not from the shape a
+// loader checks: an element of gigabytes or a chunk far larger than the dataset makes it
+// allocate that much for a few numbers (fuzz: weights, digits_model). FormatError
+// "<where>: expected 1-, 2-, 4- or 8-byte elements, found N-byte" or "... chunk [..] is larger
+// than the dataset [..]" before any data is read.
+void require_plain_layout(const H5::DataSet& ds, const std::string& where);
 
 double read_attr_double(const H5::H5Object& o, const std::string& name, const std::string& where);
 // A count stored as a double (epoch, optimizer step, primaries) as an integer: FormatError
