@@ -95,9 +95,13 @@ run_target() {
     esac
     for attempt in 1 2 3; do
       set +e
-      # the subshell keeps bash's "Aborted" job notice for each replayed crash out of the log
-      (env "${replay_env[@]}" timeout $((${FUZZ_TIMEOUT_S:-10} * 3 + 30)) "$bin/fuzz_$t" \
-        "${replay_limits[@]}" "$a" >"$replay" 2>&1) 2>/dev/null
+      # the subshell (not exec'd into the command: `; exit`) prints bash's "Aborted" job notice
+      # for each replayed crash to its own stderr, which is discarded
+      (
+        env "${replay_env[@]}" timeout $((${FUZZ_TIMEOUT_S:-10} * 3 + 30)) "$bin/fuzz_$t" \
+          "${replay_limits[@]}" "$a" >"$replay" 2>&1
+        exit $?
+      ) 2>/dev/null
       set -e
       verdict="$(awk -f "$triage" "$replay")"
       [ "${verdict%%$'\t'*}" = unreproduced ] || break
