@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "../train/graph_buffers.hpp"
 #include "dotakv/error.hpp"
 #include "dotakv/layers/activation.hpp"
 #include "dotakv/layers/attention.hpp"
@@ -72,25 +73,17 @@ std::shared_ptr<DigitsWorkspace<T>> DigitsGraph<T>::make_workspace() const {
 
 namespace {
 
-template <class T>
-void resize(std::vector<T>& v, std::size_t n) {
-  if (v.size() != n) v.assign(n, T(0));
-}
-
-template <class T>
-void add_into(T* y, const T* x, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) y[i] += x[i];
-}
+using train::add_into;
 
 // Pre-norm FFN sub-block: x += W2 GELU(W1 LN(x) + b1) + b2 (x [n, D] updated in place).
 template <class T>
 void ffn_forward(const std::vector<const T*>& p, int ln_g, int ln_b, int k1, int b1, int k2, int b2,
                  int n, int D, int F, T* x, FfnSaved<T>& s, ComputePrecision prec) {
-  resize(s.h, std::size_t(n) * D);
-  resize(s.mean, std::size_t(n));
-  resize(s.rstd, std::size_t(n));
-  resize(s.pre, std::size_t(n) * F);
-  resize(s.act, std::size_t(n) * F);
+  train::resize_buffer(s.h, std::size_t(n) * D);
+  train::resize_buffer(s.mean, std::size_t(n));
+  train::resize_buffer(s.rstd, std::size_t(n));
+  train::resize_buffer(s.pre, std::size_t(n) * F);
+  train::resize_buffer(s.act, std::size_t(n) * F);
   ly::layer_norm_forward<T>(x, n, D, p[ln_g], p[ln_b], T(ly::kLayerNormEps), s.h.data(),
                             s.mean.data(), s.rstd.data());
   ly::dense_forward<T>(s.h.data(), n, D, p[k1], p[b1], F, s.pre.data(), prec);
@@ -121,14 +114,14 @@ void attn_forward(const std::vector<const T*>& p, int ln_g, int ln_b, const Layo
                   int D, int NH, int HD, const T* kv_src, int tk, bool rope, bool causal, T theta,
                   T* x, AttnSaved<T>& A, ComputePrecision prec) {
   const int m = kv_src ? tk : n;
-  resize(A.h, std::size_t(n) * D);
-  resize(A.mean, std::size_t(n));
-  resize(A.rstd, std::size_t(n));
-  resize(A.q, std::size_t(n) * D);
-  resize(A.k, std::size_t(m) * D);
-  resize(A.v, std::size_t(m) * D);
-  resize(A.a, std::size_t(n) * D);
-  resize(A.probs, std::size_t(NH) * n * m);
+  train::resize_buffer(A.h, std::size_t(n) * D);
+  train::resize_buffer(A.mean, std::size_t(n));
+  train::resize_buffer(A.rstd, std::size_t(n));
+  train::resize_buffer(A.q, std::size_t(n) * D);
+  train::resize_buffer(A.k, std::size_t(m) * D);
+  train::resize_buffer(A.v, std::size_t(m) * D);
+  train::resize_buffer(A.a, std::size_t(n) * D);
+  train::resize_buffer(A.probs, std::size_t(NH) * n * m);
   std::vector<T> tmp(std::size_t(std::max(n, m)) * D);
   ly::layer_norm_forward<T>(x, n, D, p[ln_g], p[ln_b], T(ly::kLayerNormEps), A.h.data(),
                             A.mean.data(), A.rstd.data());
@@ -199,12 +192,12 @@ void DigitsGraph<T>::encode(const std::vector<const T*>& p, const T* image, int 
   ws.width = W;
   ws.te = te;
   ws.image.assign(image, image + std::size_t(H) * W);
-  resize(ws.r1, std::size_t(H) * W * C1);
-  resize(ws.p1, std::size_t(H / 2) * (W / 2) * C1);
-  resize(ws.r2, std::size_t(H / 2) * (W / 2) * C2);
-  resize(ws.p2, std::size_t(H / 4) * (W / 4) * C2);
-  resize(ws.r3, std::size_t(H / 4) * (W / 4) * C3);
-  resize(ws.p3, std::size_t(H / 8) * (W / 8) * C3);
+  train::resize_buffer(ws.r1, std::size_t(H) * W * C1);
+  train::resize_buffer(ws.p1, std::size_t(H / 2) * (W / 2) * C1);
+  train::resize_buffer(ws.r2, std::size_t(H / 2) * (W / 2) * C2);
+  train::resize_buffer(ws.p2, std::size_t(H / 4) * (W / 4) * C2);
+  train::resize_buffer(ws.r3, std::size_t(H / 4) * (W / 4) * C3);
+  train::resize_buffer(ws.p3, std::size_t(H / 8) * (W / 8) * C3);
   ws.a1.resize(ws.p1.size());
   ws.a2.resize(ws.p2.size());
   ws.a3.resize(ws.p3.size());
@@ -221,7 +214,7 @@ void DigitsGraph<T>::encode(const std::vector<const T*>& p, const T* image, int 
   ly::relu_forward<T>(ws.r3.data(), ws.r3.size(), ws.r3.data());
   ly::maxpool2_forward<T>(ws.r3.data(), 1, H / 4, W / 4, C3, ws.p3.data(), ws.a3.data());
   // [4, Te, C3] -> [Te, 4 * C3]
-  resize(ws.cols, std::size_t(te) * 4 * C3);
+  train::resize_buffer(ws.cols, std::size_t(te) * 4 * C3);
   for (int r = 0; r < 4; ++r)
     for (int x = 0; x < te; ++x)
       for (int c = 0; c < C3; ++c)
@@ -245,9 +238,9 @@ void DigitsGraph<T>::encode(const std::vector<const T*>& p, const T* image, int 
                    x.data(), S.ffn, prec_);
   }
   ws.enc_out = x;
-  resize(ws.memory, std::size_t(te) * D);
-  resize(ws.enc_mean, std::size_t(te));
-  resize(ws.enc_rstd, std::size_t(te));
+  train::resize_buffer(ws.memory, std::size_t(te) * D);
+  train::resize_buffer(ws.enc_mean, std::size_t(te));
+  train::resize_buffer(ws.enc_rstd, std::size_t(te));
   ly::layer_norm_forward<T>(x.data(), te, D, p[L_.enc_ln_g], p[L_.enc_ln_b], T(ly::kLayerNormEps),
                             ws.memory.data(), ws.enc_mean.data(), ws.enc_rstd.data());
 }
@@ -284,10 +277,10 @@ void DigitsGraph<T>::decode(const std::vector<const T*>& p, const int* tokens, i
                    y.data(), S.ffn, prec_);
   }
   ws.dec_out = y;
-  resize(ws.dec_norm, nd);
-  resize(ws.dec_mean, std::size_t(t));
-  resize(ws.dec_rstd, std::size_t(t));
-  resize(ws.logits, std::size_t(t) * kVocab);
+  train::resize_buffer(ws.dec_norm, nd);
+  train::resize_buffer(ws.dec_mean, std::size_t(t));
+  train::resize_buffer(ws.dec_rstd, std::size_t(t));
+  train::resize_buffer(ws.logits, std::size_t(t) * kVocab);
   ly::layer_norm_forward<T>(y.data(), t, D, p[L_.dec_ln_g], p[L_.dec_ln_b], T(ly::kLayerNormEps),
                             ws.dec_norm.data(), ws.dec_mean.data(), ws.dec_rstd.data());
   ly::dense_forward<T>(ws.dec_norm.data(), t, D, p[L_.logits_k], p[L_.logits_b], kVocab,

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <string>
 
+#include "../train/graph_buffers.hpp"
 #include "dotakv/error.hpp"
 #include "dotakv/layers/attention.hpp"
 #include "dotakv/layers/dense.hpp"
@@ -39,15 +40,7 @@ struct LmWorkspace {
 
 namespace {
 
-template <class T>
-void resize(std::vector<T>& v, std::size_t n) {
-  if (v.size() != n) v.assign(n, T(0));
-}
-
-template <class T>
-void add_into(T* y, const T* x, std::size_t n) {
-  for (std::size_t i = 0; i < n; ++i) y[i] += x[i];
-}
+using train::add_into;
 
 }  // namespace
 
@@ -78,18 +71,18 @@ void LmGraph<T>::forward(const std::vector<const T*>& p, const int* tokens, int 
   ly::embedding_lookup_forward<T>(p[L_.embedding], V, D, tokens, t, x.data());
   ws.t = t;
   ws.tokens.assign(tokens, tokens + t);
-  resize(ws.tmp, n * std::max(D, Q));
+  train::resize_buffer(ws.tmp, n * std::max(D, Q));
   for (int l = 0; l < cfg_.layers; ++l) {
     const auto& B = L_.blocks[std::size_t(l)];
     auto& S = ws.blocks[std::size_t(l)];
     S.x0 = x;
-    resize(S.h1, n * D);
-    resize(S.r1, n);
-    resize(S.q, n * Q);
-    resize(S.k, n * KV);
-    resize(S.v, n * KV);
-    resize(S.probs, std::size_t(NH) * n * n);
-    resize(S.a, n * Q);
+    train::resize_buffer(S.h1, n * D);
+    train::resize_buffer(S.r1, n);
+    train::resize_buffer(S.q, n * Q);
+    train::resize_buffer(S.k, n * KV);
+    train::resize_buffer(S.v, n * KV);
+    train::resize_buffer(S.probs, std::size_t(NH) * n * n);
+    train::resize_buffer(S.a, n * Q);
     ly::rms_norm_forward<T>(x.data(), t, D, p[B.attn_norm], eps, S.h1.data(), S.r1.data());
     ly::dense_forward<T>(S.h1.data(), t, D, p[B.wq], nullptr, Q, S.q.data(), prec_);
     ly::rope_forward<T>(S.q.data(), t, NH, HD, 0, theta, S.q.data());
@@ -101,11 +94,11 @@ void LmGraph<T>::forward(const std::vector<const T*>& p, const int* tokens, int 
     ly::dense_forward<T>(S.a.data(), t, Q, p[B.wo], nullptr, D, ws.tmp.data(), prec_);
     add_into(x.data(), ws.tmp.data(), n * D);
     S.x1 = x;
-    resize(S.h2, n * D);
-    resize(S.r2, n);
-    resize(S.gate, n * F);
-    resize(S.up, n * F);
-    resize(S.s, n * F);
+    train::resize_buffer(S.h2, n * D);
+    train::resize_buffer(S.r2, n);
+    train::resize_buffer(S.gate, n * F);
+    train::resize_buffer(S.up, n * F);
+    train::resize_buffer(S.s, n * F);
     ly::rms_norm_forward<T>(x.data(), t, D, p[B.mlp_norm], eps, S.h2.data(), S.r2.data());
     ly::dense_forward<T>(S.h2.data(), t, D, p[B.w_gate], nullptr, F, S.gate.data(), prec_);
     ly::dense_forward<T>(S.h2.data(), t, D, p[B.w_up], nullptr, F, S.up.data(), prec_);
@@ -114,13 +107,13 @@ void LmGraph<T>::forward(const std::vector<const T*>& p, const int* tokens, int 
     add_into(x.data(), ws.tmp.data(), n * D);
   }
   ws.x_out = x;
-  resize(ws.hn, n * D);
-  resize(ws.rn, n);
-  resize(ws.logits, n * V);
+  train::resize_buffer(ws.hn, n * D);
+  train::resize_buffer(ws.rn, n);
+  train::resize_buffer(ws.logits, n * V);
   ly::rms_norm_forward<T>(x.data(), t, D, p[L_.output_norm], eps, ws.hn.data(), ws.rn.data());
   const T* wout = nullptr;
   if (L_.output < 0) {  // tied: token_embedding [V, D] -> its transpose [D, V]
-    resize(ws.wout_t, std::size_t(D) * V);
+    train::resize_buffer(ws.wout_t, std::size_t(D) * V);
     const T* e = p[L_.embedding];
     for (int v = 0; v < V; ++v)
       for (int d = 0; d < D; ++d) ws.wout_t[std::size_t(d) * V + v] = e[std::size_t(v) * D + d];
@@ -139,19 +132,19 @@ void LmGraph<T>::backward(const std::vector<const T*>& p, LmWorkspace<T>& ws, co
   const int Q = NH * HD, KV = NKV * HD;
   const std::size_t n = std::size_t(t);
   const T theta = T(cfg_.rope_theta);
-  resize(ws.dx, n * D);
-  resize(ws.dh, n * D);
-  resize(ws.tmp, n * std::max(D, Q));
-  resize(ws.da, n * Q);
-  resize(ws.dq, n * Q);
-  resize(ws.dk, n * KV);
-  resize(ws.dv, n * KV);
-  resize(ws.ds, n * F);
-  resize(ws.dgate, n * F);
-  resize(ws.dup, n * F);
+  train::resize_buffer(ws.dx, n * D);
+  train::resize_buffer(ws.dh, n * D);
+  train::resize_buffer(ws.tmp, n * std::max(D, Q));
+  train::resize_buffer(ws.da, n * Q);
+  train::resize_buffer(ws.dq, n * Q);
+  train::resize_buffer(ws.dk, n * KV);
+  train::resize_buffer(ws.dv, n * KV);
+  train::resize_buffer(ws.ds, n * F);
+  train::resize_buffer(ws.dgate, n * F);
+  train::resize_buffer(ws.dup, n * F);
   // head
   if (L_.output < 0) {
-    resize(ws.dwt, std::size_t(D) * V);
+    train::resize_buffer(ws.dwt, std::size_t(D) * V);
     std::fill(ws.dwt.begin(), ws.dwt.end(), T(0));
     ly::dense_backward<T>(ws.hn.data(), t, D, ws.wout_t.data(), V, dlogits, ws.dh.data(),
                           ws.dwt.data(), nullptr, prec_);
@@ -217,7 +210,7 @@ double sequence_loss(const LmGraph<T>& g, const std::vector<const T*>& p, const 
                      T scale) {
   g.forward(p, inputs, t, ws);
   const int V = g.config().vocab;
-  if (grads) resize(ws.dlogits, std::size_t(t) * V);
+  if (grads) train::resize_buffer(ws.dlogits, std::size_t(t) * V);
   const T mean = train::softmax_cross_entropy<T>(LmGraph<T>::logits(ws), t, V, targets, -1,
                                                  grads ? ws.dlogits.data() : nullptr, nullptr);
   if (grads) {
